@@ -1,0 +1,56 @@
+"""Who may see whom, and the record of every look.
+
+Views fetch clients only through these helpers, so that anything outside a person's reach is a 404
+and every staff read or write lands in the access log.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from .models import AccessEvent, Role, User
+
+
+def clients_visible_to(user: User) -> QuerySet[User]:
+    """Clients whose records `user` may open: a counselor's caseload, an org admin's organization."""
+    clients = User.objects.filter(membership__role=Role.CLIENT, is_active=True)
+    if user.is_counselor:
+        return clients.filter(
+            care_team__counselor=user, membership__organization=user.organization
+        )
+    if user.is_org_admin:
+        return clients.filter(membership__organization=user.organization)
+    return clients.none()
+
+
+def get_client_for_user(user: User, public_id) -> User:
+    try:
+        return clients_visible_to(user).select_related("membership").get(public_id=public_id)
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a proxy, axes already resolved the client address with the configured proxy count.
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+
+
+def log_access(
+    request: HttpRequest,
+    client: User,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+) -> AccessEvent | None:
+    """Record that someone other than the client touched the client's records."""
+    if request.user.pk == client.pk:
+        return None
+    return AccessEvent.objects.create(
+        actor=request.user,
+        client=client,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,200 @@
+"""People, organizations, roles, caseloads, invitations and the access log."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    CLIENT = "client", "Client"
+    COUNSELOR = "counselor", "Counselor"
+    ORG_ADMIN = "org_admin", "Organization admin"
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    emergency_number = models.CharField(
+        max_length=20, default="911", help_text="The number to call in an emergency where you are."
+    )
+    reminder_sender_name = models.CharField(
+        max_length=80,
+        default="Check-in",
+        help_text="Shown as the sender of reminder emails. Keep it neutral.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Email and phone are optional: many clients have neither for long."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    phone = models.CharField(max_length=32, blank=True)
+    preferred_name = models.CharField(
+        max_length=80, blank=True, help_text="What you would like to be called."
+    )
+
+    @property
+    def membership_or_none(self) -> Membership | None:
+        try:
+            return self.membership
+        except Membership.DoesNotExist:
+            return None
+
+    @property
+    def role(self) -> str | None:
+        membership = self.membership_or_none
+        return membership.role if membership else None
+
+    @property
+    def organization(self) -> Organization | None:
+        membership = self.membership_or_none
+        return membership.organization if membership else None
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+    @property
+    def is_counselor(self) -> bool:
+        return self.role == Role.COUNSELOR
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.role == Role.ORG_ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A person's one organization and role in it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+
+class CareAssignment(models.Model):
+    """A counselor's caseload: one row per counselor and client."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    counselor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="caseload")
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="care_team")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["counselor", "client"], name="one_assignment_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counselor} → {self.client}"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        return self.filter(used_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """A one-time, expiring way in. Only hashes of the link token and short code are stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    counselor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The counselor the new client is assigned to.",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessEvent(models.Model):
+    """Who read or changed a client's records. Rows are never updated or deleted.
+
+    On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE too, so raw SQL cannot
+    rewrite history either.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Added"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Removed"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_events")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    # What was touched, in words a client understands ("plan", "goal"), and its id.
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["client", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")

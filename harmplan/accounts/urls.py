@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("invite/", views.invitation_code, name="invitation_code"),
+    path("invite/accept/", views.invitation_accept, name="invitation_accept"),
+    path("invite/<str:token>/", views.invitation_link, name="invitation_link"),
+    path("invitations/new/", views.invitation_new, name="invite_new"),
+    path("clients/", views.client_list, name="client_list"),
+    path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
+    path("me/access/", views.my_access_log, name="my_access_log"),
+    path("organization/", views.org_overview, name="org_overview"),
+    path("organization/assignments/", views.assignment_new, name="assignment_new"),
+    path(
+        "organization/assignments/<int:assignment_id>/remove/",
+        views.assignment_remove,
+        name="assignment_remove",
+    ),
+]

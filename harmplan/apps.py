@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HarmplanConfig(AppConfig):
+    name = "harmplan"
+    verbose_name = "HarmPlan"

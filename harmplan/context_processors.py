@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def _nav_for(user) -> list[tuple[str, str]]:
+    items = [("Home", "home")]
+    if user.is_client:
+        items.append(("Who saw my records", "accounts:my_access_log"))
+    if user.is_counselor or user.is_org_admin:
+        items += [("Clients", "accounts:client_list"), ("Invite someone", "accounts:invite_new")]
+    if user.is_org_admin:
+        items.append(("Organization", "accounts:org_overview"))
+    if user.is_staff:
+        items.append(("Admin", "admin:index"))
+    return items
+
+
+def harmplan(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    nav = []
+    for label, name in _nav_for(user):
+        url = reverse(name)
+        nav.append({"label": label, "url": url, "current": request.path == url})
+    return {"nav_items": nav}

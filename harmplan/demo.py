@@ -1,0 +1,80 @@
+"""Demo data for trying HarmPlan. Every function is idempotent: running it twice changes nothing."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from harmplan.accounts.models import CareAssignment, Membership, Organization, Role, User
+from strategies.models import Resource
+
+DEMO_PASSWORD = "try-harmplan-2026"
+
+PEOPLE = [
+    # username, organization, role, preferred name
+    ("demo-admin", "Demo Program", Role.ORG_ADMIN, "Dana"),
+    ("demo-counselor", "Demo Program", Role.COUNSELOR, "Sam"),
+    ("demo-client", "Demo Program", Role.CLIENT, "Alex"),
+    ("demo-client2", "Demo Program", Role.CLIENT, "Jordan"),
+    ("demo-counselor-other", "Other Program", Role.COUNSELOR, "Robin"),
+    ("demo-client-other", "Other Program", Role.CLIENT, "Casey"),
+]
+CASELOADS = [
+    ("demo-counselor", "demo-client"),
+    ("demo-counselor", "demo-client2"),
+    ("demo-counselor-other", "demo-client-other"),
+]
+RESOURCES = [
+    # The numbers below are real US national lines; the local services are examples.
+    dict(name="988 Suicide & Crisis Lifeline", kind=Resource.Kind.CRISIS_LINE, phone="988",
+         hours="24 hours, every day", url="https://988lifeline.org/",
+         notes="Call or text 988 for support in a crisis, including with substance use."),
+    dict(name="SAMHSA National Helpline", kind=Resource.Kind.CRISIS_LINE, phone="1-800-662-4357",
+         hours="24 hours, every day", url="https://www.samhsa.gov/find-help/helplines/national-helpline",
+         notes="Free, confidential referrals to local services, in English and Spanish."),
+    dict(name="Demo Program drop-in (naloxone and supplies)", kind=Resource.Kind.NALOXONE,
+         address="100 Example Street", hours="Monday to Friday, 10:00 to 18:00",
+         notes="Free naloxone kits, test strips and safer-use supplies. No questions asked."),
+    dict(name="Demo syringe services van", kind=Resource.Kind.SYRINGE_SERVICES,
+         address="Outside the public library, Tuesdays and Thursdays", hours="15:00 to 19:00"),
+]
+CURATORS_GROUP = "Catalog curators"
+
+
+def ensure_curators_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="strategies"))
+    return group
+
+
+@transaction.atomic
+def seed_people() -> dict[str, User]:
+    organizations = {
+        name: Organization.objects.get_or_create(name=name)[0]
+        for name in {org for _, org, _, _ in PEOPLE}
+    }
+    users = {}
+    for username, org_name, role, preferred_name in PEOPLE:
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"preferred_name": preferred_name}
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = username == "demo-admin"
+        user.save()
+        Membership.objects.update_or_create(
+            user=user, defaults={"organization": organizations[org_name], "role": role}
+        )
+        users[username] = user
+    users["demo-admin"].groups.add(ensure_curators_group())
+    for counselor, client in CASELOADS:
+        CareAssignment.objects.get_or_create(
+            counselor=users[counselor],
+            client=users[client],
+            defaults={"organization": users[client].organization},
+        )
+    demo = organizations["Demo Program"]
+    for resource in RESOURCES:
+        Resource.objects.update_or_create(
+            organization=demo, name=resource["name"], defaults=resource
+        )
+    return users

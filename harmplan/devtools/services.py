@@ -1,0 +1,145 @@
+"""Throwaway PostgreSQL and Redis servers on loopback, for the test command and the tests.
+
+The same commands start the servers in docker-compose.yml. Nothing here is used in production.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+APT_PACKAGES = {
+    "postgresql": lambda: (PG_BIN / "initdb").exists(),
+    "redis-server": lambda: shutil.which("redis-server") is not None,
+    "chromium": lambda: CHROMIUM.exists(),
+}
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+def ensure_system_packages() -> None:
+    """Install PostgreSQL 15, Redis and Chromium from Debian's packages when they are missing."""
+    missing = [name for name, present in APT_PACKAGES.items() if not present()]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise ServiceError(
+            f"Missing system packages: {', '.join(missing)}. "
+            f"Install them (for example: sudo apt-get install {' '.join(missing)}) and try again."
+        )
+    print(f"Installing {', '.join(missing)} with apt-get …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=True, env=env)
+    # Debian's postgresql package starts a cluster of its own; the tests use their own servers.
+    still_missing = [name for name, present in APT_PACKAGES.items() if not present()]
+    if still_missing:
+        raise ServiceError(f"apt-get did not install: {', '.join(still_missing)}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise ServiceError(f"Nothing is listening on 127.0.0.1:{port} after {timeout:.0f} s")
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    # initdb refuses to run as root.
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@dataclass
+class Postgres:
+    directory: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/harmplan"
+
+    def start(self) -> Postgres:
+        data = self.directory / "data"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        if not data.exists():
+            subprocess.run(
+                _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
+                              "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        options = (
+            f"-k {self.directory} -p {self.port} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options,
+                          "-l", str(self.directory / "postgres.log"), "-w", "start"]),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"),
+                          "-m", "fast", "-w", "stop"]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+@dataclass
+class Redis:
+    directory: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.directory / f"redis-{self.port}.pid"
+
+    def start(self) -> Redis:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--daemonize", "yes",
+             "--save", "", "--appendonly", "no", "--pidfile", str(self.pidfile),
+             "--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")],
+            check=True,
+        )
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        subprocess.run(
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while self.pidfile.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)

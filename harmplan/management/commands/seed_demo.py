@@ -1,0 +1,19 @@
+"""Create or refresh the demo organizations, people and data. Safe to run again."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from harmplan import demo
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo is refused in production: it sets known passwords.")
+        users = demo.seed_people()
+        self.stdout.write(f"Demo people ready: {', '.join(users)}")
+        self.stdout.write(f"Demo password for all of them: {demo.DEMO_PASSWORD}")

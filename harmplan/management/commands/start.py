@@ -1,0 +1,91 @@
+"""Run HarmPlan on this machine: web server, Celery worker and beat, with demo data.
+
+Uses the embedded defaults (SQLite file, filesystem broker, email written to a folder) unless the
+environment says otherwise. Ctrl-C stops everything this command started. Safe to run again.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from harmplan import demo
+from harmplan.devtools.services import wait_for_port
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+
+    def handle(self, *args, port: int, host: str, **options):
+        if settings.PRODUCTION:
+            raise CommandError("start is for trying HarmPlan; production uses docker-compose.yml.")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        python = sys.executable
+        # A plain `kill` should stop the children too, like Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
+        processes = [
+            subprocess.Popen([
+                python, "-m", "gunicorn", "harmplan.wsgi", "--bind", f"{host}:{port}",
+                "--workers", "2", "--threads", "4", "--access-logfile", "-",
+                "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+            ]),
+            subprocess.Popen([
+                python, "-m", "celery", "-A", "harmplan", "worker", "--beat",
+                "--loglevel", "INFO", "--concurrency", "2",
+                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ]),
+        ]
+        try:
+            wait_for_port(port, timeout=30)
+            self._print_welcome(host, port)
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+            raise CommandError("A HarmPlan process stopped unexpectedly; see the log above.")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping HarmPlan …")
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def _print_welcome(self, host: str, port: int) -> None:
+        shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+        lines = [
+            "",
+            f"HarmPlan is running at http://{shown_host}:{port}/",
+            "",
+            f"Demo logins (password for all: {demo.DEMO_PASSWORD}):",
+            "  demo-client           a client in Demo Program",
+            "  demo-client2          another client in Demo Program",
+            "  demo-counselor        counselor for demo-client and demo-client2",
+            "  demo-admin            organization admin and catalog curator (also /admin/)",
+            "  demo-counselor-other  counselor in Other Program",
+            "  demo-client-other     client in Other Program",
+            "",
+            f"Emails (reminders, password resets) are written to {settings.EMAIL_FILE_PATH}",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
