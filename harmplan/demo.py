@@ -26,17 +26,35 @@ CASELOADS = [
 ]
 RESOURCES = [
     # The numbers below are real US national lines; the local services are examples.
-    dict(name="988 Suicide & Crisis Lifeline", kind=Resource.Kind.CRISIS_LINE, phone="988",
-         hours="24 hours, every day", url="https://988lifeline.org/",
-         notes="Call or text 988 for support in a crisis, including with substance use."),
-    dict(name="SAMHSA National Helpline", kind=Resource.Kind.CRISIS_LINE, phone="1-800-662-4357",
-         hours="24 hours, every day", url="https://www.samhsa.gov/find-help/helplines/national-helpline",
-         notes="Free, confidential referrals to local services, in English and Spanish."),
-    dict(name="Demo Program drop-in (naloxone and supplies)", kind=Resource.Kind.NALOXONE,
-         address="100 Example Street", hours="Monday to Friday, 10:00 to 18:00",
-         notes="Free naloxone kits, test strips and safer-use supplies. No questions asked."),
-    dict(name="Demo syringe services van", kind=Resource.Kind.SYRINGE_SERVICES,
-         address="Outside the public library, Tuesdays and Thursdays", hours="15:00 to 19:00"),
+    {
+        "name": "988 Suicide & Crisis Lifeline",
+        "kind": Resource.Kind.CRISIS_LINE,
+        "phone": "988",
+        "hours": "24 hours, every day",
+        "url": "https://988lifeline.org/",
+        "notes": "Call or text 988 for support in a crisis, including with substance use.",
+    },
+    {
+        "name": "SAMHSA National Helpline",
+        "kind": Resource.Kind.CRISIS_LINE,
+        "phone": "1-800-662-4357",
+        "hours": "24 hours, every day",
+        "url": "https://www.samhsa.gov/find-help/helplines/national-helpline",
+        "notes": "Free, confidential referrals to local services, in English and Spanish.",
+    },
+    {
+        "name": "Demo Program drop-in (naloxone and supplies)",
+        "kind": Resource.Kind.NALOXONE,
+        "address": "100 Example Street",
+        "hours": "Monday to Friday, 10:00 to 18:00",
+        "notes": "Free naloxone kits, test strips and safer-use supplies. No questions asked.",
+    },
+    {
+        "name": "Demo syringe services van",
+        "kind": Resource.Kind.SYRINGE_SERVICES,
+        "address": "Outside the public library, Tuesdays and Thursdays",
+        "hours": "15:00 to 19:00",
+    },
 ]
 CURATORS_GROUP = "Catalog curators"
 

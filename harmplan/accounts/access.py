@@ -13,12 +13,10 @@ from .models import AccessEvent, Role, User
 
 
 def clients_visible_to(user: User) -> QuerySet[User]:
-    """Clients whose records `user` may open: a counselor's caseload, an org admin's organization."""
+    """Clients whose records `user` may open: a counselor's caseload, an org admin's org."""
     clients = User.objects.filter(membership__role=Role.CLIENT, is_active=True)
     if user.is_counselor:
-        return clients.filter(
-            care_team__counselor=user, membership__organization=user.organization
-        )
+        return clients.filter(care_team__counselor=user, membership__organization=user.organization)
     if user.is_org_admin:
         return clients.filter(membership__organization=user.organization)
     return clients.none()

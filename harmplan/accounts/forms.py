@@ -77,9 +77,7 @@ class AcceptInvitationForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords do not match")
         elif password1:
-            candidate = User(
-                username=cleaned.get("username", ""), email=cleaned.get("email", "")
-            )
+            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
             try:
                 password_validation.validate_password(password1, candidate)
             except forms.ValidationError as error:
@@ -140,8 +138,10 @@ class QueuedPasswordResetForm(PasswordResetForm):
         max_length=254,
         help_text="The email address on your account.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"required": "Enter your email address",
-                        "invalid": "Enter an email address like name@example.com"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@example.com",
+        },
     )
 
     def send_mail(

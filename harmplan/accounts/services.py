@@ -118,7 +118,9 @@ def invitation_accept(
 
 
 @transaction.atomic
-def assignment_create(*, organization: Organization, counselor: User, client: User) -> CareAssignment:
+def assignment_create(
+    *, organization: Organization, counselor: User, client: User
+) -> CareAssignment:
     if counselor.organization != organization or not counselor.is_counselor:
         raise PermissionError("That counselor is not in this organization.")
     if client.organization != organization or not client.is_client:
@@ -135,9 +137,7 @@ def assignment_remove(*, assignment: CareAssignment) -> None:
 
 
 @transaction.atomic
-def membership_create(
-    *, user: User, organization: Organization, role: str
-) -> Membership:
+def membership_create(*, user: User, organization: Organization, role: str) -> Membership:
     return Membership.objects.update_or_create(
         user=user, defaults={"organization": organization, "role": role}
     )[0]

@@ -25,7 +25,7 @@ SESSION_INVITATION = "invitation_id"
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_code(request: HttpRequest) -> HttpResponse:
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             invitation = services.invitation_find(code=form.cleaned_data["code"])
@@ -52,9 +52,11 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest) -> HttpResponse:
-    invitation = Invitation.objects.select_related("organization").filter(
-        pk=request.session.get(SESSION_INVITATION)
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(pk=request.session.get(SESSION_INVITATION))
+        .first()
+    )
     try:
         services.invitation_check(invitation)
     except services.InvitationError as error:
@@ -68,7 +70,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             {"problem": "You are signed in already. Sign out first to accept this invitation."},
             status=409,
         )
-    form = AcceptInvitationForm(request.POST or None)
+    form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,21 +98,22 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET", "POST"])
 def invitation_new(request: HttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None, inviter=request.user)
+    form = InvitationForm(request.POST if request.method == "POST" else None, inviter=request.user)
     if form.is_valid():
         issued = services.invitation_create(
             invited_by=request.user,
             role=form.cleaned_data.get("role", Role.CLIENT),
             counselor=form.cleaned_data.get("counselor"),
         )
-        link = request.build_absolute_uri(
-            reverse("accounts:invitation_link", args=[issued.token])
-        )
+        link = request.build_absolute_uri(reverse("accounts:invitation_link", args=[issued.token]))
         return render(
             request,
             "accounts/invitation_issued.html",
-            {"issued": issued, "link": link, "code_url": request.build_absolute_uri(
-                reverse("accounts:invitation_code"))},
+            {
+                "issued": issued,
+                "link": link,
+                "code_url": request.build_absolute_uri(reverse("accounts:invitation_code")),
+            },
         )
     return render(request, "accounts/invitation_new.html", {"form": form})
 
@@ -160,8 +163,12 @@ def org_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/org_overview.html",
-        {"organization": organization, "counselors": counselors, "assignments": assignments,
-         "form": form},
+        {
+            "organization": organization,
+            "counselors": counselors,
+            "assignments": assignments,
+            "form": form,
+        },
     )
 
 
@@ -178,7 +185,9 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
             counselor=form.cleaned_data["counselor"],
             client=form.cleaned_data["client"],
         )
-        log_access(request, assignment.client, AccessEvent.Action.CREATE, "care team", assignment.pk)
+        log_access(
+            request, assignment.client, AccessEvent.Action.CREATE, "care team", assignment.pk
+        )
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")
 
@@ -190,7 +199,9 @@ def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
         CareAssignment, pk=assignment_id, organization=request.user.organization
     )
     with transaction.atomic():
-        log_access(request, assignment.client, AccessEvent.Action.DELETE, "care team", assignment.pk)
+        log_access(
+            request, assignment.client, AccessEvent.Action.DELETE, "care team", assignment.pk
+        )
         services.assignment_remove(assignment=assignment)
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")

@@ -41,16 +41,41 @@ class Command(BaseCommand):
         # A plain `kill` should stop the children too, like Ctrl-C does.
         signal.signal(signal.SIGTERM, _interrupt)
         processes = [
-            subprocess.Popen([
-                python, "-m", "gunicorn", "harmplan.wsgi", "--bind", f"{host}:{port}",
-                "--workers", "2", "--threads", "4", "--access-logfile", "-",
-                "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
-            ]),
-            subprocess.Popen([
-                python, "-m", "celery", "-A", "harmplan", "worker", "--beat",
-                "--loglevel", "INFO", "--concurrency", "2",
-                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
-            ]),
+            subprocess.Popen(
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "harmplan.wsgi",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "-",
+                    "--access-logformat",
+                    '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+                ]
+            ),
+            subprocess.Popen(
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "harmplan",
+                    "worker",
+                    "--beat",
+                    "--loglevel",
+                    "INFO",
+                    "--concurrency",
+                    "2",
+                    "--schedule",
+                    settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                ]
+            ),
         ]
         try:
             wait_for_port(port, timeout=30)

@@ -1,0 +1,177 @@
+"""Shared fixtures. The suite runs only against real services: `python3 manage.py test`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import make_people
+
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_configure(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql" or not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError(
+            "The tests need PostgreSQL and Redis. Run them with `python3 manage.py test`, which "
+            "starts both, or set DATABASE_URL and REDIS_URL yourself."
+        )
+
+
+@pytest.fixture
+def people(db):
+    return make_people()
+
+
+# Celery ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory) -> Path:
+    return Path(os.environ.get("HARMPLAN_TEST_WORKDIR") or tmp_path_factory.mktemp("harmplan"))
+
+
+@pytest.fixture(scope="session")
+def mail_dir(workdir) -> Path:
+    path = workdir / "worker-mail"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def worker_env(mail_dir: Path) -> dict[str, str]:
+    """Environment for a Celery worker process that uses the test database."""
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "HARMPLAN_BOOTSTRAP": "0",
+    }
+
+
+class WorkerProcess:
+    """A real `celery worker` process, started and stopped by the tests."""
+
+    def __init__(self, env: dict[str, str], log: Path, name: str = "worker"):
+        self.env, self.log, self.name = env, log, name
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> WorkerProcess:
+        self.log.write_text("")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "harmplan",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--without-mingle",
+                "--without-gossip",
+                "--hostname",
+                f"{self.name}-{os.getpid()}@%h",
+            ],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.log.read_text():
+                return self
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"The Celery worker did not start:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, mail_dir, workdir):
+    worker = WorkerProcess(worker_env(mail_dir), workdir / "celery-worker.log").start()
+    yield worker
+    worker.stop()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1):
+    """Poll until `predicate()` is truthy; the tests wait on real processes, not on sleeps."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout} s waiting for {predicate}")
+
+
+# Browser -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, **options)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page in a phone-sized browser window with JavaScript on."""
+    context, page = _new_page(browser, live_server, has_touch=True, is_mobile=True)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_no_js(browser, live_server):
+    """A page in a phone-sized browser window with JavaScript off."""
+    context, page = _new_page(browser, live_server, java_script_enabled=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per user; the tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,158 @@
+"""Every URL, for every kind of person: who gets the page, who is refused, who gets a 404.
+
+The table below must name every URL in the project. A new URL without an entry fails
+`test_every_url_has_an_entry`, so nobody can add a page without deciding who may open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "client_a", "client_b", "counselor", "other_counselor", "org_admin", "staff"]
+LOGIN = "login"  # redirected to the sign-in page
+
+
+def expect(default, **overrides) -> dict[str, object]:
+    table = dict.fromkeys(ROLES, default)
+    table.update(overrides)
+    return table
+
+
+def signed_in(status, **overrides) -> dict[str, object]:
+    return expect(status, anonymous=LOGIN, **overrides)
+
+
+STAFF_PAGE = signed_in(403, counselor=200, other_counselor=200, org_admin=200)
+
+
+@dataclass
+class Case:
+    name: str
+    expected: dict[str, object]
+    args: Callable = lambda p: []
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}{'-' + self.label if self.label else ''}"
+
+
+CASES = [
+    Case("home", signed_in(302, client_a=200, client_b=200)),
+    Case("help", expect(200)),
+    Case("healthz", expect(200)),
+    Case("login", expect(302, anonymous=200)),
+    Case("logout", expect(LOGIN), method="post"),  # signing out lands on sign-in
+    Case("password_change", signed_in(200)),
+    Case("password_change_done", signed_in(200)),
+    Case("password_reset", expect(200)),
+    Case("password_reset_done", expect(200)),
+    Case("password_reset_confirm", expect(200), args=lambda p: ["MQ", "bad-token"]),
+    Case("password_reset_complete", expect(200)),
+    Case("accounts:invitation_code", expect(200)),
+    Case("accounts:invitation_accept", expect(302)),
+    Case("accounts:invitation_link", expect(410), args=lambda p: ["not-a-real-token"]),
+    Case("accounts:invite_new", STAFF_PAGE),
+    Case("accounts:client_list", STAFF_PAGE),
+    Case(
+        "accounts:client_detail",
+        signed_in(403, counselor=200, other_counselor=404, org_admin=200),
+        args=lambda p: [p.client_a.public_id],
+        label="assigned",
+    ),
+    Case(
+        "accounts:client_detail",
+        signed_in(403, counselor=404, other_counselor=404, org_admin=200),
+        args=lambda p: [p.client_b.public_id],
+        label="unassigned",
+    ),
+    Case(
+        "accounts:client_detail",
+        signed_in(403, counselor=404, other_counselor=200, org_admin=404),
+        args=lambda p: [p.other_client.public_id],
+        label="other-organization",
+    ),
+    Case("accounts:my_access_log", signed_in(403, client_a=200, client_b=200)),
+    Case("accounts:org_overview", signed_in(403, org_admin=200)),
+    Case(
+        "accounts:assignment_new",
+        signed_in(403, org_admin=400),
+        method="post",
+        label="empty-form",
+    ),
+    Case("accounts:assignment_new", signed_in(403, org_admin=405), label="get"),
+    Case(
+        "accounts:assignment_remove",
+        signed_in(403, org_admin=302),
+        args=lambda p: [p.assignment.pk],
+        method="post",
+        label="own-organization",
+    ),
+    Case(
+        "accounts:assignment_remove",
+        signed_in(403, org_admin=404),
+        args=lambda p: [p.other_assignment.pk],
+        method="post",
+        label="other-organization",
+    ),
+]
+
+
+def url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_has_an_entry():
+    project_urls = {name for name in url_names() if not name.startswith("admin:")}
+    covered = {case.name for case in CASES}
+    assert project_urls - covered == set(), "URLs with no authorization entry"
+    assert covered - project_urls == set(), "entries for URLs that no longer exist"
+
+
+def outcome(response) -> object:
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_who_may_open(case: Case, people, client):
+    url = reverse(case.name, args=case.args(people))
+    got = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(getattr(people, role))
+        response = getattr(client, case.method)(url, case.data)
+        got[role] = outcome(response)
+    assert got == case.expected
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_admin_is_for_staff_only(model, people, client):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(getattr(people, role))
+        response = client.get(url)
+        if role == "staff":
+            assert response.status_code == 200, role
+        else:
+            assert response.status_code == 302, role
+            location = response["Location"]
+            assert location.startswith((reverse("admin:login"), reverse("login"))), role

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from harmplan.accounts import services
+from harmplan.accounts.models import CareAssignment, Invitation, Role, User
+
+NEW_CLIENT = {
+    "username": "river-stone",
+    "preferred_name": "River",
+    "password1": "blue-kettle-morning-7",
+    "password2": "blue-kettle-morning-7",
+    "email": "",
+    "phone": "",
+}
+
+
+def test_counselor_invites_a_client_with_link_and_code(people, client):
+    client.force_login(people.counselor)
+    response = client.post(reverse("accounts:invite_new"))
+    assert response.status_code == 200
+    issued = response.context["issued"]
+    assert issued.display_code in response.content.decode()
+    invitation = Invitation.objects.get()
+    # Only hashes are stored.
+    assert issued.token not in (invitation.token_hash, invitation.code_hash)
+    assert invitation.counselor == people.counselor
+
+
+def test_link_accepts_once_and_logs_the_client_in(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    response = client.get(reverse("accounts:invitation_link", args=[issued.token]))
+    # The secret leaves the address bar straight away.
+    assert response["Location"] == reverse("accounts:invitation_accept")
+    response = client.post(reverse("accounts:invitation_accept"), NEW_CLIENT)
+    assert response.status_code == 302
+    user = User.objects.get(username="river-stone")
+    assert user.is_client and user.organization == people.org
+    assert CareAssignment.objects.filter(counselor=people.counselor, client=user).exists()
+    assert client.get(reverse("home")).context["user"] == user
+
+    client.logout()
+    response = client.get(reverse("accounts:invitation_link", args=[issued.token]))
+    assert response.status_code == 410
+    assert "already been used" in response.content.decode()
+
+
+def test_short_code_ignores_case_spaces_and_dashes(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    typed = f" {issued.code[:4].lower()} - {issued.code[4:].lower()} "
+    response = client.post(reverse("accounts:invitation_code"), {"code": typed})
+    assert response["Location"] == reverse("accounts:invitation_accept")
+    assert client.post(reverse("accounts:invitation_accept"), NEW_CLIENT).status_code == 302
+
+
+def test_expired_invitation_says_so(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        response = client.get(reverse("accounts:invitation_link", args=[issued.token]))
+        assert response.status_code == 410
+        assert "expired" in response.content.decode()
+        response = client.post(reverse("accounts:invitation_code"), {"code": issued.code})
+        assert "expired" in response.content.decode()
+
+
+def test_invitation_that_expires_while_the_form_is_open(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    expires = issued.invitation.expires_at
+    with time_machine.travel(expires - timedelta(minutes=5)):
+        client.get(reverse("accounts:invitation_link", args=[issued.token]))
+    with time_machine.travel(expires + timedelta(minutes=5)):
+        response = client.post(reverse("accounts:invitation_accept"), NEW_CLIENT)
+    assert response.status_code == 410
+    assert not User.objects.filter(username="river-stone").exists()
+
+
+def test_unknown_code_gets_a_clear_message(people, client):
+    response = client.post(reverse("accounts:invitation_code"), {"code": "ZZZZ-ZZZZ"})
+    assert response.status_code == 200
+    assert "could not find that invitation" in response.content.decode()
+
+
+def test_bad_input_is_explained_and_kept(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    client.get(reverse("accounts:invitation_link", args=[issued.token]))
+    data = {
+        **NEW_CLIENT,
+        "username": "counselor",
+        "password2": "something-else",
+        "email": "not-an-email",
+        "phone": "call me",
+    }
+    response = client.post(reverse("accounts:invitation_accept"), data)
+    form = response.context["form"]
+    assert set(form.errors) == {"username", "password2", "email", "phone"}
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert 'href="#id_username"' in body
+    assert 'value="River"' in body  # what they typed is still there
+    assert "<title>Error: " in body
+
+
+def test_weak_password_is_refused(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    client.get(reverse("accounts:invitation_link", args=[issued.token]))
+    data = {**NEW_CLIENT, "password1": "12345678", "password2": "12345678"}
+    response = client.post(reverse("accounts:invitation_accept"), data)
+    assert "password1" in response.context["form"].errors
+
+
+def test_org_admin_can_invite_a_counselor_but_a_counselor_cannot(people, client):
+    client.force_login(people.org_admin)
+    client.post(reverse("accounts:invite_new"), {"role": Role.COUNSELOR})
+    assert Invitation.objects.get().role == Role.COUNSELOR
+    client.force_login(people.counselor)
+    client.post(reverse("accounts:invite_new"), {"role": Role.COUNSELOR})
+    assert Invitation.objects.latest("created_at").role == Role.CLIENT
