@@ -3,7 +3,7 @@
 
 `python3 manage.py start` runs HarmPlan and `python3 manage.py test` tests it. Before Django loads,
 this file makes sure the project's virtual environment (.venv) exists and matches the lock file,
-then runs itself again inside it, so that both commands work on a fresh machine with only Python 3.11.
+then runs itself again inside it, so that both commands work on a fresh machine with Python 3.11.
 Set HARMPLAN_BOOTSTRAP=0 where the packages are installed another way (the Docker image).
 """
 
