@@ -10,6 +10,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Who saw my records", "accounts:my_access_log"))
     if user.is_counselor or user.is_org_admin:
         items += [("Clients", "accounts:client_list"), ("Invite someone", "accounts:invite_new")]
+    if user.role or user.is_staff:
+        items.append(("Strategies", "strategies:catalog"))
     if user.is_org_admin:
         items.append(("Organization", "accounts:org_overview"))
     if user.is_staff:

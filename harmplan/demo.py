@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from harmplan.accounts.models import CareAssignment, Membership, Organization, Role, User
+from strategies.catalog_files import SEED_FILE, Report, catalog_load, read_catalog
 from strategies.models import Resource
 
 DEMO_PASSWORD = "try-harmplan-2026"
@@ -65,6 +66,11 @@ def ensure_curators_group() -> Group:
     return group
 
 
+def seed_catalog() -> Report:
+    """Load the seed strategy catalog (as `manage.py load_catalog` does); curators' edits stay."""
+    return catalog_load(catalog=read_catalog(SEED_FILE))
+
+
 @transaction.atomic
 def seed_people() -> dict[str, User]:
     organizations = {
@@ -95,4 +101,5 @@ def seed_people() -> dict[str, User]:
         Resource.objects.update_or_create(
             organization=demo, name=resource["name"], defaults=resource
         )
+    seed_catalog()
     return users

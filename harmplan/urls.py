@@ -44,5 +44,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("account/", include(auth_patterns)),
     path("", include("harmplan.accounts.urls")),
+    path("strategies/", include("strategies.urls")),
     path("admin/", admin.site.urls),
 ]

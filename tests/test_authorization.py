@@ -13,6 +13,9 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from strategies.models import Strategy
+from tests.catalog_factories import make_strategy
+
 ROLES = ["anonymous", "client_a", "client_b", "counselor", "other_counselor", "org_admin", "staff"]
 LOGIN = "login"  # redirected to the sign-in page
 
@@ -101,6 +104,25 @@ CASES = [
         args=lambda p: [p.other_assignment.pk],
         method="post",
         label="other-organization",
+    ),
+    Case("strategies:catalog", signed_in(200)),
+    Case(
+        "strategies:detail",
+        signed_in(200),
+        args=lambda p: [make_strategy("published-one").slug],
+        label="published",
+    ),
+    Case(
+        "strategies:detail",
+        signed_in(200),  # goals may still link to it; the page says it is no longer recommended
+        args=lambda p: [make_strategy("retired-one", status=Strategy.Status.RETIRED).slug],
+        label="retired",
+    ),
+    Case(
+        "strategies:detail",
+        signed_in(404),
+        args=lambda p: [make_strategy("draft-one", status=Strategy.Status.DRAFT).slug],
+        label="draft",
     ),
 ]
 

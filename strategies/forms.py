@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Approach, Category, FocusArea
+
+
+class CatalogFilterForm(forms.Form):
+    """The catalog's filters: a plain GET form, so a filtered list has its own address."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+        help_text="For example: naloxone, diary, sleep.",
+    )
+    focus = forms.ModelChoiceField(
+        label="What it is about",
+        queryset=FocusArea.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Anything",
+    )
+    approach = forms.ChoiceField(
+        label="Approach",
+        choices=[("", "Any approach"), *Approach.choices],
+        required=False,
+    )
+    category = forms.ChoiceField(
+        label="Kind of strategy",
+        choices=[("", "Any kind"), *Category.choices],
+        required=False,
+    )
+
+    def filter(self, strategies):
+        """Apply the filters that are valid; a bad value in a shared link is ignored."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        if data.get("q"):
+            strategies = strategies.search(data["q"])
+        if data.get("focus"):
+            strategies = strategies.in_focus_area(data["focus"].slug)
+        if data.get("approach"):
+            strategies = strategies.fitting(data["approach"])
+        if data.get("category"):
+            strategies = strategies.filter(category=data["category"])
+        return strategies
+
+    @property
+    def is_filtered(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return any(data.get(name) for name in self.fields)

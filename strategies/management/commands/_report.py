@@ -1,0 +1,36 @@
+"""Shared output for the catalog commands."""
+
+from __future__ import annotations
+
+from strategies.catalog_files import CatalogError, Report
+
+
+def write_report(command, report: Report, *, dry_run: bool) -> None:
+    if dry_run:
+        command.stdout.write("Dry run: nothing was saved. This is what would happen.")
+    left_alone = len(report.unchanged) + len(report.left_alone)
+    detail = f"{len(report.unchanged)} already up to date"
+    if report.left_alone:
+        detail += f", {len(report.left_alone)} changed by a curator"
+    command.stdout.write(
+        f"Created {len(report.created)}, updated {len(report.updated)}, "
+        f"left alone {left_alone} ({detail})."
+    )
+    if report.focus_areas_created:
+        command.stdout.write(f"New focus areas: {', '.join(report.focus_areas_created)}")
+    if command.verbosity >= 2 and report.created:
+        command.stdout.write(f"Created: {', '.join(report.created)}")
+    if command.verbosity >= 1 and report.updated:
+        command.stdout.write(f"Updated: {', '.join(report.updated)}")
+    if command.verbosity >= 1 and report.left_alone:
+        command.stdout.write(f"Changed by a curator, left alone: {', '.join(report.left_alone)}")
+
+
+def write_errors(command, error: CatalogError) -> None:
+    for message in error.errors:
+        command.stderr.write(message)
+
+
+def problem_count(error: CatalogError) -> str:
+    count = len(error.errors)
+    return f"has {count} problem{'' if count == 1 else 's'}, listed above"

@@ -1,0 +1,34 @@
+"""Import a strategy catalog JSON file, for example one exported by another program.
+
+The whole file is checked first. Every problem is listed with its place in the file, and a file
+with any problem changes nothing. Strategies with a new slug are created; existing ones are updated
+(published ones keep a new version in their history).
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from strategies.catalog_files import CatalogError, catalog_import, read_catalog
+
+from ._report import problem_count, write_errors, write_report
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The catalog JSON file.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and say what would change."
+        )
+
+    def handle(self, *args, file: str, dry_run: bool, **options):
+        self.verbosity = options["verbosity"]
+        try:
+            catalog = read_catalog(file)
+        except CatalogError as error:
+            write_errors(self, error)
+            raise CommandError(f"{file} {problem_count(error)}. Nothing was changed.") from None
+        report = catalog_import(catalog=catalog, dry_run=dry_run)
+        write_report(self, report, dry_run=dry_run)

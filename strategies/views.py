@@ -1,0 +1,97 @@
+"""Browsing the strategy catalog: the filtered list and one strategy's page."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from harmplan.accounts.models import User
+
+from .forms import CatalogFilterForm
+from .models import Resource, Strategy
+
+PAGE_SIZE = 20
+
+
+def catalog_reader_required(view):
+    """Anyone with a role in an organization, and staff, may browse the catalog."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.role or request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filter_form(params: QueryDict) -> CatalogFilterForm:
+    form = CatalogFilterForm(params)
+    if form.is_valid():
+        return form
+    # A value that no longer exists (an old shared link): drop it rather than show an error.
+    valid = params.copy()
+    for name in form.errors:
+        valid.pop(name, None)
+    form = CatalogFilterForm(valid)
+    form.is_valid()
+    return form
+
+
+def _query_without_page(form: CatalogFilterForm) -> str:
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        value = form.data.get(name, "").strip()
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+@catalog_reader_required
+@require_GET
+@vary_on_headers("HX-Request")
+def catalog(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request.GET)
+    strategies = form.filter(Strategy.objects.published()).for_listing()
+    page = Paginator(strategies, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": _query_without_page(form)}
+    template = "strategies/catalog.html"
+    # A history restore (back button with nothing cached) needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+        context["partial"] = True
+    return render(request, template, context)
+
+
+def resources_near(strategy: Strategy, user: User) -> list[Resource]:
+    organization = user.organization
+    if organization is None or not strategy.resource_kinds:
+        return []
+    return list(
+        Resource.objects.for_organization(organization).filter(kind__in=strategy.resource_kinds)
+    )
+
+
+def strategy_page_context(strategy: Strategy, user: User) -> dict:
+    """What a strategy page shows. The admin preview uses the same, so it matches exactly."""
+    return {
+        "strategy": strategy,
+        "focus_areas": list(strategy.focus_areas.all()),
+        "sources": list(strategy.sources.all()),
+        "resources": resources_near(strategy, user),
+    }
+
+
+@catalog_reader_required
+@require_GET
+def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = get_object_or_404(Strategy.objects.visible(), slug=slug)
+    return render(
+        request, "strategies/strategy_detail.html", strategy_page_context(strategy, request.user)
+    )
