@@ -1,0 +1,172 @@
+"""Check-in reminders: each client's schedule, and one outbox row per reminder sent.
+
+PostgreSQL is the source of truth. A schedule stores the UTC instant it is next due; the dispatcher
+claims due schedules, writes one ReminderDelivery per (schedule, slot) and moves the schedule on.
+The delivery row's status is what every worker checks before it sends anything.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from plans.reminders.schedule import (
+    EVERY_DAY,
+    WEEKDAY_NAMES,
+    get_zone,
+    mask_to_weekdays,
+    next_occurrence,
+)
+
+# "Until I turn them back on": a date no reminder will ever reach.
+PAUSED_INDEFINITELY = date(9999, 12, 31)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    NONE = "none", "No reminders"
+
+
+class ReminderScheduleQuerySet(models.QuerySet):
+    def due(self, now: datetime):
+        """Schedules whose next reminder is due at or before `now`, oldest first."""
+        return self.filter(next_due_at__lte=now).order_by("next_due_at", "pk")
+
+
+class ReminderSchedule(models.Model):
+    """When and how one client is reminded to check in."""
+
+    client = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_schedule"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    weekdays = models.PositiveSmallIntegerField(
+        default=EVERY_DAY, help_text="Bit 0 is Monday … bit 6 is Sunday."
+    )
+    local_time = models.TimeField(default=time(9, 0))
+    timezone = models.CharField(max_length=64, help_text="An IANA time zone, like Europe/London.")
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    paused_until = models.DateField(
+        null=True, blank=True, help_text="No reminders before this local date."
+    )
+    # Null when nothing is due: no days chosen, no channel, or paused until further notice.
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Only a hash of the calendar feed's secret is kept; the link is shown once when made.
+    feed_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    feed_created_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReminderScheduleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=0, weekdays__lte=EVERY_DAY), name="weekdays_is_a_mask"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.client}"
+
+    @property
+    def zone(self):
+        return get_zone(self.timezone)
+
+    @property
+    def weekday_list(self) -> list[int]:
+        return mask_to_weekdays(self.weekdays)
+
+    @property
+    def weekday_names(self) -> list[str]:
+        return [WEEKDAY_NAMES[day] for day in self.weekday_list]
+
+    @property
+    def paused_indefinitely(self) -> bool:
+        return self.paused_until == PAUSED_INDEFINITELY
+
+    def is_paused(self, now: datetime | None = None) -> bool:
+        if not self.paused_until:
+            return False
+        today = (now or timezone.now()).astimezone(self.zone).date()
+        return self.paused_until > today
+
+    def next_fire_after(self, after: datetime) -> datetime | None:
+        """The next instant a reminder is due strictly after `after`, for this schedule's rules."""
+        if self.channel == Channel.NONE or self.paused_indefinitely:
+            return None
+        return next_occurrence(
+            weekdays=self.weekdays,
+            local_time=self.local_time,
+            zone=self.zone,
+            after=after,
+            not_before=self.paused_until,
+        )
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+
+
+OPEN_STATUSES = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+
+
+class ReminderDeliveryQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class ReminderDelivery(models.Model):
+    """One reminder for one slot: the outbox row that Celery tasks act on.
+
+    `last_error` holds our own words and codes only, never an address, number or provider text
+    that could carry them.
+    """
+
+    schedule = models.ForeignKey(
+        ReminderSchedule, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    slot = models.DateTimeField(help_text="The UTC instant the reminder was due.")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The earliest moment the next attempt may start (backoff between retries).
+    next_attempt_at = models.DateTimeField()
+    # When a send task for this row was last put on the queue; the sweeper looks at this.
+    enqueued_at = models.DateTimeField()
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_ref = models.CharField(max_length=100, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReminderDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "reminder deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "slot"], name="one_delivery_per_slot"),
+        ]
+        indexes = [
+            models.Index(fields=["schedule", "-slot"], name="delivery_history"),
+            models.Index(
+                fields=["status", "enqueued_at"],
+                name="delivery_open",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule.client} {self.slot:%Y-%m-%d %H:%M} UTC ({self.status})"

@@ -1,0 +1,1 @@
+"""Check-in reminders: schedule math, dispatch, sending, links and the calendar feed."""
