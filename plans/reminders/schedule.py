@@ -38,8 +38,13 @@ def mask_to_weekdays(mask: int) -> list[int]:
 @cache
 def timezone_names() -> tuple[str, ...]:
     # Legacy aliases ("US/Eastern", "EST5EDT") are left out of the choices but still accepted.
-    return tuple(sorted(name for name in available_timezones() if "/" in name and not
-                        name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))))
+    return tuple(
+        sorted(
+            name
+            for name in available_timezones()
+            if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+        )
+    )
 
 
 def get_zone(name: str) -> ZoneInfo:

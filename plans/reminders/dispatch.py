@@ -1,0 +1,202 @@
+"""The dispatcher and the sweeper: the only code that turns schedules into queued sends.
+
+Dispatcher (every minute, from beat): in batches, each one transaction, claim due schedules with
+SELECT … FOR UPDATE SKIP LOCKED, write one ReminderDelivery per (schedule, slot), move each
+schedule's next_due_at on with zoneinfo, and only after COMMIT put one send task per delivery on
+the queue. Two dispatchers running at once (a double beat, two workers) claim disjoint schedules;
+the unique constraint on (schedule, slot) is the last line against a duplicate.
+
+Sweeper (every minute): a delivery whose task was lost (Redis restarted or was down at commit, a
+worker killed with the message in hand) sits in queued or sending. After a few minutes the
+sweeper puts it back on the queue. Sending is idempotent on the row's status, so an extra task
+for a row that is fine does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from plans.models import Channel, DeliveryStatus, ReminderDelivery, ReminderSchedule
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+# A slot this late (beat or the database was down for hours) is recorded as missed, not sent:
+# a morning reminder in the evening helps nobody. Slots after it are still sent.
+MISSED_AFTER = timedelta(hours=6)
+# Longer than a send task's hard time limit (plans.tasks), so a slow send is never taken for a
+# dead one.
+SENDING_STUCK_AFTER = timedelta(minutes=5)
+QUEUED_STUCK_AFTER = timedelta(minutes=3)
+SWEEP_LIMIT = 2000
+# Fail fast when the broker is down: the rows are committed and the sweeper queues them later.
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+
+
+@dataclass
+class DispatchResult:
+    schedule_ids: list[int] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+    missed: list[int] = field(default_factory=list)
+
+    def extend(self, other: DispatchResult) -> None:
+        self.schedule_ids += other.schedule_ids
+        self.queued += other.queued
+        self.missed += other.missed
+
+
+def enqueue_sends(delivery_ids: Iterable[int]) -> int:
+    """Put one send task per delivery on the queue. Returns how many were queued.
+
+    Called after COMMIT. When the broker is unreachable it stops at the first failure and logs:
+    the rows stay queued in PostgreSQL and the sweeper queues them when the broker is back.
+    """
+    from plans.tasks import send_delivery
+
+    delivery_ids = list(delivery_ids)
+    done = 0
+    try:
+        with send_delivery.app.producer_or_acquire() as producer:
+            for delivery_id in delivery_ids:
+                send_delivery.apply_async(
+                    (delivery_id,), producer=producer, retry_policy=PUBLISH_RETRY_POLICY
+                )
+                done += 1
+    except Exception as error:  # kombu raises several kinds; none may undo the commit
+        log.warning(
+            "Could not queue %d reminder send(s) (%s); the sweeper will queue them again.",
+            len(delivery_ids) - done,
+            type(error).__name__,
+        )
+    return done
+
+
+def _schedule_enqueue(delivery_ids: list[int]) -> None:
+    if delivery_ids:
+        transaction.on_commit(partial(enqueue_sends, delivery_ids), robust=True)
+
+
+def dispatch_batch(*, now: datetime, limit: int = BATCH_SIZE) -> DispatchResult:
+    """Claim up to `limit` due schedules and queue their deliveries, in one transaction."""
+    result = DispatchResult()
+    with transaction.atomic():
+        schedules = list(
+            ReminderSchedule.objects.due(now).select_for_update(skip_locked=True, of=("self",))[
+                :limit
+            ]
+        )
+        if not schedules:
+            return result
+        slots = {schedule.pk: schedule.next_due_at for schedule in schedules}
+        # The rows are locked, so no other dispatcher can add a delivery for these schedules now;
+        # this only finds slots that already exist (a schedule set back to a time already sent).
+        existing = set(
+            ReminderDelivery.objects.filter(
+                schedule_id__in=slots, slot__in=set(slots.values())
+            ).values_list("schedule_id", "slot")
+        )
+        deliveries = []
+        for schedule in schedules:
+            slot = schedule.next_due_at
+            missed = slot < now - MISSED_AFTER
+            paused = schedule.is_paused(slot)
+            if (
+                schedule.channel != Channel.NONE
+                and not paused
+                and (schedule.pk, slot) not in existing
+            ):
+                deliveries.append(
+                    ReminderDelivery(
+                        schedule=schedule,
+                        slot=slot,
+                        channel=schedule.channel,
+                        status=DeliveryStatus.FAILED if missed else DeliveryStatus.QUEUED,
+                        last_error="Missed: more than 6 hours late" if missed else "",
+                        next_attempt_at=now,
+                        enqueued_at=now,
+                    )
+                )
+            schedule.next_due_at = schedule.next_fire_after(
+                max(slot, now - MISSED_AFTER) if missed else slot
+            )
+        ReminderDelivery.objects.bulk_create(deliveries)
+        ReminderSchedule.objects.bulk_update(schedules, ["next_due_at"])
+        result.schedule_ids = list(slots)
+        result.queued = [d.pk for d in deliveries if d.status == DeliveryStatus.QUEUED]
+        result.missed = [d.pk for d in deliveries if d.status == DeliveryStatus.FAILED]
+        _schedule_enqueue(result.queued)
+    return result
+
+
+def reminders_dispatch(
+    *, now: datetime | None = None, batch_size: int = BATCH_SIZE
+) -> DispatchResult:
+    """Dispatch every due schedule, batch by batch, until none is due.
+
+    Without `now`, each batch looks at the clock again, so schedules that fall due during a long
+    run are picked up in the same run.
+    """
+    total = DispatchResult()
+    while True:
+        batch = dispatch_batch(now=now or timezone.now(), limit=batch_size)
+        total.extend(batch)
+        if len(batch.schedule_ids) < batch_size:
+            return total
+
+
+def deliveries_sweep(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> list[int]:
+    """Queue again the deliveries whose send task was lost. Returns their ids."""
+    now = now or timezone.now()
+    max_attempts = settings.HARMPLAN["REMINDER_MAX_ATTEMPTS"]
+    with transaction.atomic():
+        # A row in "sending" this long belongs to a worker that died. See the note in
+        # plans/reminders/sending.py: if it died after the provider accepted, this sends again.
+        stuck_sending = list(
+            ReminderDelivery.objects.filter(
+                status=DeliveryStatus.SENDING, sending_at__lt=now - SENDING_STUCK_AFTER
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "attempts")[:limit]
+        )
+        given_up = [pk for pk, attempts in stuck_sending if attempts >= max_attempts]
+        retry = [pk for pk, attempts in stuck_sending if attempts < max_attempts]
+        ReminderDelivery.objects.filter(pk__in=given_up).update(
+            status=DeliveryStatus.FAILED,
+            last_error="Stopped while sending too many times; not tried again",
+            updated_at=now,
+        )
+        ReminderDelivery.objects.filter(pk__in=retry).update(
+            status=DeliveryStatus.QUEUED,
+            enqueued_at=now,
+            last_error="Stopped while sending; trying again",
+            updated_at=now,
+        )
+        cutoff = now - QUEUED_STUCK_AFTER
+        stuck_queued = list(
+            ReminderDelivery.objects.filter(
+                status=DeliveryStatus.QUEUED, enqueued_at__lt=cutoff, next_attempt_at__lt=cutoff
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        ReminderDelivery.objects.filter(pk__in=stuck_queued).update(enqueued_at=now)
+        requeued = retry + stuck_queued
+        if given_up or requeued:
+            log.info(
+                "Sweeper: %d delivery(ies) queued again, %d given up", len(requeued), len(given_up)
+            )
+        _schedule_enqueue(requeued)
+    return requeued

@@ -1,0 +1,99 @@
+"""What a reminder says. Discreet by default: nothing about drugs, alcohol, health or treatment.
+
+The settings page previews reminders with these same functions, so the preview is exactly what
+is sent. Email is a template trio in templates/emails/: reminder_subject.txt, reminder.txt and
+reminder.html; the text message is reminder_sms.txt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+
+from plans.models import ReminderSchedule
+
+from . import links
+
+DEFAULT_TEXT = "Time for your check-in. It takes under a minute."
+DEFAULT_SENDER_NAME = "Check-in"
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    sender_name: str
+    subject: str
+    text: str
+    html: str
+
+
+def sender_name(schedule: ReminderSchedule) -> str:
+    organization = schedule.client.organization
+    name = organization.reminder_sender_name.strip() if organization else ""
+    return name or DEFAULT_SENDER_NAME
+
+
+def from_email(schedule: ReminderSchedule) -> str:
+    address = parseaddr(settings.HARMPLAN["REMINDER_FROM_EMAIL"])[1] or "noreply@localhost"
+    return formataddr((sender_name(schedule), address))
+
+
+def _context(schedule: ReminderSchedule) -> dict:
+    return {
+        "text": DEFAULT_TEXT,
+        "sender_name": sender_name(schedule),
+        "checkin_url": links.checkin_url(),
+        "settings_url": links.settings_url(),
+        "pause_url": links.pause_url(schedule),
+    }
+
+
+def email_parts(schedule: ReminderSchedule) -> tuple[EmailPreview, dict]:
+    context = _context(schedule)
+    subject = "".join(render_to_string("emails/reminder_subject.txt", context).splitlines())
+    context["subject"] = subject
+    preview = EmailPreview(
+        sender_name=context["sender_name"],
+        subject=subject,
+        text=render_to_string("emails/reminder.txt", context),
+        html=render_to_string("emails/reminder.html", context),
+    )
+    return preview, context
+
+
+def message_id(delivery_id: int) -> str:
+    """The same Message-ID every time one delivery is sent, so that mailboxes can drop a repeat."""
+    domain = parseaddr(settings.HARMPLAN["REMINDER_FROM_EMAIL"])[1].rpartition("@")[2]
+    digest = salted_hmac("plans.reminders.message-id", str(delivery_id)).hexdigest()[:32]
+    return f"<{digest}@{domain or 'localhost'}>"
+
+
+def reminder_email(
+    schedule: ReminderSchedule, *, delivery_id: int | None = None
+) -> EmailMultiAlternatives:
+    preview, context = email_parts(schedule)
+    headers = {
+        # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
+        "List-Unsubscribe": f"<{context['pause_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    if delivery_id is not None:
+        headers["Message-ID"] = message_id(delivery_id)
+    message = EmailMultiAlternatives(
+        subject=preview.subject,
+        body=preview.text,
+        from_email=from_email(schedule),
+        to=[schedule.client.email],
+        headers=headers,
+    )
+    message.attach_alternative(preview.html, "text/html")
+    return message
+
+
+def reminder_sms(schedule: ReminderSchedule) -> str:
+    return render_to_string("emails/reminder_sms.txt", _context(schedule)).strip()

@@ -1,0 +1,210 @@
+"""Sending one delivery: claim the row, hand the message to the channel, mark the row sent.
+
+Every step is decided by the row's status in PostgreSQL, never by the broker, so a task that runs
+twice, late or after a crash does no harm:
+
+    queued --claim (one conditional UPDATE)--> sending --provider accepted--> sent
+       ^                                          |
+       +---- not sent, try again (backoff) -------+----> failed (rejected, unknown outcome,
+                                                          or out of attempts)
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db.models import F
+from django.utils import timezone
+
+from plans import sms
+from plans.models import Channel, DeliveryStatus, ReminderDelivery
+
+from . import messages
+
+log = logging.getLogger(__name__)
+
+# Two machines' clocks may differ a little; a task may start this much before its backoff ends.
+CLOCK_TOLERANCE = timedelta(seconds=5)
+
+
+class Outcome(Enum):
+    SKIPPED = "skipped"  # not ours to send: sent already, being sent, gone, or not due yet
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    retry_in: float | None = None
+
+
+class NotSent(Exception):
+    """Certainly not sent; another attempt may work."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Rejected(Exception):
+    """Not sent, and another attempt will not help."""
+
+
+class OutcomeUnknown(Exception):
+    """Perhaps sent. Another attempt could reach the person twice, so there is none."""
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff with jitter, capped: about 15 s, 30 s, 60 s … up to 5 minutes.
+
+    Half of each wait is fixed and half random ("equal jitter"), so waits still grow while
+    workers that failed together do not all come back at the same moment. The cap stays below
+    the broker's visibility timeout, which a retry's countdown must not reach.
+    """
+    conf = settings.HARMPLAN
+    ceiling = min(
+        conf["REMINDER_RETRY_MAX_SECONDS"],
+        conf["REMINDER_RETRY_BASE_SECONDS"] * 2 ** max(0, attempts - 1),
+    )
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def _send_email(delivery: ReminderDelivery) -> str:
+    schedule = delivery.schedule
+    if not schedule.client.email:
+        raise Rejected("No email address on the account")
+    message = messages.reminder_email(schedule, delivery_id=delivery.pk)
+    message.connection = get_connection()
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused:
+        raise Rejected("The email server refused the address") from None
+    except smtplib.SMTPResponseException as error:
+        if 400 <= error.smtp_code < 500:
+            raise NotSent(f"The email server said {error.smtp_code}; trying again") from None
+        raise Rejected(f"The email server said {error.smtp_code}") from None
+    except (smtplib.SMTPException, OSError) as error:
+        # Email that was not accepted is safe to send again; if the server did accept it just
+        # before the connection broke, the repeat has the same Message-ID and mailboxes drop it.
+        raise NotSent(f"Could not reach the email server ({type(error).__name__})") from None
+    return message.extra_headers["Message-ID"]
+
+
+def _send_sms(delivery: ReminderDelivery) -> str:
+    schedule = delivery.schedule
+    if not sms.sms_enabled():
+        raise Rejected("Text messages are not set up")
+    if not schedule.client.phone:
+        raise Rejected("No mobile number on the account")
+    try:
+        return sms.get_backend().send(
+            to=schedule.client.phone, body=messages.reminder_sms(schedule)
+        )
+    except sms.SmsNotSent as error:
+        raise NotSent(str(error), retry_after=error.retry_after) from None
+    except sms.SmsRejected as error:
+        raise Rejected(str(error)) from None
+    except sms.SmsOutcomeUnknown as error:
+        raise OutcomeUnknown(str(error)) from None
+
+
+def _hand_over(delivery: ReminderDelivery) -> str:
+    client = delivery.schedule.client
+    if not client.is_active:
+        raise Rejected("The account is not active")
+    try:
+        if delivery.channel == Channel.EMAIL:
+            return _send_email(delivery)
+        if delivery.channel == Channel.SMS:
+            return _send_sms(delivery)
+    except SoftTimeLimitExceeded:
+        raise OutcomeUnknown("Sending took too long") from None
+    raise Rejected("No way to send this reminder")
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    return bool(
+        ReminderDelivery.objects.filter(
+            pk=delivery_id,
+            status=DeliveryStatus.QUEUED,
+            next_attempt_at__lte=now + CLOCK_TOLERANCE,
+        ).update(
+            status=DeliveryStatus.SENDING,
+            attempts=F("attempts") + 1,
+            sending_at=now,
+            updated_at=now,
+        )
+    )
+
+
+def _fail(delivery: ReminderDelivery, reason: str) -> SendResult:
+    ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.FAILED, last_error=reason[:200], updated_at=timezone.now()
+    )
+    log.warning("Reminder delivery %s not sent: %s", delivery.pk, reason)
+    return SendResult(Outcome.FAILED)
+
+
+def _retry_or_fail(delivery: ReminderDelivery, error: NotSent) -> SendResult:
+    if delivery.attempts >= settings.HARMPLAN["REMINDER_MAX_ATTEMPTS"]:
+        return _fail(delivery, f"{error} (gave up after {delivery.attempts} attempts)")
+    wait = (
+        error.retry_after if error.retry_after is not None else backoff_seconds(delivery.attempts)
+    )
+    wait = min(wait, settings.HARMPLAN["REMINDER_RETRY_MAX_SECONDS"])
+    now = timezone.now()
+    ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.QUEUED,
+        next_attempt_at=now + timedelta(seconds=wait),
+        enqueued_at=now,
+        last_error=str(error)[:200],
+        updated_at=now,
+    )
+    return SendResult(Outcome.RETRY, retry_in=wait)
+
+
+def delivery_send(*, delivery_id: int, now: datetime | None = None) -> SendResult:
+    """Send one delivery if it is still waiting to be sent; safe to call any number of times."""
+    now = now or timezone.now()
+    if not _claim(delivery_id, now):
+        return SendResult(Outcome.SKIPPED)
+    delivery = (
+        ReminderDelivery.objects.select_related("schedule__client__membership__organization")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        return SendResult(Outcome.SKIPPED)
+    schedule = delivery.schedule
+    if schedule.channel == Channel.NONE or schedule.is_paused(now):
+        return _fail(delivery, "Reminders were paused or turned off before this one was sent")
+    try:
+        provider_ref = _hand_over(delivery)
+    except NotSent as error:
+        return _retry_or_fail(delivery, error)
+    except (Rejected, OutcomeUnknown) as error:
+        return _fail(delivery, str(error))
+    # THE ONE WINDOW NO SYSTEM CAN CLOSE. The provider has accepted the message; until the UPDATE
+    # below commits, the row still says "sending". If this process dies here (kill -9, power
+    # loss, database gone), the sweeper later finds the row stuck in "sending" and sends it again,
+    # so the person gets it twice. Nothing runs between the provider's answer and this single
+    # autocommitted UPDATE (no logging, no rendering, no other query), which keeps the window as
+    # narrow as one round trip to PostgreSQL. Email repeats carry the same Message-ID.
+    ReminderDelivery.objects.filter(pk=delivery_id).exclude(status=DeliveryStatus.SENT).update(
+        status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
+        provider_ref=provider_ref[:100],
+        last_error="",
+        updated_at=timezone.now(),
+    )
+    return SendResult(Outcome.SENT)

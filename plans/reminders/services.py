@@ -1,0 +1,114 @@
+"""Writes to a client's reminder schedule. Each function is one transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from harmplan.accounts.models import User
+from plans.models import PAUSED_INDEFINITELY, Channel, ReminderSchedule
+
+from . import links
+from .schedule import EVERY_DAY, get_zone
+
+
+def schedule_for(client: User) -> ReminderSchedule:
+    """The client's schedule, or an unsaved one with the defaults for the settings form."""
+    schedule = ReminderSchedule.objects.filter(client=client).first()
+    if schedule is None:
+        schedule = ReminderSchedule(
+            client=client,
+            timezone=settings.HARMPLAN["DEFAULT_TIME_ZONE"],
+            weekdays=EVERY_DAY,
+            local_time=time(9, 0),
+            channel=Channel.EMAIL if client.email else Channel.NONE,
+        )
+    return schedule
+
+
+def _locked(client: User) -> ReminderSchedule:
+    ReminderSchedule.objects.get_or_create(
+        client=client,
+        defaults={"timezone": settings.HARMPLAN["DEFAULT_TIME_ZONE"], "channel": Channel.NONE},
+    )
+    return ReminderSchedule.objects.select_for_update().get(client=client)
+
+
+@transaction.atomic
+def schedule_save(
+    *,
+    client: User,
+    weekdays: int,
+    local_time: time,
+    timezone_name: str,
+    channel: str,
+    paused_until: date | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    now: datetime | None = None,
+) -> ReminderSchedule:
+    """Save the client's choices and work out when the next reminder is due."""
+    get_zone(timezone_name)  # refuses an unknown zone
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown channel: {channel!r}")
+    contact_fields = []
+    if email is not None and email != client.email:
+        client.email = email
+        contact_fields.append("email")
+    if phone is not None and phone != client.phone:
+        client.phone = phone
+        contact_fields.append("phone")
+    if contact_fields:
+        client.save(update_fields=contact_fields)
+    if channel == Channel.EMAIL and not client.email:
+        raise ValueError("Email reminders need an email address.")
+    if channel == Channel.SMS and not client.phone:
+        raise ValueError("Text message reminders need a mobile number.")
+    schedule = _locked(client)
+    schedule.weekdays = weekdays
+    schedule.local_time = local_time.replace(second=0, microsecond=0, tzinfo=None)
+    schedule.timezone = timezone_name
+    schedule.channel = channel
+    schedule.paused_until = paused_until
+    schedule.next_due_at = schedule.next_fire_after(now or timezone.now())
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def schedule_pause(
+    *,
+    schedule: ReminderSchedule,
+    until: date | None = PAUSED_INDEFINITELY,
+    now: datetime | None = None,
+) -> ReminderSchedule:
+    """Stop reminders until a local date (by default, until the client turns them back on).
+
+    `until=None` turns them back on.
+    """
+    schedule = ReminderSchedule.objects.select_for_update().get(pk=schedule.pk)
+    schedule.paused_until = until
+    schedule.next_due_at = schedule.next_fire_after(now or timezone.now())
+    schedule.save(update_fields=["paused_until", "next_due_at", "updated_at"])
+    return schedule
+
+
+@transaction.atomic
+def feed_token_create(*, client: User) -> str:
+    """A new secret calendar link for the client. Any older link stops working."""
+    schedule = _locked(client)
+    token, token_hash = links.new_feed_token()
+    schedule.feed_token_hash = token_hash
+    schedule.feed_created_at = timezone.now()
+    schedule.save(update_fields=["feed_token_hash", "feed_created_at"])
+    return token
+
+
+@transaction.atomic
+def feed_token_remove(*, client: User) -> None:
+    ReminderSchedule.objects.filter(client=client).update(
+        feed_token_hash=None, feed_created_at=None
+    )
