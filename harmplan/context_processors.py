@@ -7,6 +7,7 @@ from django.urls import reverse
 def _nav_for(user) -> list[tuple[str, str]]:
     items = [("Home", "home")]
     if user.is_client:
+        items.append(("Reminders", "plans:reminder_settings"))
         items.append(("Who saw my records", "accounts:my_access_log"))
     if user.is_counselor or user.is_org_admin:
         items += [("Clients", "accounts:client_list"), ("Invite someone", "accounts:invite_new")]

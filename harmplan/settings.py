@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -234,6 +235,20 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HarmPlan <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Text messages (reminders): written to var/sms unless a gateway is set up. Twilio's API, or a
+# gateway that copies it: SMS_BACKEND=plans.sms.TwilioBackend and the SMS_TWILIO_* variables.
+SMS_BACKEND = env("SMS_BACKEND", "" if PRODUCTION else "plans.sms.FileBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+SMS_TWILIO = {
+    "BASE_URL": env("SMS_TWILIO_BASE_URL", "https://api.twilio.com"),
+    "ACCOUNT_SID": env("SMS_TWILIO_ACCOUNT_SID"),
+    "AUTH_TOKEN": env("SMS_TWILIO_AUTH_TOKEN"),
+    "FROM": env("SMS_TWILIO_FROM"),
+    "MESSAGING_SERVICE_SID": env("SMS_TWILIO_MESSAGING_SERVICE_SID"),
+    "TIMEOUT": env_int("SMS_TWILIO_TIMEOUT", 10),
+}
 
 # Celery: Redis when configured; otherwise kombu's filesystem transport, so the embedded default
 # runs a real worker and beat with no broker server.
@@ -244,6 +259,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
     for folder in ("queue", "processed"):
@@ -258,13 +274,34 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Beat ticks at the start of every minute (UTC). A tick that waited longer than its minute is
+# dropped: the next one claims the same rows, because the work is claimed by row state.
+CELERY_BEAT_SCHEDULE = {
+    "reminders-dispatch": {
+        "task": "plans.tasks.dispatch_due",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    "reminders-sweep": {
+        "task": "plans.tasks.sweep_stuck",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 HARMPLAN = {
     # Shown on the help page when a person is not logged in or their organization has none set.
     "DEFAULT_EMERGENCY_NUMBER": env("HARMPLAN_EMERGENCY_NUMBER", "911"),
     "INVITATION_DAYS": env_int("HARMPLAN_INVITATION_DAYS", 7),
+    # Links in reminders point here. Use a neutral domain: the address is seen on lock screens.
+    "SITE_URL": env("SITE_URL", f"http://localhost:{env('PORT', '8000')}"),
+    "DEFAULT_TIME_ZONE": env("HARMPLAN_TIME_ZONE", "America/New_York"),
+    # The sender's name comes from the organization; only this address is used.
+    "REMINDER_FROM_EMAIL": env("REMINDER_FROM_EMAIL", DEFAULT_FROM_EMAIL),
+    "REMINDER_MAX_ATTEMPTS": env_int("REMINDER_MAX_ATTEMPTS", 6),
+    "REMINDER_RETRY_BASE_SECONDS": float(env("REMINDER_RETRY_BASE_SECONDS", "15")),
+    "REMINDER_RETRY_MAX_SECONDS": float(env("REMINDER_RETRY_MAX_SECONDS", "300")),
 }
 
 LOGGING = {

@@ -45,5 +45,6 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("", include("harmplan.accounts.urls")),
     path("strategies/", include("strategies.urls")),
+    path("", include("plans.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -70,8 +72,16 @@ def worker_env(mail_dir: Path) -> dict[str, str]:
 class WorkerProcess:
     """A real `celery worker` process, started and stopped by the tests."""
 
-    def __init__(self, env: dict[str, str], log: Path, name: str = "worker"):
+    def __init__(
+        self,
+        env: dict[str, str],
+        log: Path,
+        name: str = "worker",
+        queues: str | None = None,
+        concurrency: int = 2,
+    ):
         self.env, self.log, self.name = env, log, name
+        self.queues, self.concurrency = queues, concurrency  # queues: comma-separated names
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30.0) -> WorkerProcess:
@@ -87,11 +97,12 @@ class WorkerProcess:
                 "--loglevel",
                 "INFO",
                 "--concurrency",
-                "2",
+                str(self.concurrency),
                 "--without-mingle",
                 "--without-gossip",
                 "--hostname",
                 f"{self.name}-{os.getpid()}@%h",
+                *(["--queues", self.queues] if self.queues else []),
             ],
             cwd=settings.BASE_DIR,
             env=self.env,
@@ -106,6 +117,29 @@ class WorkerProcess:
                 break
             time.sleep(0.1)
         raise RuntimeError(f"The Celery worker did not start:\n{self.log.read_text()[-3000:]}")
+
+    def pids(self) -> list[int]:
+        """The worker's main process and its pool processes."""
+        if not self.process or self.process.poll() is not None:
+            return []
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                with contextlib.suppress(OSError):
+                    todo += [int(child) for child in (task / "children").read_text().split()]
+        return found
+
+    def kill(self) -> None:
+        """kill -9 the worker and its pool processes at once, as a power cut would."""
+        pids = self.pids()
+        for sig in (signal.SIGSTOP, signal.SIGKILL):  # freeze all first: none outlives another
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+        if self.process:
+            self.process.wait()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -133,6 +167,72 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1):
             return result
         time.sleep(interval)
     raise AssertionError(f"Timed out after {timeout} s waiting for {predicate}")
+
+
+@pytest.fixture
+def reminder_queue():
+    """Send this test's tasks to a queue that only this test's workers read.
+
+    The session-wide `celery_worker` keeps reading the default queue, so a worker set up
+    differently for one test (another SMS gateway, a broken mail server) is the only one that can
+    run that test's tasks.
+    """
+    import uuid
+
+    import redis
+
+    from harmplan.celery import app as celery_app
+
+    name = f"reminders-{uuid.uuid4().hex[:10]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name
+    yield name
+    celery_app.conf.task_default_queue = previous
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(name)
+
+
+@pytest.fixture
+def start_worker(transactional_db, reminder_queue, tmp_path):
+    """Start real `celery worker` processes on this test's queue; all are stopped afterwards.
+
+    `start_worker.mail` and `start_worker.sms` are the folders their email and SMS go to.
+    """
+    workers: list[WorkerProcess] = []
+    mail = tmp_path / "mail"
+    mail.mkdir()
+
+    def start(name: str = "worker", concurrency: int = 2, **env: str) -> WorkerProcess:
+        process_env = {
+            **worker_env(mail),
+            "SMS_BACKEND": "plans.sms.FileBackend",
+            "SMS_FILE_PATH": str(tmp_path / "sms"),
+            **env,
+        }
+        worker = WorkerProcess(
+            process_env,
+            tmp_path / f"{name}-{len(workers)}.log",
+            name=f"{name}{len(workers)}",
+            queues=reminder_queue,
+            concurrency=concurrency,
+        )
+        workers.append(worker)
+        return worker.start()
+
+    start.mail = mail
+    start.sms = tmp_path / "sms"
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def gateway():
+    """A fake Twilio-compatible SMS gateway on 127.0.0.1 (tests/reminders_support.py)."""
+    from tests.reminders_support import FakeGateway
+
+    fake = FakeGateway().start()
+    yield fake
+    fake.stop()
 
 
 # Browser -----------------------------------------------------------------------------------------

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from plans.reminders import links as reminder_links
+from plans.reminders import services as reminder_services
 from strategies.models import Strategy
 from tests.catalog_factories import make_strategy
 
@@ -45,6 +48,12 @@ class Case:
     @property
     def id(self) -> str:
         return f"{self.name}{'-' + self.label if self.label else ''}"
+
+
+def reminder_schedule(client):
+    return reminder_services.schedule_save(
+        client=client, weekdays=0b1111111, local_time=time(9), timezone_name="UTC", channel="email"
+    )
 
 
 CASES = [
@@ -124,6 +133,32 @@ CASES = [
         args=lambda p: [make_strategy("draft-one", status=Strategy.Status.DRAFT).slug],
         label="draft",
     ),
+    Case("plans:reminder_settings", signed_in(403, client_a=200, client_b=200)),
+    Case(
+        "plans:calendar_link_new",
+        signed_in(403, client_a=200, client_b=200),
+        method="post",
+    ),
+    Case(
+        "plans:calendar_link_remove",
+        signed_in(403, client_a=302, client_b=302),
+        method="post",
+    ),
+    # Public by design: the signed link or the secret feed token is the key.
+    Case(
+        "plans:reminder_pause",
+        expect(200),
+        args=lambda p: [reminder_links.pause_token(reminder_schedule(p.client_a))],
+        label="signed",
+    ),
+    Case("plans:reminder_pause", expect(400), args=lambda p: ["not-signed"], label="tampered"),
+    Case(
+        "plans:calendar_feed",
+        expect(200),
+        args=lambda p: [reminder_services.feed_token_create(client=p.client_a)],
+        label="secret",
+    ),
+    Case("plans:calendar_feed", expect(404), args=lambda p: ["not-a-token"], label="unknown"),
 ]
 
 
