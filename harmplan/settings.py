@@ -123,7 +123,7 @@ WSGI_APPLICATION = "harmplan.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = None  # show "You are signed out", useful on a shared phone
 
 TEMPLATES = [
     {

@@ -266,7 +266,10 @@ def phone(browser, live_server):
 @pytest.fixture
 def phone_no_js(browser, live_server):
     """A page in a phone-sized browser window with JavaScript off."""
+    from tests.accessibility import NO_JS_PAGES
+
     context, page = _new_page(browser, live_server, java_script_enabled=False)
+    NO_JS_PAGES.add(page)
     yield page
     context.close()
 

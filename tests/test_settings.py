@@ -1,0 +1,53 @@
+"""Production settings: `check --deploy` is clean, and missing configuration stops the start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k" * 20 + "a-long-random-production-secret-for-the-test-only-9f3c1e",
+    "ALLOWED_HOSTS": "harmplan.example.org",
+    "DATABASE_URL": "postgres://harmplan@127.0.0.1:5432/harmplan",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "HARMPLAN_BOOTSTRAP": "0",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # The test command allows the ORM inside Playwright's event loop; production must not.
+    skip = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in skip}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_demo_data_is_refused_in_production():
+    result = manage("seed_demo", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "refused in production" in result.stderr
