@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from harmplan import demo
+from harmplan.accounts.models import CareAssignment, Membership, Organization, Role, User
+
+
+def test_seed_demo_is_idempotent(db):
+    call_command("seed_demo", verbosity=0)
+    counts = [m.objects.count() for m in (User, Organization, Membership, CareAssignment)]
+    call_command("seed_demo", verbosity=0)
+    assert [m.objects.count() for m in (User, Organization, Membership, CareAssignment)] == counts
+
+    counselor = User.objects.get(username="demo-counselor")
+    assert sorted(a.client.username for a in counselor.caseload.all()) == [
+        "demo-client",
+        "demo-client2",
+    ]
+    assert User.objects.get(username="demo-admin").role == Role.ORG_ADMIN
+    assert User.objects.get(username="demo-client-other").organization.name == "Other Program"
+    request = RequestFactory().post("/account/login/")
+    assert authenticate(request, username="demo-client", password=demo.DEMO_PASSWORD)
