@@ -5,12 +5,17 @@ from django.urls import reverse
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
-    items = [("Home", "home")]
+    items = []
     if user.is_client:
+        items.append(("My plan", "plans:my_plan"))
         items.append(("Reminders", "plans:reminder_settings"))
         items.append(("Who saw my records", "accounts:my_access_log"))
+    if user.is_counselor:
+        items.append(("Caseload", "plans:caseload"))
+    if user.is_org_admin:
+        items.append(("Clients", "accounts:client_list"))
     if user.is_counselor or user.is_org_admin:
-        items += [("Clients", "accounts:client_list"), ("Invite someone", "accounts:invite_new")]
+        items.append(("Invite someone", "accounts:invite_new"))
     if user.role or user.is_staff:
         items.append(("Strategies", "strategies:catalog"))
     if user.is_org_admin:

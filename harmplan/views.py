@@ -17,7 +17,11 @@ from strategies.models import Resource
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.is_counselor or user.is_org_admin:
+    if user.is_client:
+        return redirect("plans:my_plan")
+    if user.is_counselor:
+        return redirect("plans:caseload")
+    if user.is_org_admin:
         return redirect("accounts:client_list")
     if user.is_staff and not user.role:
         return redirect("admin:index")

@@ -12,12 +12,15 @@ from datetime import time
 
 import pytest
 from django.contrib import admin
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from plans.reminders import links as reminder_links
 from plans.reminders import services as reminder_services
 from strategies.models import Strategy
 from tests.catalog_factories import make_strategy
+from tests.factories import make_people
+from tests.plan_factories import add_plans
 
 ROLES = ["anonymous", "client_a", "client_b", "counselor", "other_counselor", "org_admin", "staff"]
 LOGIN = "login"  # redirected to the sign-in page
@@ -42,7 +45,7 @@ class Case:
     expected: dict[str, object]
     args: Callable = lambda p: []
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: Callable | dict = field(default_factory=dict)
     label: str = ""
 
     @property
@@ -57,11 +60,11 @@ def reminder_schedule(client):
 
 
 CASES = [
-    Case("home", signed_in(302, client_a=200, client_b=200)),
+    Case("home", signed_in(302)),  # each role has its own home page
     Case("help", expect(200)),
     Case("healthz", expect(200)),
     Case("login", expect(302, anonymous=200)),
-    Case("logout", expect(200), method="post"),
+    Case("logout", signed_in(200), method="post"),
     Case("password_change", signed_in(200)),
     Case("password_change_done", signed_in(200)),
     Case("password_reset", expect(200)),
@@ -162,6 +165,93 @@ CASES = [
 ]
 
 
+# Plans: the client and their assigned counselor; everyone else gets a 404.
+PLAN = signed_in(404, client_a=200, counselor=200)
+PLAN_REDIRECT = signed_in(404, client_a=302, counselor=302)
+
+
+def plan_args(p):
+    return [p.plan_a.public_id]
+
+
+def goal_args(p):
+    return [p.plan_a.public_id, p.goal_a.public_id]
+
+
+CASES += [
+    Case("plans:my_plan", signed_in(403, client_a=302, client_b=302)),
+    Case("plans:caseload", signed_in(403, counselor=200, other_counselor=200)),
+    Case(
+        "plans:client_plan",
+        signed_in(403, counselor=302, other_counselor=404),
+        args=lambda p: [p.client_a.public_id],
+    ),
+    Case("plans:plan", PLAN, args=plan_args),
+    Case(
+        "plans:plan",
+        signed_in(404, other_counselor=200),
+        args=lambda p: [p.other_plan.public_id],
+        label="other-organization",
+    ),
+    Case(
+        "plans:plan",
+        signed_in(404, client_b=200),
+        args=lambda p: [p.plan_b.public_id],
+        label="unassigned-client",
+    ),
+    Case("plans:plan_section_edit", PLAN, args=lambda p: [p.plan_a.public_id, "about"]),
+    Case(
+        "plans:plan_agree",
+        signed_in(403, client_a=302, client_b=404),
+        args=plan_args,
+        method="post",
+        data=lambda p: {"content_version": p.plan_a.content_version},
+    ),
+    Case("plans:plan_history", PLAN, args=plan_args),
+    Case(
+        "plans:review_new",
+        signed_in(403, counselor=200, other_counselor=404),
+        args=plan_args,
+    ),
+    Case("plans:goal_new", PLAN_REDIRECT, args=plan_args),
+    Case("plans:goal_check", PLAN_REDIRECT, args=plan_args, label="no-answers-yet"),
+    Case("plans:goal_question", PLAN, args=lambda p: [p.plan_a.public_id, "focus"]),
+    Case("plans:goal", PLAN, args=goal_args),
+    Case(
+        "plans:goal",
+        signed_in(404, client_b=404),
+        args=lambda p: [p.plan_b.public_id, p.goal_a.public_id],
+        label="goal-of-another-plan",
+    ),
+    Case("plans:goal_edit", PLAN, args=goal_args),
+    Case("plans:goal_step_planner", PLAN, args=goal_args),
+    Case("plans:step_new", PLAN, args=goal_args),
+    Case("plans:step_edit", PLAN, args=lambda p: [*goal_args(p), p.step_a.pk]),
+    Case(
+        "plans:step_delete",
+        PLAN_REDIRECT,
+        args=lambda p: [*goal_args(p), p.step_a.pk],
+        method="post",
+        data=lambda p: {"version": p.goal_a.version},
+    ),
+    Case(
+        "plans:goal_strategy_add",
+        PLAN_REDIRECT,
+        args=goal_args,
+        method="post",
+        data=lambda p: {"version": p.goal_a.version, "strategy": p.strategy.pk},
+    ),
+    Case("plans:goal_strategy_edit", PLAN, args=lambda p: [*goal_args(p), p.link_a.pk]),
+]
+
+
+@pytest.fixture
+def people(db):
+    people = make_people()
+    add_plans(people)
+    return people
+
+
 def url_names(resolver=None, namespace="") -> set[str]:
     names = set()
     for pattern in (resolver or get_resolver()).url_patterns:
@@ -189,13 +279,16 @@ def outcome(response) -> object:
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_who_may_open(case: Case, people, client):
     url = reverse(case.name, args=case.args(people))
+    data = case.data(people) if callable(case.data) else case.data
     got = {}
     for role in ROLES:
-        client.logout()
-        if role != "anonymous":
-            client.force_login(getattr(people, role))
-        response = getattr(client, case.method)(url, case.data)
-        got[role] = outcome(response)
+        # Each person starts from the same data: one person's write is not the next one's state.
+        with transaction.atomic():
+            client.logout()
+            if role != "anonymous":
+                client.force_login(getattr(people, role))
+            got[role] = outcome(getattr(client, case.method)(url, data))
+            transaction.set_rollback(True)
     assert got == case.expected
 
 

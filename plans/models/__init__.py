@@ -1,3 +1,17 @@
+from .plan import (
+    AuthorRole,
+    Direction,
+    Goal,
+    GoalStrategy,
+    Lifecycle,
+    Period,
+    Plan,
+    Review,
+    Revision,
+    Step,
+    TargetKind,
+    Unit,
+)
 from .reminders import (
     PAUSED_INDEFINITELY,
     Channel,
@@ -7,6 +21,18 @@ from .reminders import (
 )
 
 __all__ = [
+    "AuthorRole",
+    "Direction",
+    "Goal",
+    "GoalStrategy",
+    "Lifecycle",
+    "Period",
+    "Plan",
+    "Revision",
+    "Review",
+    "Step",
+    "TargetKind",
+    "Unit",
     "PAUSED_INDEFINITELY",
     "Channel",
     "DeliveryStatus",

@@ -1,0 +1,53 @@
+"""Which plans a person may open. Anything else is a 404.
+
+A client opens their own plan; a counselor opens the plans of clients on their caseload. Org admins
+manage caseloads but do not read plans.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from harmplan.accounts.access import log_access
+from harmplan.accounts.models import AccessEvent
+
+from .models import Goal, Plan
+
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    if user.is_client:
+        return Plan.objects.filter(client=user)
+    if user.is_counselor:
+        return Plan.objects.filter(
+            client__care_team__counselor=user,
+            client__membership__organization=user.organization,
+            client__is_active=True,
+        )
+    return Plan.objects.none()
+
+
+def get_plan_for_user(user, public_id) -> Plan:
+    try:
+        return plans_visible_to(user).select_related("client").get(public_id=public_id)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+
+
+def get_goal_for_user(user, plan_id, goal_id) -> Goal:
+    plan = get_plan_for_user(user, plan_id)
+    try:
+        goal = plan.goals.select_related("focus_area").get(public_id=goal_id)
+    except Goal.DoesNotExist:
+        raise Http404 from None
+    goal.plan = plan
+    return goal
+
+
+def log_read(request: HttpRequest, plan: Plan, what: str = "plan", object_id="") -> None:
+    log_access(request, plan.client, AccessEvent.Action.VIEW, what, object_id or plan.public_id)
+
+
+def log_write(request: HttpRequest, plan: Plan, what: str, object_id="", created=False) -> None:
+    action = AccessEvent.Action.CREATE if created else AccessEvent.Action.UPDATE
+    log_access(request, plan.client, action, what, object_id or plan.public_id)

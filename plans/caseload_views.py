@@ -1,0 +1,53 @@
+"""A counselor's caseload: assigned clients with plan state, next review and last activity."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from harmplan.accounts.access import clients_visible_to, get_client_for_user
+from harmplan.accounts.decorators import role_required
+from harmplan.accounts.models import Role
+
+from . import services
+
+SORTS = {
+    "name": ("Name", [F("preferred_name").asc(), F("username").asc()]),
+    "review": ("Next review", [F("plan__next_review_on").asc(nulls_last=True), "username"]),
+    "activity": ("Last activity", [F("plan__updated_at").desc(nulls_last=True), "username"]),
+}
+
+
+@role_required(Role.COUNSELOR)
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
+    clients = clients_visible_to(request.user).select_related("plan")
+    if query:
+        clients = clients.filter(Q(username__icontains=query) | Q(preferred_name__icontains=query))
+    clients = clients.order_by(*SORTS[sort][1])
+    page = Paginator(clients, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        "querystring": f"q={query}&sort={sort}" if query else f"sort={sort}",
+    }
+    template = "plans/caseload.html#results" if request.htmx else "plans/caseload.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@role_required(Role.COUNSELOR)
+@require_GET
+def client_plan(request: HttpRequest, client_id) -> HttpResponse:
+    """Open (and on first use, start) the plan of a client on this counselor's caseload."""
+    client = get_client_for_user(request.user, client_id)
+    return redirect(services.plan_for_client(client))

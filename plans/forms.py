@@ -1,0 +1,444 @@
+"""Forms for plans and goals. Messages say what to do, in plain words."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import forms
+
+from strategies.models import Approach, FocusArea, Strategy
+
+from .models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
+from .models.plan import AMOUNT_LIMITS
+from .stepdown import StepDownError, plan_steps
+
+RADIO = forms.RadioSelect(attrs={"class": "choices"})
+APPROACH_HINTS = {
+    Approach.ABSTINENCE: "Stop for now or for good.",
+    Approach.MANAGED_USE: "Use less, or less often, with limits you set.",
+    Approach.SAFER_USE: "Keep using and lower the risks, like overdose or infections.",
+}
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the edit started from, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PlanSectionForm(VersionedForm):
+    SECTIONS = {
+        "about": ("About me", ["what_matters", "strengths", "supports"]),
+        "safety": ("My safety plan", ["safety_plan"]),
+    }
+    what_matters = forms.CharField(
+        label="What matters to me",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The people, things and hopes that matter most to you.",
+    )
+    strengths = forms.CharField(
+        label="My strengths",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you are good at, and what has helped before.",
+    )
+    supports = forms.CharField(
+        label="People who support me",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    safety_plan = forms.CharField(
+        label="My safety plan",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Where your naloxone is, who to call, and what you will do if things go wrong.",
+    )
+
+    def __init__(self, *args, section: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = {"version", *self.SECTIONS[section][1]}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+
+# Goal question pages -----------------------------------------------------------------------------
+
+
+class FocusForm(forms.Form):
+    focus_area = forms.ModelChoiceField(
+        label="What is this goal about?",
+        queryset=FocusArea.objects.all(),
+        widget=RADIO,
+        empty_label=None,
+        error_messages={
+            "required": "Choose what this goal is about",
+            "invalid_choice": "Choose what this goal is about",
+        },
+    )
+
+
+class ApproachForm(forms.Form):
+    approach = forms.ChoiceField(
+        label="Which approach fits this goal?",
+        choices=[(a.value, f"{a.label}: {APPROACH_HINTS[a]}") for a in Approach],
+        widget=RADIO,
+        help_text="All three are real goals. You can change the approach any time.",
+        error_messages={"required": "Choose an approach"},
+    )
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(
+        label="What is your goal, in your own words?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: “Drink less on weeknights” or “Always carry naloxone”.",
+        error_messages={"required": "Write your goal in your own words"},
+    )
+    why = forms.CharField(
+        label="Why does it matter to you? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TargetForm(forms.Form):
+    target_kind = forms.ChoiceField(
+        label="How will you know how it is going?",
+        choices=TargetKind.choices,
+        widget=RADIO,
+        error_messages={"required": "Choose how you will know how it is going"},
+    )
+    target_direction = forms.ChoiceField(
+        label="At most or at least?",
+        choices=Direction.choices,
+        initial=Direction.AT_MOST,
+        required=False,
+        help_text="Only for an amount.",
+    )
+    target_value = forms.DecimalField(
+        label="Target amount",
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        help_text="Only for an amount. For example 10.",
+        error_messages={"invalid": "Enter the target as a number, like 10"},
+    )
+    target_unit = forms.ChoiceField(
+        label="Of what?",
+        choices=[("", "Choose")] + Unit.choices,
+        required=False,
+        help_text="Only for an amount.",
+    )
+    target_period = forms.ChoiceField(
+        label="How often?",
+        choices=[("", "Choose")] + Period.choices,
+        required=False,
+        help_text="Only for an amount.",
+    )
+    baseline_value = forms.DecimalField(
+        label="Where are you now? (optional)",
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        help_text="Only for an amount: about how much now, in the same unit. Used to plan steps.",
+        error_messages={"invalid": "Enter where you are now as a number, like 20"},
+    )
+    practice = forms.CharField(
+        label="What will you do?",
+        required=False,
+        max_length=200,
+        help_text="Only for a yes or no practice. For example: “Test before I use”.",
+    )
+    start_on = forms.DateField(
+        label="Start date (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the start date as a real date"},
+    )
+    target_on = forms.DateField(
+        label="Target date (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the target date as a real date"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("target_kind")
+        if kind == TargetKind.AMOUNT:
+            _clean_amount(self, data)
+        elif kind == TargetKind.PRACTICE:
+            if not data.get("practice", "").strip():
+                self.add_error("practice", "Write the practice, like “Test before I use”")
+            for name in ("target_value", "baseline_value", "target_unit", "target_period"):
+                data[name] = None if name.endswith("value") else ""
+        elif kind == TargetKind.NONE:
+            data.update(
+                target_value=None,
+                baseline_value=None,
+                target_unit="",
+                target_period="",
+                practice="",
+            )
+        start, target = data.get("start_on"), data.get("target_on")
+        if start and target and target < start:
+            self.add_error("target_on", "The target date must be on or after the start date")
+        return data
+
+
+def _clean_amount(form: forms.Form, data: dict) -> None:
+    unit, period, value = (
+        data.get("target_unit"),
+        data.get("target_period"),
+        data.get("target_value"),
+    )
+    if not unit:
+        form.add_error("target_unit", "Choose what you are counting")
+    if not period:
+        form.add_error("target_period", "Choose a day or a week")
+    if value is None and "target_value" not in form.errors:
+        form.add_error("target_value", "Enter the target amount, like 10")
+    if not data.get("target_direction"):
+        data["target_direction"] = Direction.AT_MOST
+    data["practice"] = ""
+    limit = AMOUNT_LIMITS.get((unit, period))
+    if limit is not None:
+        for name in ("target_value", "baseline_value"):
+            amount = data.get(name)
+            if amount is not None and amount > limit:
+                form.add_error(
+                    name,
+                    f"That is more than {limit.normalize():f} {Unit(unit).label} "
+                    f"{Period(period).label}. Check the number",
+                )
+
+
+class StrategiesForm(forms.Form):
+    strategies = forms.ModelMultipleChoiceField(
+        label="Which strategies could help? (optional)",
+        queryset=Strategy.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
+        help_text="These fit your goal. Choose any, or none for now. You can add notes later.",
+    )
+
+    def __init__(self, *args, focus_area: FocusArea, approach: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategies"].queryset = (
+            Strategy.objects.published()
+            .fitting(approach)
+            .in_focus_area(focus_area.slug)
+            .order_by("title")
+        )
+
+
+class StepDownForm(forms.Form):
+    reduction_percent = forms.DecimalField(
+        label="How much to cut at each step, in percent",
+        initial=10,
+        min_value=1,
+        max_value=90,
+        decimal_places=0,
+        help_text="10% is a common, gentle pace.",
+        error_messages={
+            "required": "Enter how much to cut at each step",
+            "invalid": "Enter a whole number, like 10",
+            "min_value": "Enter a cut of at least 1%",
+            "max_value": "Enter a cut of 90% or less",
+        },
+    )
+    interval_weeks = forms.IntegerField(
+        label="Weeks between steps",
+        initial=2,
+        min_value=1,
+        max_value=12,
+        error_messages={
+            "required": "Enter the weeks between steps",
+            "invalid": "Enter a whole number of weeks, like 2",
+            "min_value": "Enter at least 1 week",
+            "max_value": "Enter 12 weeks or fewer",
+        },
+    )
+    first_step_on = forms.DateField(
+        label="Date of the first step",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the first step",
+            "invalid": "Enter the date of the first step as a real date",
+        },
+    )
+
+    def __init__(self, *args, baseline: Decimal | None, target: Decimal | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.baseline, self.target = baseline, target
+        self.fields["first_step_on"].initial = date.today() + timedelta(days=1)
+        self.steps = []
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if self.baseline is None or self.target is None:
+            raise forms.ValidationError(
+                "Add where you are now and a target amount first, so we can plan the steps."
+            )
+        try:
+            self.steps = plan_steps(
+                baseline=self.baseline,
+                target=self.target,
+                start=data["first_step_on"],
+                reduction_percent=data["reduction_percent"],
+                interval_days=data["interval_weeks"] * 7,
+            )
+        except StepDownError as error:
+            raise forms.ValidationError(str(error)) from None
+        return data
+
+
+class StepChoiceForm(forms.Form):
+    plan_steps = forms.ChoiceField(
+        label="Do you want to plan small steps toward your target?",
+        choices=[("yes", "Yes, plan steps for me"), ("no", "No, not now")],
+        widget=RADIO,
+        error_messages={"required": "Choose yes or no"},
+    )
+
+
+# Editing an existing goal ------------------------------------------------------------------------
+
+
+class GoalEditForm(TargetForm, VersionedForm):
+    statement = StatementForm.base_fields["statement"]
+    why = StatementForm.base_fields["why"]
+    lifecycle = forms.ChoiceField(
+        label="Where is this goal at?", choices=Lifecycle.choices, widget=RADIO
+    )
+
+    field_order = [
+        "statement",
+        "why",
+        "target_kind",
+        "target_direction",
+        "target_value",
+        "target_unit",
+        "target_period",
+        "baseline_value",
+        "practice",
+        "start_on",
+        "target_on",
+        "lifecycle",
+        "version",
+    ]
+
+    @classmethod
+    def initial_for(cls, goal: Goal) -> dict:
+        return {name: getattr(goal, name) for name in cls.base_fields if hasattr(goal, name)}
+
+
+class StepForm(VersionedForm):
+    starts_on = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date this step starts",
+            "invalid": "Enter the date this step starts as a real date",
+        },
+    )
+    value = forms.DecimalField(
+        label="Amount",
+        required=False,
+        min_value=0,
+        max_value=50000,
+        decimal_places=1,
+        error_messages={"invalid": "Enter the amount as a number, like 12"},
+    )
+    note = forms.CharField(label="What I will do (optional)", max_length=200, required=False)
+
+    def __init__(self, *args, goal: Goal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goal = goal
+
+    def clean(self):
+        data = super().clean()
+        starts_on = data.get("starts_on")
+        if starts_on and self.goal.target_on and starts_on > self.goal.target_on:
+            self.add_error("starts_on", "A step cannot start after the goal's target date")
+        if starts_on and self.goal.start_on and starts_on < self.goal.start_on:
+            self.add_error("starts_on", "A step cannot start before the goal's start date")
+        return data
+
+    @staticmethod
+    def initial_for(step: Step) -> dict:
+        return {"starts_on": step.starts_on, "value": step.value, "note": step.note}
+
+
+class AddStrategyForm(VersionedForm):
+    strategy = forms.ModelChoiceField(
+        label="Strategy",
+        queryset=Strategy.objects.published(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That strategy is no longer in the catalog"},
+    )
+    note = forms.CharField(
+        label="Your note (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example: “naloxone is in my backpack”.",
+    )
+
+
+class NoteForm(VersionedForm):
+    note = AddStrategyForm.base_fields["note"]
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(
+        label="Date of the review",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the review",
+            "invalid": "Enter the date of the review as a real date",
+        },
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Your client can read these notes.",
+    )
+    next_review_on = forms.DateField(
+        label="Next review (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the next review as a real date"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        held, following = data.get("held_on"), data.get("next_review_on")
+        if held and held > date.today():
+            self.add_error("held_on", "The review date cannot be in the future")
+        if held and following and following <= held:
+            self.add_error("next_review_on", "The next review must be after this one")
+        return data
+
+
+class AgreeForm(forms.Form):
+    content_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def plan_initial(plan: Plan, section: str) -> dict:
+    fields = PlanSectionForm.SECTIONS[section][1]
+    return {"version": plan.version, **{name: getattr(plan, name) for name in fields}}

@@ -1,0 +1,238 @@
+"""One goal: its page, editing it, its steps and its strategies. Every edit is version-checked."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from strategies.models import Strategy
+
+from . import services
+from .access import get_goal_for_user, log_read, log_write
+from .forms import AddStrategyForm, GoalEditForm, NoteForm, StepDownForm, StepForm, VersionedForm
+from .models import GoalStrategy, Step
+from .plan_views import conflict_response
+
+
+@require_GET
+def goal_page(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    log_read(request, goal.plan, "goal", goal.public_id)
+    links = goal.strategy_links.select_related("strategy")
+    suggestions = (
+        Strategy.objects.published()
+        .fitting(goal.approach)
+        .in_focus_area(goal.focus_area.slug)
+        .exclude(pk__in=links.values("strategy_id"))
+        .order_by("title")
+    )
+    return render(
+        request,
+        "plans/goal.html",
+        {
+            "plan": goal.plan,
+            "goal": goal,
+            "steps": goal.steps.all(),
+            "links": links,
+            "suggestions": suggestions,
+            "version_form": VersionedForm(initial={"version": goal.version}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    if request.method == "POST":
+        form = GoalEditForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                with transaction.atomic():
+                    services.goal_update(
+                        goal=goal,
+                        expected_version=data.pop("version"),
+                        data=data,
+                        author=request.user,
+                    )
+                    log_write(request, goal.plan, "goal", goal.public_id)
+            except services.EditConflict as conflict:
+                return conflict_response(
+                    request, conflict, GoalEditForm, "Change this goal", goal.plan, goal
+                )
+            messages.success(request, "Goal saved.")
+            return redirect(goal)
+    else:
+        log_read(request, goal.plan, "goal", goal.public_id)
+        form = GoalEditForm(initial={**GoalEditForm.initial_for(goal), "version": goal.version})
+    return render(request, "plans/goal_edit.html", {"plan": goal.plan, "goal": goal, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def goal_step_planner(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    data = request.POST if request.method == "POST" else None
+    form = StepDownForm(data, baseline=goal.baseline_value, target=goal.target_value)
+    version_form = VersionedForm(data, initial={"version": goal.version})
+    if data is not None and form.is_valid() and version_form.is_valid():
+        try:
+            with transaction.atomic():
+                services.goal_steps_replace(
+                    goal=goal,
+                    expected_version=version_form.cleaned_data["version"],
+                    steps=form.steps,
+                    author=request.user,
+                )
+                log_write(request, goal.plan, "goal steps", goal.public_id)
+        except services.EditConflict:
+            messages.warning(request, _CHANGED_MEANWHILE)
+            return redirect(goal)
+        messages.success(request, f"{len(form.steps)} steps planned. You can change any of them.")
+        return redirect(goal)
+    if data is None:
+        log_read(request, goal.plan, "goal", goal.public_id)
+    return render(
+        request,
+        "plans/goal_step_planner.html",
+        {
+            "plan": goal.plan,
+            "goal": goal,
+            "form": form,
+            "version_form": version_form,
+        },
+    )
+
+
+_CHANGED_MEANWHILE = (
+    "Someone changed this goal while you were working on it. Here is the latest version; "
+    "please make your change again."
+)
+
+
+@require_http_methods(["GET", "POST"])
+def step_edit(request: HttpRequest, plan_id, goal_id, step_id: int | None = None) -> HttpResponse:
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    step = get_object_or_404(Step, pk=step_id, goal=goal) if step_id else None
+    if request.method == "POST":
+        form = StepForm(request.POST, goal=goal)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                with transaction.atomic():
+                    services.step_save(
+                        goal=goal,
+                        expected_version=data.pop("version"),
+                        author=request.user,
+                        step=step,
+                        data=data,
+                    )
+                    log_write(request, goal.plan, "goal step", goal.public_id, created=not step)
+            except services.EditConflict as conflict:
+                return conflict_response(
+                    request,
+                    conflict,
+                    lambda d: StepForm(d, goal=goal),
+                    "Change a step",
+                    goal.plan,
+                    goal,
+                )
+            return redirect(goal)
+    else:
+        log_read(request, goal.plan, "goal", goal.public_id)
+        initial = StepForm.initial_for(step) if step else {}
+        form = StepForm(initial={**initial, "version": goal.version}, goal=goal)
+    return render(
+        request,
+        "plans/step_edit.html",
+        {"plan": goal.plan, "goal": goal, "step": step, "form": form},
+    )
+
+
+@require_POST
+def step_delete(request: HttpRequest, plan_id, goal_id, step_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    step = get_object_or_404(Step, pk=step_id, goal=goal)
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        with transaction.atomic():
+            services.step_delete(
+                goal=goal,
+                expected_version=form.cleaned_data["version"],
+                author=request.user,
+                step=step,
+            )
+            log_write(request, goal.plan, "goal step", goal.public_id)
+    except services.EditConflict:
+        messages.warning(request, _CHANGED_MEANWHILE)
+        return redirect(goal)
+    messages.success(request, "Step removed.")
+    return redirect(goal)
+
+
+@require_POST
+def goal_strategy_add(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    form = AddStrategyForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.goal_strategy_add(
+                    goal=goal,
+                    expected_version=form.cleaned_data["version"],
+                    strategy=form.cleaned_data["strategy"],
+                    note=form.cleaned_data["note"],
+                    author=request.user,
+                )
+                log_write(request, goal.plan, "goal strategy", goal.public_id)
+        except services.StrategyDoesNotFit as problem:
+            messages.warning(request, str(problem))
+        except services.EditConflict:
+            messages.warning(request, _CHANGED_MEANWHILE)
+        else:
+            messages.success(request, "Strategy added.")
+    else:
+        messages.warning(request, "That strategy could not be added. Please choose it again.")
+    return redirect(goal)
+
+
+@require_http_methods(["GET", "POST"])
+def goal_strategy_edit(request: HttpRequest, plan_id, goal_id, link_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    link = get_object_or_404(GoalStrategy.objects.select_related("strategy"), pk=link_id, goal=goal)
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            version = form.cleaned_data["version"]
+            try:
+                with transaction.atomic():
+                    if "remove" in request.POST:
+                        services.goal_strategy_remove(
+                            goal=goal, expected_version=version, link=link, author=request.user
+                        )
+                    else:
+                        services.goal_strategy_note(
+                            goal=goal,
+                            expected_version=version,
+                            link=link,
+                            note=form.cleaned_data["note"],
+                            author=request.user,
+                        )
+                    log_write(request, goal.plan, "goal strategy", goal.public_id)
+            except services.EditConflict as conflict:
+                return conflict_response(
+                    request, conflict, NoteForm, "Your note on a strategy", goal.plan, goal
+                )
+            return redirect(goal)
+    else:
+        log_read(request, goal.plan, "goal", goal.public_id)
+        form = NoteForm(initial={"note": link.note, "version": goal.version})
+    return render(
+        request,
+        "plans/goal_strategy_edit.html",
+        {"plan": goal.plan, "goal": goal, "link": link, "form": form},
+    )

@@ -1,0 +1,298 @@
+"""A client's plan: goals with targets, steps and strategies, revisions and reviews.
+
+Goal lifecycle uses HL7 FHIR R4 Goal.lifecycleStatus codes, so a plan can be exported as a CarePlan.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from strategies.models import Approach, FocusArea, Strategy
+
+
+class AuthorRole(models.TextChoices):
+    CLIENT = "client", "you"
+    COUNSELOR = "counselor", "your counselor"
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_client(self, client):
+        return self.filter(client=client)
+
+
+class Plan(models.Model):
+    """One current plan per client.
+
+    `version` guards the plan's own fields against lost updates. `content_version` goes up with
+    every change anywhere in the plan (its fields, goals, steps, strategies); the client agrees to
+    one content version.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan"
+    )
+    what_matters = models.TextField("What matters to me", blank=True, max_length=2000)
+    strengths = models.TextField("My strengths", blank=True, max_length=2000)
+    supports = models.TextField("People who support me", blank=True, max_length=2000)
+    safety_plan = models.TextField("My safety plan", blank=True, max_length=4000)
+    next_review_on = models.DateField("Next review", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    content_version = models.PositiveIntegerField(default=1)
+    agreed_content_version = models.PositiveIntegerField(null=True, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    changed_by_role = models.CharField(max_length=16, choices=AuthorRole.choices, blank=True)
+    # When the client last opened their plan, for "what changed since your last visit".
+    client_last_seen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["next_review_on"])]
+
+    def __str__(self) -> str:
+        return f"Plan {self.public_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan", args=[self.public_id])
+
+    @property
+    def agreement(self) -> str:
+        """agreed, counselor_changed (the client should look again) or not_agreed."""
+        if self.agreed_content_version == self.content_version:
+            return "agreed"
+        if self.agreed_content_version and self.changed_by_role == AuthorRole.COUNSELOR:
+            return "counselor_changed"
+        return "not_agreed"
+
+
+class Lifecycle(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on-hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Stopped"
+
+
+class TargetKind(models.TextChoices):
+    AMOUNT = "amount", "An amount"
+    PRACTICE = "practice", "Something I do, yes or no"
+    NONE = "none", "No target for now"
+
+
+class Unit(models.TextChoices):
+    STANDARD_DRINKS = "standard drinks", "standard drinks"
+    USING_DAYS = "using days", "days I use"
+    MONEY = "money", "money spent"
+    TIMES = "times", "times"
+
+
+class Period(models.TextChoices):
+    DAY = "day", "a day"
+    WEEK = "week", "a week"
+
+
+class Direction(models.TextChoices):
+    AT_MOST = "at_most", "At most"
+    AT_LEAST = "at_least", "At least"
+
+
+# Sensible upper bounds per unit and period, so typing mistakes are caught.
+AMOUNT_LIMITS = {
+    (Unit.STANDARD_DRINKS, Period.DAY): Decimal(60),
+    (Unit.STANDARD_DRINKS, Period.WEEK): Decimal(400),
+    (Unit.USING_DAYS, Period.DAY): Decimal(1),
+    (Unit.USING_DAYS, Period.WEEK): Decimal(7),
+    (Unit.MONEY, Period.DAY): Decimal(10000),
+    (Unit.MONEY, Period.WEEK): Decimal(50000),
+    (Unit.TIMES, Period.DAY): Decimal(100),
+    (Unit.TIMES, Period.WEEK): Decimal(700),
+}
+
+
+class GoalQuerySet(models.QuerySet):
+    def current(self):
+        return self.exclude(lifecycle__in=[Lifecycle.COMPLETED, Lifecycle.CANCELLED])
+
+    def active(self):
+        return self.filter(lifecycle=Lifecycle.ACTIVE)
+
+
+class Goal(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="+")
+    approach = models.CharField(max_length=16, choices=Approach.choices)
+    statement = models.TextField("My goal, in my own words", max_length=500)
+    why = models.TextField("Why it matters to me", blank=True, max_length=1000)
+    target_kind = models.CharField(max_length=10, choices=TargetKind.choices)
+    target_direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.AT_MOST
+    )
+    target_value = models.DecimalField(
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    target_unit = models.CharField(max_length=20, choices=Unit.choices, blank=True)
+    target_period = models.CharField(max_length=8, choices=Period.choices, blank=True)
+    practice = models.CharField("The practice", max_length=200, blank=True)
+    baseline_value = models.DecimalField(
+        "Where I am starting",
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    start_on = models.DateField("Start date", null=True, blank=True)
+    target_on = models.DateField("Target date", null=True, blank=True)
+    lifecycle = models.CharField(max_length=10, choices=Lifecycle.choices, default=Lifecycle.ACTIVE)
+    proposed_by = models.CharField(max_length=16, choices=AuthorRole.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_on__isnull=True)
+                | models.Q(start_on__isnull=True)
+                | models.Q(target_on__gte=models.F("start_on")),
+                name="goal_target_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.statement[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:goal", args=[self.plan.public_id, self.public_id])
+
+    @property
+    def target_text(self) -> str:
+        """The target in plain words: "At most 10 standard drinks a week"."""
+        if self.target_kind == TargetKind.AMOUNT and self.target_value is not None:
+            value = format_amount(self.target_value)
+            unit = Unit(self.target_unit).label if self.target_unit else ""
+            period = Period(self.target_period).label if self.target_period else ""
+            return f"{Direction(self.target_direction).label} {value} {unit} {period}".strip()
+        if self.target_kind == TargetKind.PRACTICE:
+            return self.practice
+        return "No target for now"
+
+
+def format_amount(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
+
+
+class Step(models.Model):
+    """A small, dated step toward a target: "from 1 March, at most 12 a week"."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    starts_on = models.DateField("From")
+    value = models.DecimalField(
+        "Amount",
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal(50000))],
+    )
+    note = models.CharField("What I will do", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}: {self.value}"
+
+
+class GoalStrategy(models.Model):
+    """A catalog strategy on a goal, with the client's own note."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="strategy_links")
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="goal_links")
+    note = models.CharField(
+        "Your note",
+        max_length=300,
+        blank=True,
+        help_text='For example: "naloxone is in my backpack".',
+    )
+    # The catalog version when it was added, to show when the strategy has changed since.
+    strategy_version = models.PositiveIntegerField(default=0)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "strategy"], name="strategy_once_per_goal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy} on {self.goal}"
+
+    @property
+    def changed_since_added(self) -> bool:
+        return self.strategy.version > self.strategy_version
+
+
+class Revision(models.Model):
+    """Who changed what in a plan, field by field, in words a client can read."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_role = models.CharField(max_length=16, choices=AuthorRole.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=200)
+    # [{"field": "target_value", "label": "Target", "old": "14", "new": "10"}, ...]
+    changes = models.JSONField(default=list, blank=True)
+    # The goal's version after this change, to find "what changed since the version I opened".
+    goal_version = models.PositiveIntegerField(null=True, blank=True)
+    plan_version = models.PositiveIntegerField(null=True, blank=True)
+    content_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["plan", "-at"])]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class Review(models.Model):
+    """A counselor's review of the plan with the client. Notes are visible to the client."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField("Date of the review")
+    notes = models.TextField("Notes", max_length=4000, blank=True)
+    next_review_on = models.DateField("Next review", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review on {self.held_on}"

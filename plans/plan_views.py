@@ -1,0 +1,205 @@
+"""The plan page (client dashboard and counselor in-session view), its sections, agreement,
+history and reviews."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from harmplan.accounts.decorators import role_required
+from harmplan.accounts.models import Role
+
+from . import services
+from .access import get_plan_for_user, log_read, log_write
+from .forms import AgreeForm, PlanSectionForm, ReviewForm, plan_initial
+from .models import Goal, GoalStrategy, Plan, Revision, Step
+
+
+def _goals_for_page(plan: Plan) -> list[Goal]:
+    """Current goals with their steps and strategies, in a fixed number of queries."""
+    goals = list(
+        plan.goals.current()
+        .select_related("focus_area")
+        .prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("starts_on", "pk")),
+            Prefetch(
+                "strategy_links",
+                queryset=GoalStrategy.objects.select_related("strategy").order_by("added_at"),
+            ),
+        )
+    )
+    today = date.today()
+    for goal in goals:
+        steps = list(goal.steps.all())
+        goal.current_step = next((s for s in reversed(steps) if s.starts_on <= today), None)
+        goal.next_step = next((s for s in steps if s.starts_on > today), None)
+    return goals
+
+
+@role_required(Role.CLIENT)
+@require_GET
+def my_plan(request: HttpRequest) -> HttpResponse:
+    plan = services.plan_for_client(request.user)
+    return redirect(plan)
+
+
+@require_GET
+def plan_page(request: HttpRequest, plan_id) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_id)
+    is_client = request.user.pk == plan.client_id
+    changes = []
+    if is_client:
+        since = plan.client_last_seen_at
+        recent = Revision.objects.filter(plan=plan, author_role="counselor").select_related(
+            "author"
+        )
+        if since:
+            recent = recent.filter(at__gt=since)
+        changes = list(recent[:5]) if since else []
+        services.plan_mark_seen(plan=plan)
+    else:
+        log_read(request, plan)
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "is_client": is_client,
+        "goals": _goals_for_page(plan),
+        "changes_since_last_visit": changes,
+        "latest_review": plan.reviews.select_related("counselor").first(),
+        "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
+    }
+    return render(request, "plans/plan.html", context)
+
+
+def _section_response(request, plan: Plan, section: str) -> HttpResponse:
+    if request.htmx:
+        return render(
+            request, f"plans/plan.html#section-{section}", {"plan": plan, "is_client": True}
+        )
+    return redirect(f"{plan.get_absolute_url()}#section-{section}")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_section_edit(request: HttpRequest, plan_id, section: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_id)
+    if section not in PlanSectionForm.SECTIONS:
+        raise Http404
+    title, _ = PlanSectionForm.SECTIONS[section]
+    if request.method == "POST":
+        form = PlanSectionForm(request.POST, section=section)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                with transaction.atomic():
+                    plan = services.plan_update(
+                        plan=plan,
+                        expected_version=data.pop("version"),
+                        data=data,
+                        author=request.user,
+                    )
+                    log_write(request, plan, "plan")
+            except services.EditConflict as conflict:
+                return conflict_response(
+                    request, conflict, lambda d: PlanSectionForm(d, section=section), title, plan
+                )
+            return _section_response(request, plan, section)
+    else:
+        log_read(request, plan)
+        form = PlanSectionForm(initial=plan_initial(plan, section), section=section)
+    template = "plans/plan_section_edit.html"
+    if request.htmx:
+        template += "#section-form"
+    return render(
+        request, template, {"plan": plan, "form": form, "title": title, "section": section}
+    )
+
+
+def conflict_response(
+    request,
+    conflict: services.EditConflict,
+    make_form,
+    title: str,
+    plan: Plan,
+    goal: Goal | None = None,
+) -> HttpResponse:
+    """HTTP 409: show the other person's change next to yours, keep everything typed.
+
+    The form is rebuilt from what was posted with the current version, so saving it again
+    applies this person's input on top of the other change, knowingly.
+    """
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    form = make_form(data)
+    form.is_valid()
+    response = render(
+        request,
+        "plans/conflict.html",
+        {
+            "plan": plan,
+            "goal": goal,
+            "form": form,
+            "title": title,
+            "their_changes": conflict.their_changes,
+        },
+        status=409,
+    )
+    if request.htmx:
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#main"
+    return response
+
+
+@role_required(Role.CLIENT)
+@require_POST
+def plan_agree(request: HttpRequest, plan_id) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_id)
+    form = AgreeForm(request.POST)
+    if not form.is_valid():
+        return redirect(plan)
+    try:
+        services.plan_agree(
+            plan=plan, client=request.user, content_version=form.cleaned_data["content_version"]
+        )
+    except services.EditConflict:
+        messages.warning(
+            request,
+            "Your plan changed while you were reading it. Please look at the changes, then agree "
+            "if you are happy with it.",
+        )
+        return redirect(plan)
+    messages.success(request, "Thank you. You agreed with this version of your plan.")
+    return redirect(plan)
+
+
+@require_GET
+def plan_history(request: HttpRequest, plan_id) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_id)
+    log_read(request, plan, "plan history")
+    revisions = plan.revisions.select_related("author", "goal")[:200]
+    return render(request, "plans/history.html", {"plan": plan, "revisions": revisions})
+
+
+@role_required(Role.COUNSELOR)
+@require_http_methods(["GET", "POST"])
+def review_new(request: HttpRequest, plan_id) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_id)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        initial={"held_on": date.today(), "next_review_on": plan.next_review_on},
+    )
+    if form.is_valid():
+        with transaction.atomic():
+            review = services.review_record(plan=plan, counselor=request.user, **form.cleaned_data)
+            log_write(request, plan, "review", review.pk, created=True)
+        messages.success(request, "Review saved. Your client can see the notes.")
+        return redirect(plan)
+    if request.method == "GET":
+        log_read(request, plan)
+    return render(request, "plans/review_new.html", {"plan": plan, "form": form})

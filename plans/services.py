@@ -1,0 +1,381 @@
+"""Writes to plans. Each function is one transaction and records a revision.
+
+Edits carry the version they started from. A save based on an old version raises EditConflict
+instead of overwriting the other person's change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+
+from strategies.models import Strategy
+
+from .models import AuthorRole, Goal, GoalStrategy, Lifecycle, Plan, Review, Revision, Step
+from .stepdown import PlannedStep
+
+PLAN_FIELDS = ["what_matters", "strengths", "supports", "safety_plan", "next_review_on"]
+GOAL_FIELDS = [
+    "statement",
+    "why",
+    "target_kind",
+    "target_direction",
+    "target_value",
+    "target_unit",
+    "target_period",
+    "practice",
+    "baseline_value",
+    "start_on",
+    "target_on",
+    "lifecycle",
+]
+
+
+class EditConflict(Exception):
+    """Someone saved a newer version first. `their_changes` are the revisions since yours."""
+
+    def __init__(self, current: Model, their_changes: list[Revision]):
+        super().__init__("This was changed by someone else after you opened it.")
+        self.current = current
+        self.their_changes = their_changes
+
+
+class StrategyDoesNotFit(ValueError):
+    pass
+
+
+def role_of(author, plan: Plan) -> str:
+    return AuthorRole.CLIENT if author.pk == plan.client_id else AuthorRole.COUNSELOR
+
+
+def display(instance: Model, field: str) -> str:
+    """A field's value as a person reads it."""
+    value = getattr(instance, field)
+    if value in (None, ""):
+        return "(empty)"
+    if hasattr(instance, f"get_{field}_display"):
+        return str(getattr(instance, f"get_{field}_display")())
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, date):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
+def label(instance: Model, field: str) -> str:
+    return str(instance._meta.get_field(field).verbose_name).capitalize()
+
+
+def _apply(instance: Model, data: dict[str, Any], fields: Iterable[str]) -> list[dict]:
+    changes = []
+    for field in fields:
+        if field not in data or getattr(instance, field) == data[field]:
+            continue
+        old = display(instance, field)
+        setattr(instance, field, data[field])
+        changes.append(
+            {
+                "field": field,
+                "label": label(instance, field),
+                "old": old,
+                "new": display(instance, field),
+            }
+        )
+    return changes
+
+
+def _record(
+    plan: Plan,
+    *,
+    author,
+    summary: str,
+    changes: list[dict] | None = None,
+    goal: Goal | None = None,
+    counts_as_content: bool = True,
+    plan_version: int | None = None,
+) -> Revision:
+    """Write the revision and move the plan's content version on (which ends an agreement)."""
+    role = role_of(author, plan)
+    if counts_as_content:
+        Plan.objects.filter(pk=plan.pk).update(
+            content_version=F("content_version") + 1,
+            changed_by_role=role,
+            updated_at=timezone.now(),
+        )
+        plan.refresh_from_db(fields=["content_version", "changed_by_role", "updated_at"])
+    return Revision.objects.create(
+        plan=plan,
+        goal=goal,
+        author=author,
+        author_role=role,
+        summary=summary,
+        changes=changes or [],
+        goal_version=goal.version if goal else None,
+        plan_version=plan_version,
+        content_version=plan.content_version,
+    )
+
+
+def _lock_plan(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _lock_goal(goal: Goal, expected_version: int | None) -> Goal:
+    locked = Goal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(
+            locked,
+            list(
+                locked.revisions.filter(goal_version__gt=expected_version)
+                .select_related("author")
+                .order_by("at", "pk")
+            ),
+        )
+    return locked
+
+
+# Plans -------------------------------------------------------------------------------------------
+
+
+def plan_for_client(client) -> Plan:
+    plan, _ = Plan.objects.get_or_create(client=client)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, expected_version: int, data: dict[str, Any], author) -> Plan:
+    locked = _lock_plan(plan)
+    if locked.version != expected_version:
+        raise EditConflict(
+            locked,
+            list(
+                locked.revisions.filter(plan_version__gt=expected_version)
+                .select_related("author")
+                .order_by("at", "pk")
+            ),
+        )
+    changes = _apply(locked, data, PLAN_FIELDS)
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.save(update_fields=[*PLAN_FIELDS, "version", "updated_at"])
+    _record(
+        locked,
+        author=author,
+        summary="Changed the plan",
+        changes=changes,
+        plan_version=locked.version,
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_agree(*, plan: Plan, client, content_version: int) -> Plan:
+    """The client agrees with the version of the plan they were shown."""
+    locked = _lock_plan(plan)
+    if client.pk != locked.client_id:
+        raise PermissionError("Only the client can agree to their plan.")
+    if locked.content_version != content_version:
+        raise EditConflict(
+            locked,
+            list(
+                locked.revisions.filter(content_version__gt=content_version)
+                .select_related("author")
+                .order_by("at", "pk")
+            ),
+        )
+    locked.agreed_content_version = locked.content_version
+    locked.agreed_at = timezone.now()
+    locked.save(update_fields=["agreed_content_version", "agreed_at"])
+    _record(locked, author=client, summary="Agreed with the plan", counts_as_content=False)
+    return locked
+
+
+@transaction.atomic
+def review_record(
+    *, plan: Plan, counselor, held_on: date, notes: str, next_review_on: date | None
+) -> Review:
+    locked = _lock_plan(plan)
+    review = Review.objects.create(
+        plan=locked,
+        counselor=counselor,
+        held_on=held_on,
+        notes=notes,
+        next_review_on=next_review_on,
+    )
+    changes = _apply(locked, {"next_review_on": next_review_on}, ["next_review_on"])
+    if changes:
+        locked.version += 1
+        locked.save(update_fields=["next_review_on", "version", "updated_at"])
+    # A review is not a change to what the client agreed to.
+    _record(
+        locked,
+        author=counselor,
+        summary="Recorded a review",
+        changes=changes,
+        counts_as_content=False,
+        plan_version=locked.version if changes else None,
+    )
+    return review
+
+
+def plan_mark_seen(*, plan: Plan) -> None:
+    Plan.objects.filter(pk=plan.pk).update(client_last_seen_at=timezone.now())
+
+
+# Goals -------------------------------------------------------------------------------------------
+
+
+def strategy_fits(strategy: Strategy, goal_approach: str) -> bool:
+    return goal_approach in strategy.approaches
+
+
+def check_strategy_fits(strategy: Strategy, approach: str) -> None:
+    from strategies.models import Approach
+
+    if strategy.status != Strategy.Status.PUBLISHED:
+        raise StrategyDoesNotFit(
+            f"“{strategy.title}” is no longer recommended, so it cannot be added."
+        )
+    if not strategy_fits(strategy, approach):
+        raise StrategyDoesNotFit(
+            f"“{strategy.title}” is not one of the strategies for a "
+            f"{Approach(approach).label.lower()} goal. Choose one from the list for this goal."
+        )
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    plan: Plan,
+    author,
+    data: dict[str, Any],
+    strategies: Iterable[Strategy] = (),
+    steps: Iterable[PlannedStep] = (),
+) -> Goal:
+    locked = _lock_plan(plan)
+    role = role_of(author, locked)
+    fields = {k: v for k, v in data.items() if k in GOAL_FIELDS or k in ("focus_area", "approach")}
+    goal = Goal(plan=locked, proposed_by=role, position=locked.goals.count(), **fields)
+    if "lifecycle" not in fields:
+        # A counselor suggests; the client's own goals start straight away.
+        goal.lifecycle = Lifecycle.ACTIVE if role == AuthorRole.CLIENT else Lifecycle.PROPOSED
+    goal.full_clean(exclude=["plan"])
+    goal.save()
+    for strategy in strategies:
+        check_strategy_fits(strategy, goal.approach)
+        GoalStrategy.objects.create(goal=goal, strategy=strategy, strategy_version=strategy.version)
+    Step.objects.bulk_create(Step(goal=goal, starts_on=s.starts_on, value=s.value) for s in steps)
+    _record(locked, author=author, goal=goal, summary=f"Added the goal “{goal.statement[:80]}”")
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, expected_version: int, data: dict[str, Any], author) -> Goal:
+    locked = _lock_goal(goal, expected_version)
+    changes = _apply(locked, data, GOAL_FIELDS)
+    if not changes:
+        return locked
+    locked.full_clean(exclude=["plan"])
+    locked.version += 1
+    locked.save()
+    _record(
+        locked.plan,
+        author=author,
+        goal=locked,
+        changes=changes,
+        summary=f"Changed the goal “{locked.statement[:80]}”",
+    )
+    return locked
+
+
+def _touch_goal(goal: Goal, *, author, summary: str, changes: list[dict] | None = None) -> None:
+    goal.version += 1
+    goal.save(update_fields=["version", "updated_at"])
+    _record(goal.plan, author=author, goal=goal, summary=summary, changes=changes)
+
+
+@transaction.atomic
+def goal_steps_replace(
+    *, goal: Goal, expected_version: int, steps: list[PlannedStep], author
+) -> Goal:
+    """Replace the goal's steps with a new plan from the step-down planner."""
+    locked = _lock_goal(goal, expected_version)
+    locked.steps.all().delete()
+    Step.objects.bulk_create(Step(goal=locked, starts_on=s.starts_on, value=s.value) for s in steps)
+    _touch_goal(
+        locked, author=author, summary=f"Planned {len(steps)} steps for “{locked.statement[:60]}”"
+    )
+    return locked
+
+
+@transaction.atomic
+def step_save(
+    *, goal: Goal, expected_version: int, author, step: Step | None, data: dict[str, Any]
+) -> Step:
+    locked = _lock_goal(goal, expected_version)
+    if step is None:
+        step = Step(goal=locked, **data)
+        summary = "Added a step"
+        changes = []
+    else:
+        changes = _apply(step, data, ["starts_on", "value", "note"])
+        summary = "Changed a step"
+    step.full_clean(exclude=["goal"])
+    step.save()
+    _touch_goal(
+        locked, author=author, summary=f"{summary} for “{locked.statement[:60]}”", changes=changes
+    )
+    return step
+
+
+@transaction.atomic
+def step_delete(*, goal: Goal, expected_version: int, author, step: Step) -> None:
+    locked = _lock_goal(goal, expected_version)
+    step.delete()
+    _touch_goal(locked, author=author, summary=f"Removed a step from “{locked.statement[:60]}”")
+
+
+@transaction.atomic
+def goal_strategy_add(
+    *, goal: Goal, expected_version: int, strategy: Strategy, note: str, author
+) -> GoalStrategy:
+    locked = _lock_goal(goal, expected_version)
+    check_strategy_fits(strategy, locked.approach)
+    link, _ = GoalStrategy.objects.update_or_create(
+        goal=locked,
+        strategy=strategy,
+        defaults={"note": note, "strategy_version": strategy.version},
+    )
+    _touch_goal(locked, author=author, summary=f"Added the strategy “{strategy.title}”")
+    return link
+
+
+@transaction.atomic
+def goal_strategy_note(
+    *, goal: Goal, expected_version: int, link: GoalStrategy, note: str, author
+) -> GoalStrategy:
+    locked = _lock_goal(goal, expected_version)
+    changes = _apply(link, {"note": note}, ["note"])
+    link.save(update_fields=["note"])
+    _touch_goal(
+        locked,
+        author=author,
+        changes=changes,
+        summary=f"Changed the note on “{link.strategy.title}”",
+    )
+    return link
+
+
+@transaction.atomic
+def goal_strategy_remove(*, goal: Goal, expected_version: int, link: GoalStrategy, author) -> None:
+    locked = _lock_goal(goal, expected_version)
+    title = link.strategy.title
+    link.delete()
+    _touch_goal(locked, author=author, summary=f"Removed the strategy “{title}”")

@@ -1,0 +1,70 @@
+"""The step-down planner: small, dated steps from where someone starts to their target.
+
+Each step lowers the amount by a share of the one before (10% by default), at a fixed interval,
+until the target is reached. Pure functions, so they can be tested on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+MAX_STEPS = 52
+SMALLEST_CHANGE = Decimal("0.1")
+
+
+class StepDownError(ValueError):
+    """The parameters cannot make a plan; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    starts_on: date
+    value: Decimal
+
+
+def plan_steps(
+    *,
+    baseline: Decimal,
+    target: Decimal,
+    start: date,
+    reduction_percent: Decimal = Decimal(10),
+    interval_days: int = 14,
+) -> list[PlannedStep]:
+    """Steps from the first reduction down to the target, inclusive.
+
+    Values only ever go down, dates go up by `interval_days`, and the last step is the target.
+    """
+    baseline, target, reduction_percent = (
+        Decimal(baseline),
+        Decimal(target),
+        Decimal(reduction_percent),
+    )
+    if target < 0 or baseline < 0:
+        raise StepDownError("Amounts cannot be below zero.")
+    if target >= baseline:
+        raise StepDownError(
+            "Your target is not lower than where you are starting, so there is nothing to "
+            "step down."
+        )
+    if not Decimal(1) <= reduction_percent <= Decimal(90):
+        raise StepDownError("Choose a cut of between 1% and 90% each step.")
+    if not 1 <= interval_days <= 92:
+        raise StepDownError("Choose a time between steps of 1 day to 3 months.")
+
+    steps: list[PlannedStep] = []
+    value = baseline
+    keep = Decimal(1) - reduction_percent / Decimal(100)
+    while value > target:
+        cut = (value * keep).quantize(SMALLEST_CHANGE, rounding=ROUND_HALF_UP)
+        # Rounding must never hide a step: every step is at least a little lower.
+        value = max(target, min(cut, value - SMALLEST_CHANGE))
+        starts_on = start + timedelta(days=interval_days * len(steps))
+        steps.append(PlannedStep(starts_on=starts_on, value=value))
+        if len(steps) > MAX_STEPS:
+            raise StepDownError(
+                f"That would take more than {MAX_STEPS} steps. Try a bigger cut each step, "
+                "or a target closer to where you are starting."
+            )
+    return steps

@@ -1,0 +1,75 @@
+"""Builders for plans and goals in tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from plans import services
+from plans.models import Direction, Goal, Period, Plan, TargetKind, Unit
+from plans.stepdown import plan_steps
+from strategies.models import Approach, FocusArea
+from tests.catalog_factories import make_strategy
+
+
+def focus(slug: str = "alcohol") -> FocusArea:
+    FocusArea.objects.ensure_defaults()
+    return FocusArea.objects.get(slug=slug)
+
+
+def amount_goal_data(**overrides) -> dict:
+    return {
+        "focus_area": focus("alcohol"),
+        "approach": Approach.MANAGED_USE,
+        "statement": "Drink less on weeknights",
+        "target_kind": TargetKind.AMOUNT,
+        "target_direction": Direction.AT_MOST,
+        "target_value": Decimal(14),
+        "target_unit": Unit.STANDARD_DRINKS,
+        "target_period": Period.WEEK,
+        "baseline_value": Decimal(28),
+        **overrides,
+    }
+
+
+def practice_goal_data(**overrides) -> dict:
+    return {
+        "focus_area": focus("opioids"),
+        "approach": Approach.SAFER_USE,
+        "statement": "Never use alone",
+        "target_kind": TargetKind.PRACTICE,
+        "practice": "Carry naloxone",
+        **overrides,
+    }
+
+
+def make_goal(plan: Plan, author=None, *, steps: bool = False, **overrides) -> Goal:
+    data = amount_goal_data(**overrides)
+    planned = []
+    if steps:
+        planned = plan_steps(
+            baseline=data["baseline_value"],
+            target=data["target_value"],
+            start=date.today() + timedelta(days=1),
+        )
+    return services.goal_create(plan=plan, author=author or plan.client, data=data, steps=planned)
+
+
+def add_plans(people) -> None:
+    """Plans for the people of tests.factories.make_people, with one goal, step and strategy."""
+    people.plan_a = services.plan_for_client(people.client_a)
+    people.plan_b = services.plan_for_client(people.client_b)
+    people.other_plan = services.plan_for_client(people.other_client)
+    people.strategy = make_strategy(
+        "drink-water", approaches=(Approach.MANAGED_USE,), focus_areas=("alcohol",)
+    )
+    people.goal_a = make_goal(people.plan_a, steps=True)
+    people.step_a = people.goal_a.steps.first()
+    people.link_a = services.goal_strategy_add(
+        goal=people.goal_a,
+        expected_version=people.goal_a.version,
+        strategy=people.strategy,
+        note="",
+        author=people.client_a,
+    )
+    people.goal_a.refresh_from_db()
