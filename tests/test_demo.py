@@ -21,5 +21,11 @@ def test_seed_demo_is_idempotent(db):
     ]
     assert User.objects.get(username="demo-admin").role == Role.ORG_ADMIN
     assert User.objects.get(username="demo-client-other").organization.name == "Other Program"
+    alex = User.objects.get(username="demo-client").plan
+    assert alex.goals.count() == 2
+    assert alex.agreement == "agreed"
+    assert alex.goals.get(statement="Drink less on weeknights").steps.count() >= 4
+    assert alex.goals.get(statement="Never use alone").strategy_links.count() == 3
+    assert User.objects.get(username="demo-client2").plan.goals.count() == 2
     request = RequestFactory().post("/account/login/")
     assert authenticate(request, username="demo-client", password=demo.DEMO_PASSWORD)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from harmplan import demo
+from plans.demo import seed_plans
 
 
 class Command(BaseCommand):
@@ -15,5 +16,6 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo is refused in production: it sets known passwords.")
         users = demo.seed_people()
+        seed_plans(users)
         self.stdout.write(f"Demo people ready: {', '.join(users)}")
         self.stdout.write(f"Demo password for all of them: {demo.DEMO_PASSWORD}")

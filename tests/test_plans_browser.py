@@ -1,0 +1,166 @@
+"""Plan journeys in a real browser: a client builds goals, the counselor edits in session and
+records a review, the client sees the change and agrees. axe checks every page visited."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from strategies.models import Approach
+from tests.accessibility import assert_no_axe_violations
+from tests.catalog_factories import make_strategy
+from tests.factories import make_people
+from tests.test_browser_accounts import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def catalog():
+    make_strategy(
+        "alternate-with-water",
+        title="Alternate with water",
+        approaches=(Approach.MANAGED_USE,),
+        focus_areas=("alcohol",),
+    )
+    make_strategy(
+        "carry-naloxone",
+        title="Carry naloxone",
+        approaches=(Approach.SAFER_USE, Approach.MANAGED_USE),
+        focus_areas=("opioids",),
+    )
+
+
+def answer(page, *, check=True):
+    if check:
+        assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+
+
+def build_managed_use_goal(page, *, check=True):
+    page.get_by_role("link", name="Add a goal").click()
+    page.get_by_label("Alcohol", exact=True).check()
+    answer(page, check=check)
+    page.get_by_label("Managed use").check()
+    answer(page, check=check)
+    page.get_by_label("What is your goal, in your own words?").fill("Drink less on weeknights")
+    answer(page, check=check)
+    page.get_by_label("An amount", exact=True).check()
+    page.get_by_label("Target amount").fill("14")
+    page.get_by_label("Of what?").select_option("standard drinks")
+    page.get_by_label("How often?").select_option("week")
+    page.get_by_label("Where are you now? (optional)").fill("28")
+    answer(page, check=check)
+    page.get_by_label("Alternate with water").check()
+    answer(page, check=check)
+    page.get_by_label("Yes, plan steps for me").check()
+    answer(page, check=check)
+    expect(page.get_by_label("How much to cut at each step, in percent")).to_have_value("10")
+    answer(page, check=check)
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    expect(page.get_by_text("At most 14 standard drinks a week")).to_be_visible()
+    expect(page.get_by_text("7 steps, from")).to_be_visible()
+    if check:
+        assert_no_axe_violations(page)
+    page.get_by_role("button", name="Save this goal").click()
+    expect(page.get_by_role("heading", name="Drink less on weeknights")).to_be_visible()
+    expect(page.get_by_role("cell", name="14", exact=True)).to_be_visible()
+
+
+def test_client_builds_the_plan_and_agrees_after_the_counselors_change(browser, phone):
+    people = make_people()
+    catalog()
+    sign_in(phone, "client-a")
+    expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
+    assert_no_axe_violations(phone)
+
+    build_managed_use_goal(phone)
+    assert_no_axe_violations(phone)
+    phone.get_by_role("link", name="Back to the plan").click()
+
+    # A safer-use goal with a yes/no practice.
+    phone.get_by_role("link", name="Add a goal").click()
+    phone.get_by_label("Opioids").check()
+    answer(phone)
+    phone.get_by_label("Safer use").check()
+    answer(phone)
+    phone.get_by_label("What is your goal, in your own words?").fill("Never use alone")
+    answer(phone)
+    phone.get_by_label("Something I do, yes or no").check()
+    phone.get_by_label("What will you do?").fill("Carry naloxone")
+    answer(phone)
+    phone.get_by_label("Carry naloxone").check()
+    answer(phone)
+    phone.get_by_role("button", name="Save this goal").click()
+    expect(phone.get_by_role("heading", name="Never use alone")).to_be_visible()
+    phone.get_by_role("link", name="Back to the plan").click()
+    expect(phone.get_by_text("Not agreed yet.")).to_be_visible()
+    phone.get_by_role("button", name="I agree with this plan").click()
+    expect(phone.get_by_text("You agreed with this plan")).to_be_visible()
+    assert_no_axe_violations(phone)
+    phone.get_by_role("button", name="Sign out").click()
+
+    # The counselor opens the plan in session on a larger screen.
+    context = browser.new_context(
+        base_url=phone.url.split("/account")[0], viewport={"width": 1280, "height": 900}
+    )
+    desk = context.new_page()
+    sign_in(desk, "counselor")
+    expect(desk.get_by_role("heading", name="Caseload")).to_be_visible()
+    expect(desk.get_by_role("cell", name="Agreed")).to_be_visible()
+    assert_no_axe_violations(desk)
+    desk.get_by_role("link", name="client-a").click()
+    expect(desk.get_by_role("heading", name="client-a’s plan")).to_be_visible()
+    assert_no_axe_violations(desk)
+    desk.get_by_role("link", name="Drink less on weeknights").click()
+    desk.get_by_role("link", name="Change this goal").click()
+    assert_no_axe_violations(desk)
+    desk.get_by_label("Target amount").fill("10")
+    desk.get_by_role("button", name="Save changes").click()
+    expect(desk.get_by_text("At most 10 standard drinks a week")).to_be_visible()
+    desk.get_by_role("link", name="Back to the plan").click()
+
+    # In-place editing of one part of the plan (htmx), then a review.
+    desk.get_by_role("link", name="Change about me").click()
+    desk.get_by_label("What matters to me").fill("Being there for my kids")
+    desk.get_by_role("button", name="Save").click()
+    expect(desk.get_by_text("Being there for my kids")).to_be_visible()
+    assert_no_axe_violations(desk)
+    desk.get_by_role("link", name="Record a review").click()
+    assert_no_axe_violations(desk)
+    desk.get_by_label("Notes").fill("We talked about the weekend plan.")
+    desk.get_by_role("button", name="Save the review").click()
+    expect(desk.get_by_text("We talked about the weekend plan.")).to_be_visible()
+    desk.get_by_role("link", name="History of changes").click()
+    expect(desk.get_by_text("Target value: from “14” to “10”")).to_be_visible()
+    assert_no_axe_violations(desk)
+    context.close()
+
+    # The client sees the change and agrees again.
+    sign_in(phone, "client-a")
+    expect(phone.get_by_text("Changed by your counselor — please look")).to_be_visible()
+    expect(phone.get_by_text("Changed the goal “Drink less on weeknights”")).to_be_visible()
+    expect(phone.get_by_text("At most 10 standard drinks a week")).to_be_visible()
+    assert_no_axe_violations(phone)
+    phone.get_by_role("button", name="I agree with this plan").click()
+    expect(phone.get_by_text("You agreed with this plan")).to_be_visible()
+    assert people.client_a.plan.agreement == "agreed"
+
+
+def test_goal_creation_works_without_javascript(phone_no_js):
+    make_people()
+    catalog()
+    sign_in(phone_no_js, "client-a")
+    build_managed_use_goal(phone_no_js)
+    assert_no_axe_violations(phone_no_js)
+
+
+def test_question_pages_explain_what_is_missing(phone):
+    make_people()
+    catalog()
+    sign_in(phone, "client-a")
+    phone.get_by_role("link", name="Add a goal").click()
+    phone.get_by_role("button", name="Continue").click()
+    summary = phone.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Choose what this goal is about")).to_be_visible()
+    assert_no_axe_violations(phone)

@@ -1,0 +1,66 @@
+"""Pages do the same number of queries however much data there is."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from harmplan.accounts.models import Role
+from plans import services
+from strategies.models import Approach
+from tests.catalog_factories import make_strategy
+from tests.factories import assign, make_user
+from tests.plan_factories import make_goal
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_goals(plan, count, strategy):
+    for n in range(count):
+        goal = make_goal(plan, steps=True, statement=f"Goal number {n}")
+        services.goal_strategy_add(
+            goal=goal, expected_version=goal.version, strategy=strategy, note="", author=plan.client
+        )
+
+
+def test_plan_pages_with_1_and_20_goals(people, client):
+    strategy = make_strategy("water", approaches=(Approach.MANAGED_USE,), focus_areas=("alcohol",))
+    small = services.plan_for_client(people.client_a)
+    add_goals(small, 1, strategy)
+    big_client = make_user("big-client", people.org, Role.CLIENT)
+    assign(people.counselor, big_client)
+    big = services.plan_for_client(big_client)
+    add_goals(big, 20, strategy)
+
+    client.force_login(people.client_a)
+    dashboard_small = count_queries(client, small.get_absolute_url())
+    client.force_login(big_client)
+    dashboard_big = count_queries(client, big.get_absolute_url())
+    assert dashboard_small == dashboard_big
+
+    client.force_login(people.counselor)
+    session_small = count_queries(client, small.get_absolute_url())
+    session_big = count_queries(client, big.get_absolute_url())
+    assert session_small == session_big
+    print(f"plan page queries: client {dashboard_big}, counselor {session_big}")
+
+
+def test_caseload_with_5_and_500_clients(people, client):
+    for n in range(4):
+        assign(people.counselor, make_user(f"c{n}", people.org, Role.CLIENT))
+    client.force_login(people.counselor)
+    url = reverse("plans:caseload") + "?sort=review"
+    small = count_queries(client, url)
+    for n in range(4, 499):
+        other = make_user(f"c{n}", people.org, Role.CLIENT, preferred_name=f"Person {n}")
+        assign(people.counselor, other)
+        if n % 2:
+            services.plan_for_client(other)
+    assert count_queries(client, url) == small
+    assert count_queries(client, url + "&q=Person&page=3") == small
