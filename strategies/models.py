@@ -151,9 +151,12 @@ class FocusArea(models.Model):
 
 
 def https_url_validator(value: str) -> None:
-    URLValidator(schemes=["https"], message="Enter a full web address that starts with https://")(
-        value
-    )
+    # Its own code: a model URLField would put "Enter a valid URL." over an "invalid" message.
+    URLValidator(
+        schemes=["https"],
+        message="Enter a full web address that starts with https://",
+        code="not_https",
+    )(value)
 
 
 class StrategyQuerySet(models.QuerySet):

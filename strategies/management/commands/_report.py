@@ -19,11 +19,13 @@ def write_report(command, report: Report, *, dry_run: bool) -> None:
     if report.focus_areas_created:
         command.stdout.write(f"New focus areas: {', '.join(report.focus_areas_created)}")
     if command.verbosity >= 2 and report.created:
-        command.stdout.write(f"Created: {', '.join(report.created)}")
+        command.stdout.write(f"Created: {', '.join(sorted(report.created))}")
     if command.verbosity >= 1 and report.updated:
-        command.stdout.write(f"Updated: {', '.join(report.updated)}")
+        command.stdout.write(f"Updated: {', '.join(sorted(report.updated))}")
     if command.verbosity >= 1 and report.left_alone:
-        command.stdout.write(f"Changed by a curator, left alone: {', '.join(report.left_alone)}")
+        command.stdout.write(
+            f"Changed by a curator, left alone: {', '.join(sorted(report.left_alone))}"
+        )
 
 
 def write_errors(command, error: CatalogError) -> None:
