@@ -186,6 +186,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even when it serves from the finders
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions: short-lived, because phones and clinic computers are shared.

@@ -44,14 +44,14 @@ def test_client_accepts_an_invitation_and_signs_in_on_a_phone(phone):
     phone.get_by_label("Choose a password").fill("blue-kettle-morning-7")
     phone.get_by_label("Type the password again").fill("blue-kettle-morning-7")
     phone.get_by_role("button", name="Create my account").click()
-    expect(phone.get_by_role("heading", name="Hello, River")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
     expect(phone.get_by_text("Welcome. Your account is ready.")).to_be_visible()
     assert_no_axe_violations(phone)
 
     phone.get_by_role("button", name="Sign out").click()
     expect(phone.get_by_role("heading", name="You are signed out")).to_be_visible()
     sign_in(phone, "river-stone", "blue-kettle-morning-7")
-    expect(phone.get_by_role("heading", name="Hello, River")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
 
     # The same link cannot be used again.
     phone.get_by_role("button", name="Sign out").click()
@@ -98,6 +98,9 @@ def test_help_page_without_javascript(phone_no_js):
 def test_staff_and_client_pages_are_accessible(phone):
     people = make_people()
     sign_in(phone, "counselor")
+    expect(phone.get_by_role("heading", name="Caseload")).to_be_visible()
+    assert_no_axe_violations(phone)
+    phone.goto("/clients/")
     expect(phone.get_by_role("heading", name="Clients")).to_be_visible()
     assert_no_axe_violations(phone)
     phone.get_by_role("link", name="client-a").first.click()

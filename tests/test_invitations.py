@@ -41,7 +41,7 @@ def test_link_accepts_once_and_logs_the_client_in(people, client):
     user = User.objects.get(username="river-stone")
     assert user.is_client and user.organization == people.org
     assert CareAssignment.objects.filter(counselor=people.counselor, client=user).exists()
-    assert client.get(reverse("home")).context["user"] == user
+    assert client.get(reverse("home"), follow=True).context["user"] == user
 
     client.logout()
     response = client.get(reverse("accounts:invitation_link", args=[issued.token]))
