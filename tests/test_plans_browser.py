@@ -4,12 +4,15 @@ records a review, the client sees the change and agrees. axe checks every page v
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from plans import services
 from strategies.models import Approach
 from tests.accessibility import assert_no_axe_violations
 from tests.catalog_factories import make_strategy
 from tests.factories import make_people
+from tests.plan_factories import make_goal
 from tests.test_browser_accounts import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,10 +93,14 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(browser, 
     answer(phone)
     phone.get_by_label("Carry naloxone").check()
     answer(phone)
+    expect(phone.get_by_text("Carry naloxone").first).to_be_visible()
+    assert_no_axe_violations(phone)
     phone.get_by_role("button", name="Save this goal").click()
     expect(phone.get_by_role("heading", name="Never use alone")).to_be_visible()
+    assert_no_axe_violations(phone)
     phone.get_by_role("link", name="Back to the plan").click()
     expect(phone.get_by_text("Not agreed yet.")).to_be_visible()
+    assert_no_axe_violations(phone)
     phone.get_by_role("button", name="I agree with this plan").click()
     expect(phone.get_by_text("You agreed with this plan")).to_be_visible()
     assert_no_axe_violations(phone)
@@ -111,16 +118,21 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(browser, 
     desk.get_by_role("link", name="client-a").click()
     expect(desk.get_by_role("heading", name="client-a’s plan")).to_be_visible()
     assert_no_axe_violations(desk)
-    desk.get_by_role("link", name="Drink less on weeknights").click()
+    desk.get_by_role("link", name="Drink less on weeknights", exact=True).click()
+    assert_no_axe_violations(desk)
     desk.get_by_role("link", name="Change this goal").click()
     assert_no_axe_violations(desk)
     desk.get_by_label("Target amount").fill("10")
     desk.get_by_role("button", name="Save changes").click()
     expect(desk.get_by_text("At most 10 standard drinks a week")).to_be_visible()
+    assert_no_axe_violations(desk)
     desk.get_by_role("link", name="Back to the plan").click()
 
     # In-place editing of one part of the plan (htmx), then a review.
     desk.get_by_role("link", name="Change about me").click()
+    expect(desk.get_by_label("What matters to me")).to_be_visible()
+    assert "/edit/" not in desk.url  # edited in place, on the plan page
+    assert_no_axe_violations(desk)
     desk.get_by_label("What matters to me").fill("Being there for my kids")
     desk.get_by_role("button", name="Save").click()
     expect(desk.get_by_text("Being there for my kids")).to_be_visible()
@@ -130,6 +142,7 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(browser, 
     desk.get_by_label("Notes").fill("We talked about the weekend plan.")
     desk.get_by_role("button", name="Save the review").click()
     expect(desk.get_by_text("We talked about the weekend plan.")).to_be_visible()
+    assert_no_axe_violations(desk)
     desk.get_by_role("link", name="History of changes").click()
     expect(desk.get_by_text("Target value: from “14” to “10”")).to_be_visible()
     assert_no_axe_violations(desk)
@@ -164,3 +177,36 @@ def test_question_pages_explain_what_is_missing(phone):
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link", name="Choose what this goal is about")).to_be_visible()
     assert_no_axe_violations(phone)
+
+
+def test_two_people_editing_one_goal_see_a_conflict_page_that_keeps_their_input(browser, phone):
+    people = make_people()
+    plan = services.plan_for_client(people.client_a)
+    goal = make_goal(plan)
+    edit = reverse("plans:goal_edit", args=[plan.public_id, goal.public_id])
+    sign_in(phone, "client-a")
+    phone.goto(edit)
+    context = browser.new_context(
+        base_url=phone.url.split("/plans")[0], viewport={"width": 1280, "height": 900}
+    )
+    desk = context.new_page()
+    sign_in(desk, "counselor")
+    desk.goto(edit)
+
+    desk.get_by_label("Target amount").fill("10")
+    desk.get_by_role("button", name="Save changes").click()
+    expect(desk.get_by_text("Goal saved.")).to_be_visible()
+
+    phone.get_by_label("What is your goal, in your own words?").fill("Only drink at weekends")
+    phone.get_by_role("button", name="Save changes").click()
+    expect(phone.get_by_role("heading", name="Someone else changed this")).to_be_visible()
+    expect(phone.get_by_text("Now: 10")).to_be_visible()
+    expect(phone.get_by_label("What is your goal, in your own words?")).to_have_value(
+        "Only drink at weekends"
+    )
+    assert_no_axe_violations(phone)
+    phone.get_by_label("Target amount").fill("10")
+    phone.get_by_role("button", name="Save my version").click()
+    expect(phone.get_by_role("heading", name="Only drink at weekends")).to_be_visible()
+    expect(phone.get_by_text("At most 10 standard drinks a week")).to_be_visible()
+    context.close()
