@@ -7,6 +7,7 @@ from django.urls import reverse
 def _nav_for(user) -> list[tuple[str, str]]:
     items = []
     if user.is_client:
+        items.append(("Check in", "plans:checkin"))
         items.append(("My plan", "plans:my_plan"))
         items.append(("Reminders", "plans:reminder_settings"))
         items.append(("Who saw my records", "accounts:my_access_log"))

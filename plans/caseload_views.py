@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -13,7 +15,8 @@ from harmplan.accounts.access import clients_visible_to, get_client_for_user
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
 
-from . import services
+from . import checkins, services
+from .models import CheckIn
 
 SORTS = {
     "name": ("Name", [F("preferred_name").asc(), F("username").asc()]),
@@ -21,13 +24,20 @@ SORTS = {
     "activity": ("Last activity", [F("plan__updated_at").desc(nulls_last=True), "username"]),
 }
 
+QUIET_DAYS = 14
+
 
 @role_required(Role.COUNSELOR)
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
-    clients = clients_visible_to(request.user).select_related("plan")
+    last_checkin = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-day").values("day")
+    clients = (
+        clients_visible_to(request.user)
+        .select_related("plan")
+        .annotate(last_checkin_day=Subquery(last_checkin[:1]))
+    )
     if query:
         clients = clients.filter(Q(username__icontains=query) | Q(preferred_name__icontains=query))
     clients = clients.order_by(*SORTS[sort][1])
@@ -38,6 +48,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "sorts": [(key, label) for key, (label, _) in SORTS.items()],
         "querystring": f"q={query}&sort={sort}" if query else f"sort={sort}",
+        # Last check-in on or before this day: the neutral "no check-in for 14 days" marker.
+        "quiet_since": checkins.program_today() - timedelta(days=QUIET_DAYS),
     }
     template = "plans/caseload.html#results" if request.htmx else "plans/caseload.html"
     response = render(request, template, context)

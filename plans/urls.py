@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import caseload_views, goal_views, goal_wizard, plan_views, reminder_views
+from . import (
+    caseload_views,
+    checkin_views,
+    goal_views,
+    goal_wizard,
+    plan_views,
+    progress_views,
+    reminder_views,
+)
 
 app_name = "plans"
 
@@ -30,6 +38,12 @@ urlpatterns = [
     path(
         goal + "strategies/<int:link_id>/", goal_views.goal_strategy_edit, name="goal_strategy_edit"
     ),
+    # Check-ins and progress
+    path("checkin/", checkin_views.checkin, name="checkin"),
+    path("checkin/settings/", checkin_views.checkin_settings, name="checkin_settings"),
+    path("checkin/check-ins.csv", checkin_views.checkin_export, name="checkin_export"),
+    path("progress/", progress_views.progress_overview, name="progress"),
+    path(goal + "progress/", progress_views.goal_progress, name="goal_progress"),
     # Reminders
     path("reminders/", reminder_views.reminder_settings, name="reminder_settings"),
     path("reminders/calendar/new/", reminder_views.calendar_link_new, name="calendar_link_new"),

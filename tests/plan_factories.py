@@ -73,3 +73,25 @@ def add_plans(people) -> None:
         author=people.client_a,
     )
     people.goal_a.refresh_from_db()
+
+
+def add_checkins(goal: Goal, answers: dict) -> None:
+    """Check-ins with one entry each for `goal`, written in bulk: {day: amount, True/False or None
+    for skipped}. For big data sets; pages and services are tested through checkin_record."""
+    from plans.models import CheckIn, CheckInEntry
+
+    client = goal.plan.client
+    existing = dict(CheckIn.objects.filter(client=client).values_list("day", "pk"))
+    CheckIn.objects.bulk_create(
+        [CheckIn(client=client, day=day) for day in answers if day not in existing]
+    )
+    ids = dict(CheckIn.objects.filter(client=client).values_list("day", "pk"))
+    entries = []
+    for day, answer in answers.items():
+        values = {"skipped": answer is None}
+        if isinstance(answer, bool):
+            values["done"] = answer
+        elif answer is not None:
+            values["amount"] = Decimal(str(answer))
+        entries.append(CheckInEntry(checkin_id=ids[day], goal=goal, **values))
+    CheckInEntry.objects.bulk_create(entries)

@@ -20,7 +20,7 @@ from plans.reminders import services as reminder_services
 from strategies.models import Strategy
 from tests.catalog_factories import make_strategy
 from tests.factories import make_people
-from tests.plan_factories import add_plans
+from tests.plan_factories import add_plans, make_goal
 
 ROLES = ["anonymous", "client_a", "client_b", "counselor", "other_counselor", "org_admin", "staff"]
 LOGIN = "login"  # redirected to the sign-in page
@@ -244,11 +244,35 @@ CASES += [
     Case("plans:goal_strategy_edit", PLAN, args=lambda p: [*goal_args(p), p.link_a.pk]),
 ]
 
+# Check-ins are the client's own; the counselor sees progress through the plan.
+CLIENTS_ONLY = signed_in(403, client_a=200, client_b=200)
+CASES += [
+    Case("plans:checkin", CLIENTS_ONLY),
+    Case(
+        "plans:checkin",
+        signed_in(403, client_a=404, client_b=404),
+        method="post",
+        data=lambda p: {"day": "2020-01-01", f"goal-{p.other_goal.public_id}": "1"},
+        label="goal-of-another-client",
+    ),
+    Case("plans:checkin_settings", CLIENTS_ONLY),
+    Case("plans:checkin_export", CLIENTS_ONLY),
+    Case("plans:progress", CLIENTS_ONLY),
+    Case("plans:goal_progress", PLAN, args=goal_args),
+    Case(
+        "plans:goal_progress",
+        signed_in(404),
+        args=lambda p: [p.plan_b.public_id, p.goal_a.public_id],
+        label="goal-of-another-plan",
+    ),
+]
+
 
 @pytest.fixture
 def people(db):
     people = make_people()
     add_plans(people)
+    people.other_goal = make_goal(people.other_plan)
     return people
 
 

@@ -1,3 +1,4 @@
+from .checkin import FEELINGS, CheckIn, CheckInEntry
 from .plan import (
     AuthorRole,
     Direction,
@@ -38,4 +39,7 @@ __all__ = [
     "DeliveryStatus",
     "ReminderDelivery",
     "ReminderSchedule",
+    "FEELINGS",
+    "CheckIn",
+    "CheckInEntry",
 ]

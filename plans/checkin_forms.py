@@ -1,0 +1,218 @@
+"""Forms for the quick check-in and its settings. Messages say what to do, in plain words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+
+from .checkins import CheckInError, Entry, asks_yes_no, check_day, daily_limit
+from .models import FEELINGS, CheckIn, Goal, TargetKind
+from .models.plan import format_amount
+from .reminders.schedule import get_zone, timezone_names
+
+YES_NO_SKIP = [("yes", "Yes"), ("no", "No"), ("", "Skip for today")]
+CRAVINGS = [("", "Skip")] + [
+    (n, {0: "0 – none", 10: "10 – very strong"}.get(n, str(n))) for n in range(11)
+]
+
+
+def goal_field_name(goal: Goal) -> str:
+    return f"goal-{goal.public_id}"
+
+
+def _question(goal: Goal) -> str:
+    if goal.target_kind == TargetKind.PRACTICE:
+        return f"{goal.practice}: did you do this today?"
+    if goal.target_kind == TargetKind.NONE:
+        return "Did you do something for this goal today?"
+    if asks_yes_no(goal):
+        return "Did you use today?"
+    return f"How many {goal.get_target_unit_display()} today? Leave it empty to skip."
+
+
+def _date_error(day_field: str) -> dict:
+    return {
+        "invalid": "Enter a real date, like 2026-03-08",
+        "required": f"Choose the {day_field}",
+    }
+
+
+class DayForm(forms.Form):
+    """Which day to check in for (a GET form, so it works without JavaScript)."""
+
+    day = forms.DateField(
+        label="Check in for another day",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="You can fill in or change a day that has passed.",
+        error_messages=_date_error("day"),
+    )
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["day"].widget.attrs["max"] = today.isoformat()
+
+    def clean_day(self) -> date:
+        day = self.cleaned_data["day"]
+        try:
+            check_day(day, self.today)
+        except CheckInError as error:
+            raise forms.ValidationError(str(error)) from None
+        return day
+
+
+class CheckInForm(forms.Form):
+    """One check-in: an entry for each goal, then how the day felt. Every part is optional."""
+
+    day = forms.DateField(widget=forms.HiddenInput, error_messages=_date_error("day"))
+    feeling = forms.TypedChoiceField(
+        label="How do you feel? (optional)",
+        choices=[*FEELINGS, ("", "Skip")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "choices inline"}),
+    )
+    cravings = forms.TypedChoiceField(
+        label="Cravings, from 0 to 10 (optional)",
+        choices=CRAVINGS,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(
+        label="A note for yourself (optional)",
+        help_text="Your counselor sees your check-ins, but not this note.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the note to 1,000 characters or fewer"},
+    )
+    non_field_anchor = "checkin-form"
+
+    def __init__(self, *args, goals: list[Goal], today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        self.today = today
+        for goal in goals:
+            hint = _question(goal)
+            if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
+                hint += f" Your target: {goal.target_text.lower()}."
+            if asks_yes_no(goal):
+                field = forms.ChoiceField(
+                    label=goal.statement,
+                    choices=YES_NO_SKIP,
+                    required=False,
+                    help_text=hint,
+                    widget=forms.RadioSelect(attrs={"class": "choices inline"}),
+                )
+            else:
+                limit = daily_limit(goal)
+                number = "Enter a number, like 2 or 2.5"
+                field = forms.DecimalField(
+                    label=goal.statement,
+                    required=False,
+                    min_value=0,
+                    max_value=limit,
+                    max_digits=8,
+                    decimal_places=1,
+                    help_text=hint,
+                    localize=False,
+                    widget=forms.TextInput(
+                        attrs={
+                            "inputmode": "decimal",
+                            "autocomplete": "off",
+                            "class": "input-short",
+                        }
+                    ),
+                    error_messages={
+                        "invalid": number,
+                        "min_value": "Enter 0 or more",
+                        "max_value": f"Enter a number from 0 to {format_amount(limit)}",
+                        "max_decimal_places": "Use at most one number after the point, like 2.5",
+                        "max_digits": number,
+                        "max_whole_digits": number,
+                    },
+                )
+            field.goal = goal
+            self.fields[goal_field_name(goal)] = field
+
+    @classmethod
+    def initial_for(cls, day: date, checkin: CheckIn | None) -> dict:
+        initial = {"day": day, "feeling": "", "cravings": ""}
+        if checkin is None:
+            return initial
+        initial.update(
+            feeling=checkin.feeling if checkin.feeling is not None else "",
+            cravings=checkin.cravings if checkin.cravings is not None else "",
+            note=checkin.note,
+        )
+        for entry in checkin.entries.all():
+            name = f"goal-{entry.goal.public_id}"
+            if entry.skipped:
+                initial[name] = ""
+            elif entry.done is not None:
+                initial[name] = "yes" if entry.done else "no"
+            elif asks_yes_no(entry.goal):  # days counted as 1 or 0
+                initial[name] = "yes" if entry.amount else "no"
+            else:
+                initial[name] = format_amount(entry.amount)
+        return initial
+
+    def goal_fields(self):
+        return [self[goal_field_name(goal)] for goal in self.goals]
+
+    def clean_day(self) -> date:
+        day = self.cleaned_data["day"]
+        try:
+            check_day(day, self.today)
+        except CheckInError as error:
+            raise forms.ValidationError(str(error)) from None
+        return day
+
+    def entries(self) -> dict[Goal, Entry]:
+        entries = {}
+        for goal in self.goals:
+            value = self.cleaned_data.get(goal_field_name(goal))
+            if value in (None, ""):
+                entries[goal] = Entry()
+            elif asks_yes_no(goal):
+                entries[goal] = Entry(done=value == "yes")
+            else:
+                entries[goal] = Entry(amount=value)
+        return entries
+
+
+HOURS = [(0, "Midnight")] + [(h, f"{h} a.m.") for h in range(1, 12)] + [(12, "Noon")]
+
+
+class CheckInSettingsForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        help_text="Your days follow the clock where you are, including summer time.",
+        error_messages={"invalid_choice": "Choose a time zone from the list"},
+    )
+    day_starts_at = forms.TypedChoiceField(
+        label="My day starts at",
+        choices=HOURS,
+        coerce=int,
+        help_text="Anything before this time counts for the day before. "
+        "With 4 a.m., a drink at 1 a.m. counts for the night before.",
+        error_messages={"invalid_choice": "Choose a time from the list"},
+    )
+
+    def __init__(self, *args, current_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = list(timezone_names())
+        if current_zone not in zones:
+            zones.append(current_zone)
+        self.fields["time_zone"].choices = [(zone, zone.replace("_", " ")) for zone in zones]
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"]
+        try:
+            get_zone(name)
+        except ValueError:
+            raise forms.ValidationError("Choose a time zone from the list") from None
+        return name

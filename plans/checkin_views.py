@@ -1,0 +1,196 @@
+"""The quick check-in (where reminders point), its settings, and the client's CSV download."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from harmplan.accounts.decorators import role_required
+from harmplan.accounts.models import Role
+
+from . import checkins, services
+from .checkin_forms import CheckInForm, CheckInSettingsForm, DayForm
+from .models import CheckIn, CheckInEntry, Goal, Lifecycle, Plan
+
+GOAL_FIELD_PREFIX = "goal-"
+
+
+def _goals_for_day(plan: Plan, day) -> list[Goal]:
+    """Active goals, and any other goal that already has an entry that day (so a correction
+    never hides what was noted)."""
+    return list(
+        plan.goals.filter(
+            Q(lifecycle=Lifecycle.ACTIVE)
+            | Q(checkin_entries__checkin__day=day, checkin_entries__checkin__client=plan.client_id)
+        )
+        .distinct()
+        .order_by("position", "created_at")
+    )
+
+
+def _refuse_goals_not_in(plan: Plan, data) -> None:
+    """A posted entry for a goal that is not this client's is a 404, like opening it would be."""
+    ids = set()
+    for key in data:
+        if key.startswith(GOAL_FIELD_PREFIX):
+            try:
+                ids.add(uuid.UUID(key[len(GOAL_FIELD_PREFIX) :]))
+            except ValueError:
+                raise Http404 from None
+    if ids and plan.goals.filter(public_id__in=ids).count() != len(ids):
+        raise Http404
+
+
+def _day_text(day, today) -> str:
+    if day == today:
+        return "today"
+    return day.strftime("%A %-d %B")
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest) -> HttpResponse:
+    plan = services.plan_for_client(request.user)
+    today = checkins.client_today(plan)
+    picker = DayForm(request.GET if "day" in request.GET else None, today=today)
+    if request.method == "POST":
+        _refuse_goals_not_in(plan, request.POST)
+        day = CheckInForm.base_fields["day"].to_python(request.POST.get("day"))
+        form = CheckInForm(request.POST, goals=_goals_for_day(plan, day or today), today=today)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                checkins.checkin_record(
+                    client=request.user,
+                    day=data["day"],
+                    entries=form.entries(),
+                    feeling=data["feeling"],
+                    cravings=data["cravings"],
+                    note=data["note"],
+                )
+            except checkins.CheckInError as error:
+                form.add_error(None, str(error))
+            else:
+                day = _day_text(data["day"], today)
+                messages.success(request, f"Thank you. Your check-in for {day} is saved.")
+                return redirect("plans:progress")
+        day = form.cleaned_data.get("day") or today
+    else:
+        day = picker.cleaned_data["day"] if picker.is_valid() else today
+        existing = (
+            CheckIn.objects.filter(client=request.user, day=day)
+            .prefetch_related(
+                Prefetch("entries", queryset=CheckInEntry.objects.select_related("goal"))
+            )
+            .first()
+        )
+        form = CheckInForm(
+            initial=CheckInForm.initial_for(day, existing),
+            goals=_goals_for_day(plan, day),
+            today=today,
+        )
+    context = {
+        "plan": plan,
+        "form": form,
+        "picker": picker,
+        "day": day,
+        "today": today,
+        "is_today": day == today,
+        "day_text": _day_text(day, today),
+        "yesterday": today.fromordinal(today.toordinal() - 1),
+    }
+    template = "plans/checkin/checkin.html"
+    if request.htmx and request.method == "GET":
+        template += "#checkin-day"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def checkin_settings(request: HttpRequest) -> HttpResponse:
+    plan = services.plan_for_client(request.user)
+    current_zone = checkins.zone_name_for(plan)
+    form = CheckInSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"time_zone": current_zone, "day_starts_at": plan.day_starts_at},
+        current_zone=current_zone,
+    )
+    if form.is_valid():
+        checkins.checkin_settings_save(
+            plan=plan,
+            time_zone=form.cleaned_data["time_zone"],
+            day_starts_at=form.cleaned_data["day_starts_at"],
+        )
+        messages.success(request, "Saved. Your check-ins follow these settings from now on.")
+        return redirect("plans:checkin")
+    return render(request, "plans/checkin/settings.html", {"form": form, "plan": plan})
+
+
+# CSV ---------------------------------------------------------------------------------------------
+
+CSV_HEADER = ["day", "goal", "answer", "unit", "how I felt (1 to 5)", "cravings (0 to 10)", "note"]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    """Text as a spreadsheet shows it, never as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _answer(entry: CheckInEntry) -> str:
+    if entry.skipped:
+        return "skipped"
+    if entry.done is not None:
+        return "yes" if entry.done else "no"
+    return f"{entry.amount.normalize():f}"
+
+
+def _csv_rows(client):
+    checkins_ = (
+        CheckIn.objects.filter(client=client)
+        .order_by("day")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=CheckInEntry.objects.select_related("goal").order_by(
+                    "goal__position", "goal__created_at"
+                ),
+            )
+        )
+    )
+    yield CSV_HEADER
+    for checkin in checkins_.iterator(chunk_size=500):
+        shared = [checkin.feeling, checkin.cravings, checkin.note]
+        entries = list(checkin.entries.all())
+        if not entries:
+            yield [checkin.day.isoformat(), "", "", "", *shared]
+        for entry in entries:
+            unit = entry.goal.get_target_unit_display() if entry.amount is not None else ""
+            yield [checkin.day.isoformat(), entry.goal.statement, _answer(entry), unit, *shared]
+
+
+@role_required(Role.CLIENT)
+@require_GET
+def checkin_export(request: HttpRequest) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow([_cell(value) for value in row]) for row in _csv_rows(request.user))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    # A neutral name: the file may sit in a shared downloads folder.
+    response["Content-Disposition"] = 'attachment; filename="check-ins.csv"'
+    return response

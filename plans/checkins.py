@@ -1,0 +1,195 @@
+"""Check-ins: which local day an instant belongs to, and recording a check-in.
+
+The local day, decided once here:
+
+- A check-in belongs to the client's *local day*: the date on the clock where they are (their
+  time zone), except that the hours before "my day starts at" (04:00 unless they change it)
+  still count for the day before. A drink at 1 a.m. on Saturday counts for Friday evening.
+- The rule compares wall-clock hours, so daylight saving changes need no special case: on the
+  day the clocks jump forward (New York, 8 March 2026) 03:30 still belongs to the day before and
+  04:00 starts the new day; on the day they go back (1 November 2026) both 01:30s belong to the
+  day before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import CheckIn, CheckInEntry, Goal, Period, Plan, ReminderSchedule, TargetKind, Unit
+from .models.plan import AMOUNT_LIMITS, format_amount
+from .reminders.schedule import get_zone
+
+# How far back a day can be filled in. Older days are refused: almost always a typing mistake.
+OLDEST_DAYS_BACK = 366
+
+
+class CheckInError(ValueError):
+    """A check-in that cannot be saved. The message says why, in plain words."""
+
+
+def local_day(instant: datetime, zone: ZoneInfo, day_starts_at: int = 4) -> date:
+    """The local day `instant` counts for, in `zone`, when the day starts at `day_starts_at` h."""
+    if instant.tzinfo is None:
+        raise ValueError("local_day needs an aware datetime")
+    if not 0 <= day_starts_at <= 23:
+        raise ValueError(f"Not an hour of the day: {day_starts_at}")
+    local = instant.astimezone(zone)
+    day = local.date()
+    if local.hour < day_starts_at:
+        day -= timedelta(days=1)
+    return day
+
+
+def default_zone_name() -> str:
+    return settings.HARMPLAN["DEFAULT_TIME_ZONE"]
+
+
+def zone_name_for(plan: Plan) -> str:
+    """The client's own choice, else the time zone of their reminders, else the program's."""
+    if plan.time_zone:
+        return plan.time_zone
+    reminder_zone = (
+        ReminderSchedule.objects.filter(client_id=plan.client_id)
+        .values_list("timezone", flat=True)
+        .first()
+    )
+    return reminder_zone or default_zone_name()
+
+
+def zone_for(plan: Plan) -> ZoneInfo:
+    try:
+        return get_zone(zone_name_for(plan))
+    except ValueError:
+        return get_zone(default_zone_name())
+
+
+def client_today(plan: Plan, now: datetime | None = None) -> date:
+    """Today, for this client: their local day right now."""
+    return local_day(now or timezone.now(), zone_for(plan), plan.day_starts_at)
+
+
+def program_today(now: datetime | None = None) -> date:
+    """Today in the program's default time zone, for staff pages that list many clients."""
+    return local_day(now or timezone.now(), get_zone(default_zone_name()))
+
+
+# Entries -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the client said for one goal: an amount, yes/no, or nothing (skipped)."""
+
+    amount: Decimal | None = None
+    done: bool | None = None
+
+    @property
+    def skipped(self) -> bool:
+        return self.amount is None and self.done is None
+
+
+def asks_yes_no(goal: Goal) -> bool:
+    """Practices and goals without a target are yes/no; so are amounts counted in days."""
+    if goal.target_kind != TargetKind.AMOUNT:
+        return True
+    return goal.target_unit == Unit.USING_DAYS
+
+
+def daily_limit(goal: Goal) -> Decimal:
+    """The most anyone could sensibly note for one day, in the goal's unit."""
+    unit = goal.target_unit or Unit.TIMES
+    return AMOUNT_LIMITS.get((unit, Period.DAY), Decimal(100))
+
+
+def _entry_row(goal: Goal, entry: Entry) -> dict:
+    if entry.skipped:
+        return {"amount": None, "done": None, "skipped": True}
+    if entry.amount is not None and entry.done is not None:
+        raise CheckInError("An entry is an amount or a yes or no, not both.")
+    days = goal.target_kind == TargetKind.AMOUNT and goal.target_unit == Unit.USING_DAYS
+    if days and entry.done is not None:
+        # "Did you use today?" is kept as 1 or 0 days, so week totals add up.
+        return {"amount": Decimal(int(entry.done)), "done": None, "skipped": False}
+    if goal.target_kind == TargetKind.AMOUNT:
+        if entry.amount is None:
+            raise CheckInError(f"Enter a number for “{goal.statement}”.")
+        limit = daily_limit(goal)
+        if entry.amount < 0 or entry.amount > limit:
+            raise CheckInError(
+                f"For “{goal.statement}”, enter a number from 0 to {format_amount(limit)}."
+            )
+        return {"amount": entry.amount.quantize(Decimal("0.1")), "done": None, "skipped": False}
+    if entry.done is None:
+        raise CheckInError(f"Answer yes or no for “{goal.statement}”.")
+    return {"amount": None, "done": bool(entry.done), "skipped": False}
+
+
+def check_day(day: date, today: date) -> None:
+    if day > today:
+        raise CheckInError(
+            "That day has not happened yet. You can check in for today or a day before it."
+        )
+    if day < today - timedelta(days=OLDEST_DAYS_BACK):
+        raise CheckInError("That day is more than a year ago. Choose a more recent day.")
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    client,
+    day: date,
+    entries: Mapping[Goal, Entry],
+    feeling: int | None = None,
+    cravings: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[CheckIn, bool]:
+    """Save the client's check-in for `day`: a new one, or changes to the one already there.
+
+    Safe to repeat: the same submission twice (a double click, a resubmitted form, two requests
+    at once) leaves one check-in with the same content. The unique (client, day) constraint
+    decides who creates it; the row lock orders the writes that follow.
+    """
+    plan = Plan.objects.get(client=client)
+    check_day(day, client_today(plan, now))
+    if feeling is not None and not 1 <= feeling <= 5:
+        raise CheckInError("Choose how you feel from 1 to 5.")
+    if cravings is not None and not 0 <= cravings <= 10:
+        raise CheckInError("Choose cravings from 0 to 10.")
+    rows = []
+    for goal, entry in entries.items():
+        if goal.plan_id != plan.pk:
+            raise Goal.DoesNotExist("That goal is not in this client's plan.")
+        rows.append((goal, _entry_row(goal, entry)))
+
+    checkin, created = CheckIn.objects.select_for_update().get_or_create(client=client, day=day)
+    checkin.feeling, checkin.cravings, checkin.note = feeling, cravings, note.strip()
+    checkin.save(update_fields=["feeling", "cravings", "note", "updated_at"])
+    if rows:
+        CheckInEntry.objects.bulk_create(
+            [CheckInEntry(checkin=checkin, goal=goal, **values) for goal, values in rows],
+            update_conflicts=True,
+            unique_fields=["checkin", "goal"],
+            update_fields=["amount", "done", "skipped"],
+        )
+    return checkin, created
+
+
+@transaction.atomic
+def checkin_settings_save(*, plan: Plan, time_zone: str, day_starts_at: int) -> Plan:
+    """The client's time zone and the hour their day starts. Not part of the plan's content, so
+    it does not change the plan's version or its agreement."""
+    get_zone(time_zone)  # refuses an unknown zone
+    if not 0 <= day_starts_at <= 12:
+        raise ValueError(f"The day can start from midnight to noon, not at {day_starts_at}")
+    Plan.objects.filter(pk=plan.pk).update(time_zone=time_zone, day_starts_at=day_starts_at)
+    plan.time_zone, plan.day_starts_at = time_zone, day_starts_at
+    return plan

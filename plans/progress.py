@@ -1,0 +1,395 @@
+"""Progress per goal: recent numbers from the database, an achievement state, and plain words.
+
+Everything is aggregated in PostgreSQL (or SQLite in the embedded setup): a page makes the same
+number of queries whether a client has ten check-ins or a thousand.
+
+Achievement states use HL7 FHIR R4 Goal.achievementStatus codes. The rules, over the client's
+last 14 local days ("recent") and the 14 days before them ("earlier"):
+
+1. Fewer than 4 answered days in the recent 14: **in-progress** (too soon to see a trend).
+2. The recent level is at the goal's target: **sustaining** if the earlier 14 days were at the
+   target too (with at least 4 answers), else **achieved**. Goals with no target skip this rule.
+3. Compared with the earlier 14 days (or, for amounts, with where the client started when there
+   are too few earlier answers), the level moved toward the target by at least the threshold:
+   **improving**; away from it by at least the threshold: **worsening**; else **no-change**.
+4. Nothing to compare with: **in-progress**.
+
+The *level* of an amount goal is the average per answered day, in the target's period (times 7
+for a weekly target). For yes/no goals it is the share of answered days that were a yes, and
+"at the target" means at least 80% of them. The threshold is 10% of the earlier level or of the
+target, whichever is bigger (amounts), or 15 percentage points (yes/no).
+
+Words follow LANGUAGE.md: trends and small wins, never streaks or "failed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.expressions import ValueRange
+from django.db.models.functions import Coalesce
+
+from .models import CheckInEntry, Direction, Goal, Period, Step, TargetKind
+from .models.plan import format_amount
+
+
+class Achievement:
+    IN_PROGRESS = "in-progress"
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    NO_CHANGE = "no-change"
+    ACHIEVED = "achieved"
+    SUSTAINING = "sustaining"
+
+
+# Neutral words for each state. Goals without a target have no "at the target".
+ACHIEVEMENT_LABELS = {
+    Achievement.IN_PROGRESS: "Working on it",
+    Achievement.IMPROVING: "Moving toward the target",
+    Achievement.WORSENING: "Further from the target lately",
+    Achievement.NO_CHANGE: "About the same as before",
+    Achievement.ACHIEVED: "At the target",
+    Achievement.SUSTAINING: "Staying at the target",
+}
+NO_TARGET_LABELS = {
+    **ACHIEVEMENT_LABELS,
+    Achievement.IMPROVING: "Doing it more often",
+    Achievement.WORSENING: "Doing it less often lately",
+}
+
+RECENT_DAYS = 14
+MIN_ANSWERS = 4
+AMOUNT_THRESHOLD = Decimal("0.1")
+YES_NO_THRESHOLD = Decimal("0.15")
+YES_NO_AT_TARGET = Decimal("0.8")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts over some days for one goal. `average` is per answered day (amounts only)."""
+
+    answered: int = 0
+    met: int = 0
+    yes: int = 0
+    average: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class GoalStats:
+    last7: Tally = field(default_factory=Tally)
+    recent: Tally = field(default_factory=Tally)
+    earlier: Tally = field(default_factory=Tally)
+    total7: Decimal | None = None
+    last_day: date | None = None
+
+
+class DayNumber(Func):
+    """A date as a whole number of days, so a window can range over "the 6 days before"."""
+
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s - DATE '2000-01-01')", **extra
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)", **extra
+        )
+
+
+class DaysUpTo(ValueRange):
+    """RANGE BETWEEN n PRECEDING AND CURRENT ROW, over day numbers: the day and the n before it.
+
+    PostgreSQL (11 and later) and SQLite (3.28 and later) support offsets in a RANGE frame;
+    Django's PostgreSQL backend still refuses them, so the frame is written here.
+    """
+
+    def __init__(self, days_before: int):
+        super().__init__(start=-days_before, end=0)
+
+    def window_frame_start_end(self, connection, start, end):
+        return f"{int(-start)} PRECEDING", "CURRENT ROW"
+
+
+def target_that_day():
+    """The amount a goal aimed at on an entry's day: the step in effect, else the target."""
+    step = (
+        Step.objects.filter(
+            goal=OuterRef("goal"), starts_on__lte=OuterRef("checkin__day"), value__isnull=False
+        )
+        .order_by("-starts_on", "-pk")
+        .values("value")[:1]
+    )
+    return Coalesce(Subquery(step), F("goal__target_value"))
+
+
+def _met() -> Q:
+    """An entry that met its goal that day: a yes, or a daily amount on the right side of the
+    step or target in effect. Weekly amounts are judged over the week, not per day."""
+    daily = Q(goal__target_kind=TargetKind.AMOUNT, goal__target_period=Period.DAY)
+    return (
+        Q(done=True)
+        | (daily & Q(goal__target_direction=Direction.AT_MOST, amount__lte=F("day_target")))
+        | (daily & Q(goal__target_direction=Direction.AT_LEAST, amount__gte=F("day_target")))
+    )
+
+
+def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
+    """Recent numbers for each goal, in one query whatever the number of goals or check-ins."""
+    ids = [goal.pk for goal in goals]
+    if not ids:
+        return {}
+    week_from = today - timedelta(days=6)
+    recent_from = today - timedelta(days=RECENT_DAYS - 1)
+    earlier_from = recent_from - timedelta(days=RECENT_DAYS)
+    answered = Q(skipped=False)
+    met = answered & _met()
+    periods = {
+        "w": Q(checkin__day__gte=week_from),
+        "r": Q(checkin__day__gte=recent_from),
+        "e": Q(checkin__day__lt=recent_from),
+    }
+    aggregates = {"total7": Sum("amount", filter=periods["w"])}
+    aggregates["last_day"] = Max("checkin__day", filter=answered)
+    for key, period in periods.items():
+        aggregates[f"{key}_answered"] = Count("pk", filter=period & answered)
+        aggregates[f"{key}_met"] = Count("pk", filter=period & met)
+        aggregates[f"{key}_yes"] = Count("pk", filter=period & Q(done=True))
+        aggregates[f"{key}_average"] = Avg("amount", filter=period)
+    rows = (
+        CheckInEntry.objects.filter(
+            goal_id__in=ids, checkin__day__gte=earlier_from, checkin__day__lte=today
+        )
+        .annotate(day_target=target_that_day())
+        .values("goal_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    stats = {}
+    for row in rows:
+        windows = {
+            key: Tally(
+                answered=row[f"{key}_answered"],
+                met=row[f"{key}_met"],
+                yes=row[f"{key}_yes"],
+                average=_decimal(row[f"{key}_average"]),
+            )
+            for key in periods
+        }
+        stats[row["goal_id"]] = GoalStats(
+            last7=windows["w"],
+            recent=windows["r"],
+            earlier=windows["e"],
+            total7=_decimal(row["total7"]),
+            last_day=row["last_day"],
+        )
+    return stats
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+# Achievement -------------------------------------------------------------------------------------
+
+
+def _per_period(goal: Goal) -> int:
+    return 7 if goal.target_period == Period.WEEK else 1
+
+
+def level(goal: Goal, window: Tally) -> Decimal | None:
+    """How it went over a window: average amount in the target's period, or the share of yes."""
+    if window.answered == 0:
+        return None
+    if goal.target_kind != TargetKind.AMOUNT:
+        return Decimal(window.yes) / Decimal(window.answered)
+    if window.average is None:
+        return None
+    return window.average * _per_period(goal)
+
+
+def _lower_is_better(goal: Goal) -> bool:
+    return goal.target_kind == TargetKind.AMOUNT and goal.target_direction == Direction.AT_MOST
+
+
+def at_target(goal: Goal, value: Decimal | None) -> bool:
+    if value is None:
+        return False
+    if goal.target_kind == TargetKind.PRACTICE:
+        return value >= YES_NO_AT_TARGET
+    if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
+        if goal.target_direction == Direction.AT_LEAST:
+            return value >= goal.target_value
+        return value <= goal.target_value
+    return False
+
+
+def achievement(goal: Goal, stats: GoalStats | None) -> str:
+    """The goal's FHIR achievementStatus code, by the rules in this module's docstring."""
+    stats = stats or GoalStats()
+    if stats.recent.answered < MIN_ANSWERS:
+        return Achievement.IN_PROGRESS
+    recent = level(goal, stats.recent)
+    earlier = level(goal, stats.earlier) if stats.earlier.answered >= MIN_ANSWERS else None
+    if at_target(goal, recent):
+        return Achievement.SUSTAINING if at_target(goal, earlier) else Achievement.ACHIEVED
+    yes_no = goal.target_kind != TargetKind.AMOUNT
+    if earlier is None and not yes_no:
+        earlier = goal.baseline_value
+    if earlier is None or recent is None:
+        return Achievement.IN_PROGRESS
+    change = earlier - recent if _lower_is_better(goal) else recent - earlier
+    if yes_no:
+        threshold = YES_NO_THRESHOLD
+    else:
+        threshold = AMOUNT_THRESHOLD * max(earlier, goal.target_value or Decimal(0))
+        threshold = max(threshold, Decimal("0.1"))
+    if change >= threshold:
+        return Achievement.IMPROVING
+    if change <= -threshold:
+        return Achievement.WORSENING
+    return Achievement.NO_CHANGE
+
+
+def achievement_label(goal: Goal, code: str) -> str:
+    labels = NO_TARGET_LABELS if goal.target_kind == TargetKind.NONE else ACHIEVEMENT_LABELS
+    return labels[code]
+
+
+# Words -------------------------------------------------------------------------------------------
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def summary(goal: Goal, stats: GoalStats | None, *, you: bool = True) -> str:
+    """The last 7 days in one or two plain sentences: small wins, no scorekeeping."""
+    stats = stats or GoalStats()
+    week = stats.last7
+    your = "your" if you else "the"
+    if week.answered == 0:
+        return "No check-ins for this goal in the last 7 days."
+    if goal.target_kind == TargetKind.PRACTICE:
+        return f"Done on {week.yes} of the last 7 days."
+    if goal.target_kind == TargetKind.NONE:
+        return f"Worked on it on {week.yes} of the last 7 days."
+    unit = goal.get_target_unit_display()
+    if goal.target_period == Period.WEEK or goal.target_value is None:
+        total = format_amount(stats.total7 or Decimal(0))
+        text = f"Last 7 days: {total} {unit}, from {_days(week.answered)} with a check-in."
+        if goal.target_value is not None:
+            text += f" {your.capitalize()} target: {goal.target_text.lower()}."
+        return text
+    side = "under" if goal.target_direction == Direction.AT_MOST else "over"
+    return f"{week.met} of the last 7 days at or {side} {your} target."
+
+
+@dataclass
+class ProgressLine:
+    """What a goal's progress looks like in one line, for the plan page and the overview."""
+
+    goal: Goal
+    stats: GoalStats
+    state: str
+    label: str
+    summary: str
+
+    @property
+    def last_day(self) -> date | None:
+        return self.stats.last_day
+
+
+def progress_lines(
+    goals: Iterable[Goal], today: date, *, you: bool = True
+) -> dict[int, ProgressLine]:
+    goals = list(goals)
+    stats = goal_stats(goals, today)
+    lines = {}
+    for goal in goals:
+        goal_stats_ = stats.get(goal.pk, GoalStats())
+        state = achievement(goal, goal_stats_)
+        lines[goal.pk] = ProgressLine(
+            goal=goal,
+            stats=goal_stats_,
+            state=state,
+            label=achievement_label(goal, state),
+            summary=summary(goal, goal_stats_, you=you),
+        )
+    return lines
+
+
+# Daily series for the chart ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    day: date
+    amount: Decimal | None
+    done: bool | None
+    skipped: bool
+    average: Decimal | None  # the 7-day rolling average per day, amount goals only
+
+
+def series(goals: Iterable[Goal], first: date, last: date) -> dict[int, list[DayPoint]]:
+    """Each goal's days with an entry from `first` to `last`, with the 7-day rolling average (the
+    day and the 6 before it), computed by the database in one query for all the goals."""
+    ids = [goal.pk for goal in goals]
+    found: dict[int, list[DayPoint]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    rolling = Window(
+        expression=Avg("amount"),
+        partition_by=[F("goal_id")],
+        order_by=DayNumber("checkin__day").asc(),
+        frame=DaysUpTo(6),
+    )
+    rows = (
+        CheckInEntry.objects.filter(
+            goal_id__in=ids, checkin__day__gte=first - timedelta(days=6), checkin__day__lte=last
+        )
+        .annotate(entry_day=F("checkin__day"), rolling=rolling)
+        .order_by("goal_id", "checkin__day")
+        .values_list("goal_id", "entry_day", "amount", "done", "skipped", "rolling")
+    )
+    for goal_id, day, amount, done, skipped, average in rows:
+        if day >= first:
+            found[goal_id].append(DayPoint(day, amount, done, skipped, _decimal(average)))
+    return found
+
+
+def targets_by_day(goal: Goal, steps: list[Step], first: date, last: date) -> list[tuple]:
+    """(day, the amount aimed at that day) for each day, from the steps and the target."""
+    if goal.target_kind != TargetKind.AMOUNT:
+        return []
+    steps = sorted((s for s in steps if s.value is not None), key=lambda s: (s.starts_on, s.pk))
+    days = []
+    day = first
+    while day <= last:
+        value = goal.target_value
+        for step in steps:
+            if step.starts_on <= day:
+                value = step.value
+        days.append((day, value))
+        day += timedelta(days=1)
+    return days

@@ -1,0 +1,230 @@
+"""The progress chart as plain numbers for an SVG template: no JavaScript library, no images.
+
+Amount goals: a bar for each day with an entry, the 7-day rolling average as a line, and the
+step or target in effect as a dashed line. Everything is per day, so a weekly target is drawn as
+its daily share (10 a week is about 1.4 a day) and compares directly with the average line.
+Yes/no goals: a filled dot for a yes, an open dot for a no.
+
+The chart is an image with a title and a description; the same numbers are in a table next to it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .models import Goal, Period, TargetKind
+from .models.plan import format_amount
+from .progress import DayPoint
+
+WIDTH, HEIGHT = 400, 220
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 30
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    zero: bool
+    label: str
+
+
+@dataclass(frozen=True)
+class Dot:
+    cx: float
+    cy: float
+    yes: bool
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    day: date
+    noted: str
+    average: str
+    target: str
+
+
+@dataclass
+class Chart:
+    kind: str  # "amount" or "yes_no"
+    first: date
+    last: date
+    y_label: str = ""
+    bars: list[Bar] = field(default_factory=list)
+    dots: list[Dot] = field(default_factory=list)
+    average_path: str = ""
+    target_path: str = ""
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    x_ticks: list[tuple[float, str]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = HEIGHT - BOTTOM
+    weekly_target_note: str = ""
+    has_steps: bool = False
+
+    @property
+    def center_x(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def center_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def answered(self) -> int:
+        return len(self.bars) + len(self.dots)
+
+    @property
+    def empty(self) -> bool:
+        return self.answered == 0
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `value`."""
+    if value <= 1:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * power >= value - 1e-9:
+            return step * power
+    return 10.0 * power  # pragma: no cover - the loop always returns
+
+
+def _number(value: float) -> str:
+    return format_amount(Decimal(str(round(value, 1))))
+
+
+def _r(value: float) -> float:
+    return round(value, 1)
+
+
+def build_chart(
+    goal: Goal,
+    points: list[DayPoint],
+    targets: list[tuple[date, Decimal | None]],
+    first: date,
+    last: date,
+) -> Chart:
+    days = (last - first).days + 1
+    slot = (WIDTH - RIGHT - LEFT) / days
+    bottom, top = HEIGHT - BOTTOM, TOP
+
+    def x_of(day: date) -> float:
+        return LEFT + ((day - first).days + 0.5) * slot
+
+    amount = goal.target_kind == TargetKind.AMOUNT
+    chart = Chart(kind="amount" if amount else "yes_no", first=first, last=last)
+    step_days = 7 if days <= 35 else 14
+    chart.x_ticks = [
+        (_r(x_of(first + timedelta(days=n))), (first + timedelta(days=n)).strftime("%-d %b"))
+        for n in range(0, days, step_days)
+    ]
+    unit = goal.get_target_unit_display() if goal.target_unit else "amount"
+    share = Decimal(7) if goal.target_period == Period.WEEK else Decimal(1)
+    target_text = dict(targets)
+
+    for point in reversed(points):
+        chart.rows.append(_row(goal, point, target_text.get(point.day), unit))
+
+    if not amount:
+        chart.y_ticks = [
+            (_r(top + (bottom - top) * 0.25), "Yes"),
+            (_r(top + (bottom - top) * 0.75), "No"),
+        ]
+        for point in points:
+            if point.skipped or point.done is None:
+                continue
+            cy = chart.y_ticks[0][0] if point.done else chart.y_ticks[1][0]
+            chart.dots.append(
+                Dot(
+                    _r(x_of(point.day)),
+                    cy,
+                    point.done,
+                    f"{point.day:%-d %B}: {'yes' if point.done else 'no'}",
+                )
+            )
+        return chart
+
+    chart.y_label = f"{unit} a day"
+    daily_targets = [(day, value / share) for day, value in targets if value is not None]
+    highest = max(
+        [float(p.amount) for p in points if p.amount is not None]
+        + [float(p.average) for p in points if p.average is not None]
+        + [float(value) for _, value in daily_targets]
+        + [1.0]
+    )
+    y_max = nice_ceiling(highest * 1.05)
+
+    def y_of(value: float) -> float:
+        return bottom - (value / y_max) * (bottom - top)
+
+    chart.y_ticks = [(_r(y_of(y_max * f)), _number(y_max * f)) for f in (0, 0.5, 1)]
+    bar_width = max(slot * 0.7, 1.0)
+    line = []
+    for point in points:
+        if point.amount is not None:
+            value = float(point.amount)
+            height = max(bottom - y_of(value), 2.0)  # a zero still shows as a small mark
+            chart.bars.append(
+                Bar(
+                    x=_r(x_of(point.day) - bar_width / 2),
+                    y=_r(bottom - height),
+                    width=_r(bar_width),
+                    height=_r(height),
+                    zero=value == 0,
+                    label=f"{point.day:%-d %B}: {format_amount(point.amount)} {unit}",
+                )
+            )
+        if point.average is not None:
+            line.append(f"{_r(x_of(point.day))} {_r(y_of(float(point.average)))}")
+    if len(line) == 1:  # one point: a short line, so it can be seen
+        x, y = (float(n) for n in line[0].split())
+        line = [f"{_r(x - slot / 2)} {y}", f"{_r(x + slot / 2)} {y}"]
+    chart.average_path = ("M" + " L".join(line)) if line else ""
+
+    path = []
+    previous = None
+    for day, value in daily_targets:
+        y = _r(y_of(float(value)))
+        x_start = _r(LEFT + (day - first).days * slot)
+        if previous is None:
+            path.append(f"M{x_start} {y}")
+        elif y != previous:
+            path.append(f"L{x_start} {previous} L{x_start} {y}")
+        previous = y
+    if previous is not None:
+        path.append(f"L{_r(WIDTH - RIGHT)} {previous}")
+    chart.target_path = " ".join(path)
+    chart.has_steps = len({value for _, value in daily_targets}) > 1
+    if goal.target_period == Period.WEEK and goal.target_value is not None:
+        per_day = _number(float(goal.target_value / share))
+        chart.weekly_target_note = (
+            f"{format_amount(goal.target_value)} a week is about {per_day} a day."
+        )
+    return chart
+
+
+def _row(goal: Goal, point: DayPoint, target: Decimal | None, unit: str) -> Row:
+    if point.skipped:
+        noted = "Skipped"
+    elif point.done is not None:
+        noted = "Yes" if point.done else "No"
+    else:
+        noted = f"{format_amount(point.amount)} {unit}"
+    average = (
+        format_amount(point.average.quantize(Decimal("0.1"))) if point.average is not None else ""
+    )
+    target_text = ""
+    if target is not None:
+        period = goal.get_target_period_display() if goal.target_period else ""
+        target_text = f"{format_amount(target)} {period}".strip()
+    return Row(day=point.day, noted=noted, average=average, target=target_text)

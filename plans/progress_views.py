@@ -1,0 +1,90 @@
+"""Progress pages: the client's overview after a check-in, and one goal over 4 or 12 weeks (which
+the counselor opens from the in-session view too)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from harmplan.accounts.decorators import role_required
+from harmplan.accounts.models import Role
+
+from . import checkins, services
+from .access import get_goal_for_user, log_read
+from .models import CheckIn, Step
+from .progress import progress_lines, series, targets_by_day
+from .progress_chart import build_chart
+
+SPANS = {"4": 4, "12": 12}
+
+
+def _charts(goals, today, weeks: int, steps_by_goal) -> dict:
+    first = today - timedelta(days=7 * weeks - 1)
+    points = series(goals, first, today)
+    return {
+        goal.pk: build_chart(
+            goal,
+            points[goal.pk],
+            targets_by_day(goal, steps_by_goal.get(goal.pk, []), first, today),
+            first,
+            today,
+        )
+        for goal in goals
+    }
+
+
+def _steps_by_goal(goals) -> dict[int, list[Step]]:
+    steps: dict[int, list[Step]] = {}
+    for step in Step.objects.filter(goal__in=goals).order_by("starts_on", "pk"):
+        steps.setdefault(step.goal_id, []).append(step)
+    return steps
+
+
+@role_required(Role.CLIENT)
+@require_GET
+def progress_overview(request: HttpRequest) -> HttpResponse:
+    plan = services.plan_for_client(request.user)
+    today = checkins.client_today(plan)
+    goals = list(plan.goals.active().order_by("position", "created_at"))
+    lines = progress_lines(goals, today)
+    charts = _charts(goals, today, 4, _steps_by_goal(goals))
+    last = CheckIn.objects.filter(client=request.user).order_by("-day").first()
+    items = [{"goal": goal, "line": lines[goal.pk], "chart": charts[goal.pk]} for goal in goals]
+    return render(
+        request,
+        "plans/progress/overview.html",
+        {"plan": plan, "items": items, "today": today, "last_checkin": last},
+    )
+
+
+@require_GET
+def goal_progress(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    plan = goal.plan
+    is_client = request.user.pk == plan.client_id
+    if not is_client:
+        log_read(request, plan, "progress", goal.public_id)
+    weeks = SPANS.get(request.GET.get("weeks", ""), 4)
+    today = checkins.client_today(plan)
+    line = progress_lines([goal], today, you=is_client)[goal.pk]
+    chart = _charts([goal], today, weeks, _steps_by_goal([goal]))[goal.pk]
+    context = {
+        "plan": plan,
+        "goal": goal,
+        "line": line,
+        "chart": chart,
+        "weeks": weeks,
+        "spans": [4, 12],
+        "is_client": is_client,
+        "today": today,
+    }
+    template = "plans/progress/goal.html"
+    if request.htmx:
+        template += "#progress-chart"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
