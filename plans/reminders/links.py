@@ -34,8 +34,8 @@ def absolute(path: str) -> str:
 
 
 def checkin_url() -> str:
-    """Where a reminder takes the client. The check-in page does not exist yet: switch it here."""
-    return absolute(reverse("home"))
+    """Where a reminder takes the client: the quick check-in page."""
+    return absolute(reverse("plans:checkin"))
 
 
 def settings_url() -> str:
