@@ -6,6 +6,7 @@ import csv
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -62,8 +63,11 @@ def checkin(request: HttpRequest) -> HttpResponse:
     picker = DayForm(request.GET if "day" in request.GET else None, today=today)
     if request.method == "POST":
         _refuse_goals_not_in(plan, request.POST)
-        day = CheckInForm.base_fields["day"].to_python(request.POST.get("day"))
-        form = CheckInForm(request.POST, goals=_goals_for_day(plan, day or today), today=today)
+        try:
+            day = CheckInForm.base_fields["day"].to_python(request.POST.get("day")) or today
+        except ValidationError:
+            day = today  # the form says what is wrong
+        form = CheckInForm(request.POST, goals=_goals_for_day(plan, day), today=today)
         if form.is_valid():
             data = form.cleaned_data
             try:

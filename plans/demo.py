@@ -3,6 +3,7 @@ and whatever someone changed while trying the demo stays."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ from django.db import transaction
 from strategies.models import Approach, FocusArea, Strategy
 
 from . import services
-from .models import Direction, Lifecycle, Period, TargetKind, Unit
+from .checkins import Entry, checkin_record, client_today
+from .models import CheckIn, Direction, Goal, Lifecycle, Period, TargetKind, Unit
 from .stepdown import plan_steps
 
 PLANS = {
@@ -130,3 +132,51 @@ def seed_plans(users: dict) -> None:
         plan.refresh_from_db()
         if spec["agree"]:
             services.plan_agree(plan=plan, client=client, content_version=plan.content_version)
+    seed_checkins(users)
+
+
+# Check-ins: (first day, last day) as days before today. demo-client2 stopped 16 days ago, so the
+# caseload shows the "no check-in for 14 days" marker.
+CHECKIN_DAYS = {"demo-client": (42, 1), "demo-client2": (44, 16), "demo-client-other": (35, 1)}
+
+
+def _demo_entry(goal: Goal, progress: float, day: date, rng: random.Random) -> Entry:
+    """An entry that moves from the starting point toward the target as `progress` goes 0 → 1."""
+    if goal.target_kind != TargetKind.AMOUNT:
+        return Entry(done=rng.random() < 0.45 + 0.45 * progress)
+    if goal.target_value is None:
+        return Entry()
+    share = 7 if goal.target_period == Period.WEEK else 1
+    start = (goal.baseline_value or goal.target_value * 2) / share
+    level = float(start + (goal.target_value / share - start) * Decimal(progress))
+    if day.weekday() in (4, 5):  # Friday and Saturday are harder
+        level *= 1.6
+    amount = max(0.0, level * rng.uniform(0.5, 1.4))
+    if goal.target_unit == Unit.MONEY:
+        return Entry(amount=Decimal(round(amount / 5) * 5))
+    return Entry(amount=Decimal(round(amount)))
+
+
+def seed_checkins(users: dict) -> None:
+    """Several weeks of check-ins with a visible trend. A client with any check-in is left alone,
+    so reruns add nothing and whatever someone entered while trying the demo stays."""
+    for username, (first, last) in CHECKIN_DAYS.items():
+        client = users[username]
+        if CheckIn.objects.filter(client=client).exists():
+            continue
+        plan = services.plan_for_client(client)
+        today = client_today(plan)
+        goals = list(plan.goals.active())
+        rng = random.Random(username)  # the same demo every time
+        for days_ago in range(first, last - 1, -1):
+            if rng.random() < 0.15:  # some days are missed, as in real life
+                continue
+            progress = (first - days_ago) / first
+            day = today - timedelta(days=days_ago)
+            checkin_record(
+                client=client,
+                day=day,
+                entries={goal: _demo_entry(goal, progress, day, rng) for goal in goals},
+                feeling=min(5, max(1, round(2 + 2 * progress + rng.uniform(-1, 1)))),
+                cravings=min(10, max(0, round(7 - 4 * progress + rng.uniform(-1.5, 1.5)))),
+            )

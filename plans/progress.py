@@ -296,10 +296,14 @@ def summary(goal: Goal, stats: GoalStats | None, *, you: bool = True) -> str:
         return f"Worked on it on {week.yes} of the last 7 days."
     unit = goal.get_target_unit_display()
     if goal.target_period == Period.WEEK or goal.target_value is None:
-        total = format_amount(stats.total7 or Decimal(0))
-        text = f"Last 7 days: {total} {unit}, from {_days(week.answered)} with a check-in."
-        if goal.target_value is not None:
-            text += f" {your.capitalize()} target: {goal.target_text.lower()}."
+        total = stats.total7 or Decimal(0)
+        text = (
+            f"Last 7 days: {format_amount(total)} {unit}, "
+            f"from {_days(week.answered)} with a check-in."
+        )
+        at_most = goal.target_direction == Direction.AT_MOST
+        if goal.target_value is not None and at_most and total <= goal.target_value:
+            text += f" That is at or under {your} target for a week."
         return text
     side = "under" if goal.target_direction == Direction.AT_MOST else "over"
     return f"{week.met} of the last 7 days at or {side} {your} target."

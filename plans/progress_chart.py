@@ -19,8 +19,8 @@ from .models import Goal, Period, TargetKind
 from .models.plan import format_amount
 from .progress import DayPoint
 
-WIDTH, HEIGHT = 400, 220
-LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 30
+WIDTH, HEIGHT = 360, 210
+LEFT, RIGHT, TOP, BOTTOM = 34, 8, 12, 30
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,11 @@ class Chart:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `value`."""
+    """A round number, at least `value`, for the top of the chart."""
     if value <= 1:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * power >= value - 1e-9:
             return step * power
     return 10.0 * power  # pragma: no cover - the loop always returns
@@ -123,7 +123,7 @@ def build_chart(
 
     amount = goal.target_kind == TargetKind.AMOUNT
     chart = Chart(kind="amount" if amount else "yes_no", first=first, last=last)
-    step_days = 7 if days <= 35 else 14
+    step_days = 7 if days <= 35 else 21
     chart.x_ticks = [
         (_r(x_of(first + timedelta(days=n))), (first + timedelta(days=n)).strftime("%-d %b"))
         for n in range(0, days, step_days)
@@ -206,11 +206,22 @@ def build_chart(
     chart.target_path = " ".join(path)
     chart.has_steps = len({value for _, value in daily_targets}) > 1
     if goal.target_period == Period.WEEK and goal.target_value is not None:
-        per_day = _number(float(goal.target_value / share))
-        chart.weekly_target_note = (
-            f"{format_amount(goal.target_value)} a week is about {per_day} a day."
+        chart.weekly_target_note = _weekly_note(
+            goal.target_value, targets[-1][1] if targets else None
         )
     return chart
+
+
+def _weekly_note(target: Decimal, step: Decimal | None) -> str:
+    """The line is drawn per day; say what a weekly amount is per day, in words."""
+
+    def week_and_day(value: Decimal) -> str:
+        return f"{format_amount(value)} a week, about {_number(float(value / 7))} a day"
+
+    note = f"The target: {week_and_day(target)}."
+    if step is not None and step != target:
+        note = f"The step now: {week_and_day(step)}. " + note
+    return note
 
 
 def _row(goal: Goal, point: DayPoint, target: Decimal | None, unit: str) -> Row:

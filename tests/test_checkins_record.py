@@ -176,6 +176,17 @@ def test_amounts_must_be_sensible_for_the_unit(people, client, value, message):
     assert not CheckIn.objects.exists()
 
 
+@time_machine.travel(NOON, tick=False)
+def test_a_day_that_is_not_a_date_is_explained(people, client):
+    client.force_login(people.client_a)
+    response = client.post(URL, form_data(people, day="20 March"))
+    assert response.status_code == 200
+    assert "Enter a real date, like 2026-03-08" in response.content.decode()
+    page = client.get(URL, {"day": "yesterday"}).content.decode()
+    assert "Enter a real date, like 2026-03-08" in page
+    assert not CheckIn.objects.exists()
+
+
 def test_bounds_follow_the_unit(people):
     money = make_goal(people.plan_a, target_unit=Unit.MONEY, target_value=Decimal(20))
     days = make_goal(people.plan_a, target_unit=Unit.USING_DAYS, target_value=Decimal(3))

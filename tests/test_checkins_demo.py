@@ -1,0 +1,46 @@
+"""seed_demo gives the demo clients several weeks of check-ins with a trend that shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.db.models import Avg, Max, Min
+from django.urls import reverse
+
+from harmplan.accounts.models import User
+from plans.checkins import client_today
+from plans.models import CheckIn, CheckInEntry
+from plans.progress import Achievement, achievement, goal_stats
+
+
+def test_seed_demo_adds_weeks_of_check_ins_once(db, client):
+    call_command("seed_demo", verbosity=0)
+    counts = (CheckIn.objects.count(), CheckInEntry.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (CheckIn.objects.count(), CheckInEntry.objects.count()) == counts
+
+    alex = User.objects.get(username="demo-client")
+    span = CheckIn.objects.filter(client=alex).aggregate(first=Min("day"), last=Max("day"))
+    assert span["last"] - span["first"] >= timedelta(weeks=5)
+    assert CheckIn.objects.filter(client=alex).count() >= 25
+    today = client_today(alex.plan)
+    drinks = alex.plan.goals.get(statement="Drink less on weeknights")
+    entries = CheckInEntry.objects.filter(goal=drinks)
+    early = entries.filter(checkin__day__lt=span["first"] + timedelta(days=14))
+    late = entries.filter(checkin__day__gte=today - timedelta(days=14))
+    early_average = early.aggregate(a=Avg("amount"))["a"]
+    late_average = late.aggregate(a=Avg("amount"))["a"]
+    assert late_average < early_average * 2 / 3  # drinking less, visibly
+    state = achievement(drinks, goal_stats([drinks], today)[drinks.pk])
+    assert state in (Achievement.IMPROVING, Achievement.ACHIEVED, Achievement.SUSTAINING)
+
+    for username in ("demo-client2", "demo-client-other"):
+        assert CheckIn.objects.filter(client__username=username).count() >= 20
+
+    # The demo caseload shows the quiet marker for the client who stopped checking in.
+    client.force_login(User.objects.get(username="demo-counselor"))
+    page = client.get(reverse("plans:caseload")).content.decode()
+    assert page.count("No check-in for 14 days") == 1
+    jordan = page.split("Jordan")[1].split("</tr>")[0]
+    assert "No check-in for 14 days" in jordan
