@@ -67,7 +67,8 @@ else:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
     DATABASES = {
         "default": dj_database_url.parse(
-            env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'harmplan.sqlite3'}"), conn_max_age=0
+            env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'harmplan.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
         )
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -269,6 +270,11 @@ if CELERY_BROKER_URL == "filesystem://":
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 10}
 CELERY_TASK_IGNORE_RESULT = True
+# One queue for everything. Tests give their own workers a queue of their own.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Celery's Django fixup would open a new database connection for every task; with this set it
+# leaves connections to Django's CONN_MAX_AGE, checked around each task (plans/tasks.py).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -2,19 +2,37 @@
 
 Settings that matter here (harmplan/settings.py): acks_late, reject_on_worker_lost and a prefetch
 multiplier of 1 for every task, so a message is taken off the queue only after its task has run,
-and a worker that dies hands its messages back.
+and a worker that dies hands its messages back. Whatever the broker does, the delivery row's
+status decides whether anything is sent.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 from plans.reminders import dispatch, sending
+
+# Hard limits, below the sweeper's SENDING_STUCK_AFTER (5 minutes), so a slow send is never taken
+# for a dead one. One send takes at most EMAIL_TIMEOUT or SMS_TWILIO_TIMEOUT seconds.
+SEND_LIMITS = {"soft_time_limit": 240, "time_limit": 270}
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connections(**kwargs) -> None:
+    """Treat each task like a web request: reuse the connection for CONN_MAX_AGE, as Django does.
+
+    Celery's own Django fixup would otherwise open a new PostgreSQL connection for every task
+    (see CELERY_DB_REUSE_MAX in settings), which costs more than sending a reminder.
+    """
+    close_old_connections()
 
 
 @shared_task(ignore_result=True)
 def dispatch_due() -> int:
-    """Claim every due schedule and queue its send (beat runs this every minute)."""
+    """Claim every due schedule and queue its sends (beat runs this every minute)."""
     return len(dispatch.reminders_dispatch().queued)
 
 
@@ -24,18 +42,23 @@ def sweep_stuck() -> int:
     return len(dispatch.deliveries_sweep())
 
 
+@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True, **SEND_LIMITS)
+def send_deliveries(delivery_ids: list[int]) -> None:
+    """Send a batch of reminders queued together by the dispatcher or the sweeper.
+
+    A delivery that should be tried again later goes back on the queue on its own, as
+    send_delivery with a countdown.
+    """
+    for delivery_id, result in sending.deliveries_send(delivery_ids=delivery_ids).items():
+        if result.outcome is sending.Outcome.RETRY:
+            send_delivery.apply_async((delivery_id,), countdown=result.retry_in)
+
+
 @shared_task(
-    bind=True,
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    # Below the sweeper's SENDING_STUCK_AFTER (5 minutes): a slow send is never taken for a
-    # dead one.
-    soft_time_limit=60,
-    time_limit=90,
+    bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True, **SEND_LIMITS
 )
 def send_delivery(self, delivery_id: int) -> str:
-    """Send one reminder. Retries with backoff are decided by the row, not by Celery's counter."""
+    """Send one reminder. Backoff and the number of attempts are kept on the row, not by Celery."""
     result = sending.delivery_send(delivery_id=delivery_id)
     if result.outcome is sending.Outcome.RETRY:
         raise self.retry(countdown=result.retry_in, max_retries=None)

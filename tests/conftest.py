@@ -206,6 +206,8 @@ def start_worker(transactional_db, reminder_queue, tmp_path):
             **worker_env(mail),
             "SMS_BACKEND": "plans.sms.FileBackend",
             "SMS_FILE_PATH": str(tmp_path / "sms"),
+            "DATABASE_CONN_MAX_AGE": "60",  # as in production
+            "CELERY_TASK_DEFAULT_QUEUE": reminder_queue,  # retries stay on this test's queue
             **env,
         }
         worker = WorkerProcess(

@@ -38,6 +38,20 @@ def queue_length(queue: str) -> int:
     return redis.Redis.from_url(os.environ["REDIS_URL"]).llen(queue)
 
 
+def queued_delivery_ids(queue: str) -> list[int]:
+    """The delivery ids in the send tasks waiting on `queue` (read from Redis, not taken off)."""
+    ids = []
+    for raw in redis.Redis.from_url(os.environ["REDIS_URL"]).lrange(queue, 0, -1):
+        message = json.loads(raw)
+        assert message["headers"]["task"] in (
+            "plans.tasks.send_deliveries",
+            "plans.tasks.send_delivery",
+        )
+        args = json.loads(base64.b64decode(message["body"]))[0]
+        ids += args[0] if isinstance(args[0], list) else [args[0]]
+    return ids
+
+
 def redis_server() -> Redis:
     """The Redis server the test command started, to stop and start it again."""
     return Redis(Path(os.environ["REDIS_DIR"]), urlparse(os.environ["REDIS_URL"]).port)

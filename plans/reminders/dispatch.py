@@ -29,6 +29,9 @@ from plans.models import Channel, DeliveryStatus, ReminderDelivery, ReminderSche
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Deliveries per send task: fewer, larger messages keep Celery's own cost per reminder small.
+# Each delivery is still claimed and marked on its own (plans/reminders/sending.py).
+SEND_CHUNK = 20
 # A slot this late (beat or the database was down for hours) is recorded as missed, not sent:
 # a morning reminder in the evening helps nobody. Slots after it are still sent.
 MISSED_AFTER = timedelta(hours=6)
@@ -59,22 +62,23 @@ class DispatchResult:
 
 
 def enqueue_sends(delivery_ids: Iterable[int]) -> int:
-    """Put one send task per delivery on the queue. Returns how many were queued.
+    """Put send tasks for these deliveries on the queue, SEND_CHUNK ids a task. Returns how many.
 
     Called after COMMIT. When the broker is unreachable it stops at the first failure and logs:
     the rows stay queued in PostgreSQL and the sweeper queues them when the broker is back.
     """
-    from plans.tasks import send_delivery
+    from plans.tasks import send_deliveries
 
     delivery_ids = list(delivery_ids)
     done = 0
     try:
-        with send_delivery.app.producer_or_acquire() as producer:
-            for delivery_id in delivery_ids:
-                send_delivery.apply_async(
-                    (delivery_id,), producer=producer, retry_policy=PUBLISH_RETRY_POLICY
+        with send_deliveries.app.producer_or_acquire() as producer:
+            for start in range(0, len(delivery_ids), SEND_CHUNK):
+                chunk = delivery_ids[start : start + SEND_CHUNK]
+                send_deliveries.apply_async(
+                    (chunk,), producer=producer, retry_policy=PUBLISH_RETRY_POLICY
                 )
-                done += 1
+                done += len(chunk)
     except Exception as error:  # kombu raises several kinds; none may undo the commit
         log.warning(
             "Could not queue %d reminder send(s) (%s); the sweeper will queue them again.",

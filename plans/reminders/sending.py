@@ -173,18 +173,7 @@ def _retry_or_fail(delivery: ReminderDelivery, error: NotSent) -> SendResult:
     return SendResult(Outcome.RETRY, retry_in=wait)
 
 
-def delivery_send(*, delivery_id: int, now: datetime | None = None) -> SendResult:
-    """Send one delivery if it is still waiting to be sent; safe to call any number of times."""
-    now = now or timezone.now()
-    if not _claim(delivery_id, now):
-        return SendResult(Outcome.SKIPPED)
-    delivery = (
-        ReminderDelivery.objects.select_related("schedule__client__membership__organization")
-        .filter(pk=delivery_id)
-        .first()
-    )
-    if delivery is None:
-        return SendResult(Outcome.SKIPPED)
+def _send_claimed(delivery: ReminderDelivery, now: datetime) -> SendResult:
     schedule = delivery.schedule
     if schedule.channel == Channel.NONE or schedule.is_paused(now):
         return _fail(delivery, "Reminders were paused or turned off before this one was sent")
@@ -200,7 +189,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> SendResul
     # so the person gets it twice. Nothing runs between the provider's answer and this single
     # autocommitted UPDATE (no logging, no rendering, no other query), which keeps the window as
     # narrow as one round trip to PostgreSQL. Email repeats carry the same Message-ID.
-    ReminderDelivery.objects.filter(pk=delivery_id).exclude(status=DeliveryStatus.SENT).update(
+    ReminderDelivery.objects.filter(pk=delivery.pk).exclude(status=DeliveryStatus.SENT).update(
         status=DeliveryStatus.SENT,
         sent_at=timezone.now(),
         provider_ref=provider_ref[:100],
@@ -208,3 +197,27 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> SendResul
         updated_at=timezone.now(),
     )
     return SendResult(Outcome.SENT)
+
+
+def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
+    """Send each delivery that is still waiting, one after another; safe to call again any time.
+
+    One query loads them all; then each is claimed on its own just before it is sent, so at most
+    one row per worker process is ever in "sending", and a crash leaves the rest "queued".
+    """
+    results = dict.fromkeys(delivery_ids, SendResult(Outcome.SKIPPED))
+    deliveries = ReminderDelivery.objects.select_related(
+        "schedule__client__membership__organization"
+    ).filter(pk__in=delivery_ids, status=DeliveryStatus.QUEUED)
+    for delivery in sorted(deliveries, key=lambda d: d.pk):
+        now = timezone.now()
+        if _claim(delivery.pk, now):
+            delivery.attempts += 1
+            delivery.status = DeliveryStatus.SENDING
+            results[delivery.pk] = _send_claimed(delivery, now)
+    return results
+
+
+def delivery_send(*, delivery_id: int) -> SendResult:
+    """Send one delivery if it is still waiting to be sent; safe to call any number of times."""
+    return deliveries_send(delivery_ids=[delivery_id])[delivery_id]
