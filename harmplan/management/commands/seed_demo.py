@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from harmplan import demo
 from plans.demo import seed_plans
+from plans.reminders.demo import seed_reminders
 
 
 class Command(BaseCommand):
@@ -17,5 +18,6 @@ class Command(BaseCommand):
             raise CommandError("seed_demo is refused in production: it sets known passwords.")
         users = demo.seed_people()
         seed_plans(users)
+        seed_reminders(users)
         self.stdout.write(f"Demo people ready: {', '.join(users)}")
         self.stdout.write(f"Demo password for all of them: {demo.DEMO_PASSWORD}")
