@@ -32,11 +32,11 @@ QUIET_DAYS = 14
 def caseload(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
-    last_checkin = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-day").values("day")
+    last_checkin = CheckIn.objects.for_client(OuterRef("pk")).latest_day()
     clients = (
         clients_visible_to(request.user)
         .select_related("plan")
-        .annotate(last_checkin_day=Subquery(last_checkin[:1]))
+        .annotate(last_checkin_day=Subquery(last_checkin))
     )
     if query:
         clients = clients.filter(Q(username__icontains=query) | Q(preferred_name__icontains=query))

@@ -89,7 +89,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
     else:
         day = picker.cleaned_data["day"] if picker.is_valid() else today
         existing = (
-            CheckIn.objects.filter(client=request.user, day=day)
+            CheckIn.objects.for_client(request.user)
+            .filter(day=day)
             .prefetch_related(
                 Prefetch("entries", queryset=CheckInEntry.objects.select_related("goal"))
             )
@@ -167,7 +168,7 @@ def _answer(entry: CheckInEntry) -> str:
 
 def _csv_rows(client):
     checkins_ = (
-        CheckIn.objects.filter(client=client)
+        CheckIn.objects.for_client(client)
         .order_by("day")
         .prefetch_related(
             Prefetch(

@@ -162,7 +162,7 @@ def seed_checkins(users: dict) -> None:
     so reruns add nothing and whatever someone entered while trying the demo stays."""
     for username, (first, last) in CHECKIN_DAYS.items():
         client = users[username]
-        if CheckIn.objects.filter(client=client).exists():
+        if CheckIn.objects.for_client(client).exists():
             continue
         plan = services.plan_for_client(client)
         today = client_today(plan)

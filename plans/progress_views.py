@@ -52,7 +52,7 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
     goals = list(plan.goals.active().order_by("position", "created_at"))
     lines = progress_lines(goals, today)
     charts = _charts(goals, today, 4, _steps_by_goal(goals))
-    last = CheckIn.objects.filter(client=request.user).order_by("-day").first()
+    last = CheckIn.objects.for_client(request.user).order_by("-day").first()
     items = [{"goal": goal, "line": lines[goal.pk], "chart": charts[goal.pk]} for goal in goals]
     return render(
         request,

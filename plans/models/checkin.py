@@ -26,8 +26,9 @@ class CheckInQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.filter(client=client)
 
-    def between(self, first, last):
-        return self.filter(day__gte=first, day__lte=last)
+    def latest_day(self):
+        """The day of the most recent check-in, as a subquery-friendly queryset of one value."""
+        return self.order_by("-day").values("day")[:1]
 
 
 class CheckIn(models.Model):
