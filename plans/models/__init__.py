@@ -19,6 +19,7 @@ from .reminders import (
     DeliveryStatus,
     ReminderDelivery,
     ReminderSchedule,
+    ReviewDigest,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "DeliveryStatus",
     "ReminderDelivery",
     "ReminderSchedule",
+    "ReviewDigest",
     "FEELINGS",
     "CheckIn",
     "CheckInEntry",

@@ -170,3 +170,34 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule.client} {self.slot:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+
+class ReviewDigest(models.Model):
+    """A counselor's daily "plan reviews due" email: one row per counselor and local day.
+
+    The row is the outbox: the unique constraint means a double beat cannot send it twice, and the
+    send task acts only on a row that is still queued. It holds counts, never who the clients are.
+    """
+
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_digests"
+    )
+    day = models.DateField()
+    due_today = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["counselor", "day"], name="one_review_digest_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reviews due for {self.counselor} on {self.day}"
