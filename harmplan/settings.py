@@ -295,6 +295,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
+    # Counselors' "plan reviews due" email, once a day (plans/reminders/reviews.py).
+    "review-digests": {
+        "task": "plans.tasks.review_digests",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 60 * 50},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -303,7 +309,10 @@ HARMPLAN = {
     "DEFAULT_EMERGENCY_NUMBER": env("HARMPLAN_EMERGENCY_NUMBER", "911"),
     "INVITATION_DAYS": env_int("HARMPLAN_INVITATION_DAYS", 7),
     # Links in reminders point here. Use a neutral domain: the address is seen on lock screens.
-    "SITE_URL": env("SITE_URL", f"http://localhost:{env('PORT', '8000')}"),
+    "SITE_URL": env(
+        "SITE_URL",
+        f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://localhost:{env('PORT', '8000')}",
+    ),
     "DEFAULT_TIME_ZONE": env("HARMPLAN_TIME_ZONE", "America/New_York"),
     # The sender's name comes from the organization; only this address is used.
     "REMINDER_FROM_EMAIL": env("REMINDER_FROM_EMAIL", DEFAULT_FROM_EMAIL),

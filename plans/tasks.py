@@ -12,7 +12,7 @@ from celery import shared_task
 from celery.signals import task_postrun, task_prerun
 from django.db import close_old_connections
 
-from plans.reminders import dispatch, sending
+from plans.reminders import dispatch, reviews, sending
 
 # Hard limits, below the sweeper's SENDING_STUCK_AFTER (5 minutes), so a slow send is never taken
 # for a dead one. One send takes at most EMAIL_TIMEOUT or SMS_TWILIO_TIMEOUT seconds.
@@ -63,3 +63,16 @@ def send_delivery(self, delivery_id: int) -> str:
     if result.outcome is sending.Outcome.RETRY:
         raise self.retry(countdown=result.retry_in, max_retries=None)
     return result.outcome.value
+
+
+@shared_task(ignore_result=True)
+def review_digests() -> int:
+    """Counselors' daily "plan reviews due" email (beat runs this every hour)."""
+    reviews.review_digests_requeue()
+    return len(reviews.review_digests_dispatch())
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def send_review_digest(self, digest_id: int) -> None:
+    if not reviews.review_digest_send(digest_id=digest_id):
+        raise self.retry(countdown=sending.backoff_seconds(self.request.retries + 1), max_retries=5)

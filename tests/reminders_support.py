@@ -9,6 +9,7 @@ import email
 import itertools
 import json
 import os
+import re
 import threading
 import uuid
 from collections import Counter, deque
@@ -58,6 +59,22 @@ def redis_server() -> Redis:
 
 
 # Email and SMS written by workers ---------------------------------------------------------------
+
+
+# LANGUAGE.md: anything that leaves the app says nothing about drugs, alcohol, health or
+# treatment. Word stems, matched at the start of a word, in any case.
+UNSAID = [
+    "drug", "alcohol", "drink", "drunk", "substance", "health", "treatment", "therap", "recover",
+    "addict", "sober", "rehab", "clinic", "counsel", "overdose", "opioid", "naloxone", "harm",
+    "medic", "detox", "relapse", "abstinen", "narcotic", "methadone", "syringe", "needle",
+    "inject", "craving",
+]  # fmt: skip
+UNSAID_PATTERN = re.compile(r"\b(" + "|".join(UNSAID) + ")", re.IGNORECASE)
+
+
+def assert_discreet(text: str) -> None:
+    found = UNSAID_PATTERN.findall(text)
+    assert not found, f"reminder text gives away what it is about: {found}"
 
 
 def read_mail(folder: Path) -> list[EmailMessage]:

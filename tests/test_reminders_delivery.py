@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import socket
 from datetime import timedelta
 
@@ -19,6 +18,7 @@ from plans.reminders import calendar, dispatch, links, messages, sending, servic
 from plans.tasks import send_delivery
 from tests.conftest import wait_for
 from tests.reminders_support import (
+    assert_discreet,
     make_due_schedules,
     read_mail,
     read_sms_files,
@@ -26,21 +26,6 @@ from tests.reminders_support import (
     text_of,
     wait_until_all_sent,
 )
-
-# LANGUAGE.md: anything that leaves the app says nothing about drugs, alcohol, health or
-# treatment. Word stems, matched at the start of a word, in any case.
-UNSAID = [
-    "drug", "alcohol", "drink", "drunk", "substance", "health", "treatment", "therap", "recover",
-    "addict", "sober", "rehab", "clinic", "counsel", "overdose", "opioid", "naloxone", "harm",
-    "medic", "detox", "relapse", "abstinen", "narcotic", "methadone", "syringe", "needle",
-    "inject", "craving",
-]  # fmt: skip
-UNSAID_PATTERN = re.compile(r"\b(" + "|".join(UNSAID) + ")", re.IGNORECASE)
-
-
-def assert_discreet(text: str) -> None:
-    found = UNSAID_PATTERN.findall(text)
-    assert not found, f"reminder text gives away what it is about: {found}"
 
 
 def delivery_for(schedule) -> ReminderDelivery:
