@@ -309,13 +309,11 @@ HARMPLAN = {
     "DEFAULT_EMERGENCY_NUMBER": env("HARMPLAN_EMERGENCY_NUMBER", "911"),
     "INVITATION_DAYS": env_int("HARMPLAN_INVITATION_DAYS", 7),
     # Links in reminders point here. Use a neutral domain: the address is seen on lock screens.
-    "SITE_URL": env(
-        "SITE_URL",
-        f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://localhost:{env('PORT', '8000')}",
-    ),
+    "SITE_URL": env("SITE_URL")
+    or (f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://localhost:{env('PORT', '8000')}"),
     "DEFAULT_TIME_ZONE": env("HARMPLAN_TIME_ZONE", "America/New_York"),
     # The sender's name comes from the organization; only this address is used.
-    "REMINDER_FROM_EMAIL": env("REMINDER_FROM_EMAIL", DEFAULT_FROM_EMAIL),
+    "REMINDER_FROM_EMAIL": env("REMINDER_FROM_EMAIL") or DEFAULT_FROM_EMAIL,
     "REMINDER_MAX_ATTEMPTS": env_int("REMINDER_MAX_ATTEMPTS", 6),
     "REMINDER_RETRY_BASE_SECONDS": float(env("REMINDER_RETRY_BASE_SECONDS", "15")),
     "REMINDER_RETRY_MAX_SECONDS": float(env("REMINDER_RETRY_MAX_SECONDS", "300")),

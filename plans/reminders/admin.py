@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import DeliveryStatus, ReminderDelivery, ReminderSchedule
+from plans.models import DeliveryStatus, ReminderDelivery, ReminderSchedule, ReviewDigest
 
 from .dispatch import enqueue_sends
 
@@ -63,6 +63,17 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReviewDigest)
+class ReviewDigestAdmin(admin.ModelAdmin):
+    list_display = ["day", "counselor", "due_today", "overdue", "status", "sent_at", "last_error"]
+    list_filter = ["status", "day"]
+    list_select_related = ["counselor"]
+    readonly_fields = [field.name for field in ReviewDigest._meta.fields]
 
     def has_add_permission(self, request):
         return False
