@@ -273,7 +273,7 @@ CELERY_TASK_IGNORE_RESULT = True
 # One queue for everything. Tests give their own workers a queue of their own.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # Celery's Django fixup would open a new database connection for every task; with this set it
-# leaves connections to Django's CONN_MAX_AGE, checked around each task (plans/tasks.py).
+# leaves connections to Django's CONN_MAX_AGE, checked around each task (harmplan/celery.py).
 CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

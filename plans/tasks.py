@@ -9,25 +9,12 @@ status decides whether anything is sent.
 from __future__ import annotations
 
 from celery import shared_task
-from celery.signals import task_postrun, task_prerun
-from django.db import close_old_connections
 
 from plans.reminders import dispatch, reviews, sending
 
 # Hard limits, below the sweeper's SENDING_STUCK_AFTER (5 minutes), so a slow send is never taken
 # for a dead one. One send takes at most EMAIL_TIMEOUT or SMS_TWILIO_TIMEOUT seconds.
 SEND_LIMITS = {"soft_time_limit": 240, "time_limit": 270}
-
-
-@task_prerun.connect
-@task_postrun.connect
-def _database_connections(**kwargs) -> None:
-    """Treat each task like a web request: reuse the connection for CONN_MAX_AGE, as Django does.
-
-    Celery's own Django fixup would otherwise open a new PostgreSQL connection for every task
-    (see CELERY_DB_REUSE_MAX in settings), which costs more than sending a reminder.
-    """
-    close_old_connections()
 
 
 @shared_task(ignore_result=True)

@@ -9,7 +9,10 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,3 +194,64 @@ class Redis:
         deadline = time.monotonic() + 10
         while self.pidfile.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
+
+
+@dataclass
+class Services:
+    workdir: Path
+    postgres: Postgres
+    redis: Redis | None
+
+    def environment(self) -> dict[str, str]:
+        """os.environ pointed at these servers, for a child process running HarmPlan."""
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.postgres.url,
+            "HARMPLAN_VAR_DIR": str(self.workdir / "var"),
+            "HARMPLAN_BOOTSTRAP": "0",
+        }
+        if self.redis:
+            env.update(
+                REDIS_URL=self.redis.url,
+                CELERY_BROKER_URL=self.redis.url,
+                REDIS_DIR=str(self.redis.directory),
+            )
+        env.pop("DJANGO_ENV", None)
+        return env
+
+
+@contextmanager
+def throwaway_services(prefix: str, *, redis: bool = True) -> Iterator[Services]:
+    """PostgreSQL (with an empty `harmplan` database) and, if asked, Redis on free loopback ports,
+    in a temporary folder that is removed, with the servers stopped, on the way out."""
+    ensure_system_packages()
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    workdir.chmod(0o755)  # PostgreSQL runs as its own user and must reach its folder
+    services = Services(
+        workdir,
+        Postgres(workdir / "postgres", free_port()),
+        Redis(workdir / "redis", free_port()) if redis else None,
+    )
+    try:
+        services.postgres.start()
+        subprocess.run(
+            [
+                str(PG_BIN / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(services.postgres.port),
+                "-U",
+                "postgres",
+                "harmplan",
+            ],
+            check=True,
+        )
+        if services.redis:
+            services.redis.start()
+        yield services
+    finally:
+        if services.redis:
+            services.redis.stop()
+        services.postgres.stop()
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,7 +1,7 @@
 """Benchmark server-rendered pages: latency at 16 concurrent connections on this machine.
 
 Starts a throwaway PostgreSQL on loopback, creates a counselor with a 500-client caseload (each
-client with a plan of 3 goals, steps and strategies), serves HarmPlan with gunicorn (2 workers × 8
+client with a plan of 3 goals, steps and strategies), serves HarmPlan with gunicorn (4 workers × 4
 threads, as on a 2-core host), signs in as a client and as the counselor, and requests each page
 with 16 connections at once. Prints requests per second and p50/p95/p99 latency per page.
 
@@ -14,27 +14,22 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from harmplan.devtools.services import (
-    PG_BIN,
-    Postgres,
     ServiceError,
-    ensure_system_packages,
     free_port,
+    throwaway_services,
     wait_for_port,
 )
 
@@ -60,42 +55,20 @@ class Command(BaseCommand):
 
     def run_outer(self) -> None:
         try:
-            ensure_system_packages()
+            with throwaway_services("harmplan-bench-pages-", redis=False) as services:
+                # Keep database connections open between requests, as production does.
+                env = {
+                    **services.environment(),
+                    "CELERY_BROKER_URL": "memory://",
+                    "DATABASE_CONN_MAX_AGE": "60",
+                }
+                manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+                subprocess.run([*manage, "migrate", "-v", "0"], check=True, env=env)
+                subprocess.run(
+                    [*manage, "benchmark_pages", "--inner", *sys.argv[2:]], check=True, env=env
+                )
         except (ServiceError, subprocess.CalledProcessError) as error:
-            raise CommandError(f"Cannot prepare this machine: {error}") from error
-        workdir = Path(tempfile.mkdtemp(prefix="harmplan-bench-pages-"))
-        workdir.chmod(0o755)
-        postgres = Postgres(workdir / "postgres", free_port())
-        try:
-            postgres.start()
-            subprocess.run(
-                [
-                    str(PG_BIN / "createdb"),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(postgres.port),
-                    "-U",
-                    "postgres",
-                    "harmplan",
-                ],
-                check=True,
-            )
-            env = {
-                **os.environ,
-                "DATABASE_URL": postgres.url,
-                "CELERY_BROKER_URL": "memory://",
-                "HARMPLAN_VAR_DIR": str(workdir / "var"),
-                "HARMPLAN_BOOTSTRAP": "0",
-            }
-            manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-            subprocess.run([*manage, "migrate", "-v", "0"], check=True, env=env)
-            subprocess.run(
-                [*manage, "benchmark_pages", "--inner", *sys.argv[2:]], check=True, env=env
-            )
-        finally:
-            postgres.stop()
-            shutil.rmtree(workdir, ignore_errors=True)
+            raise CommandError(f"The benchmark could not run: {error}") from error
 
     def run_inner(self, *, clients: int, requests: int, concurrency: int, **_) -> None:
         started = time.monotonic()
@@ -111,9 +84,9 @@ class Command(BaseCommand):
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "2",
+                "4",
                 "--threads",
-                "8",
+                "4",
                 "--worker-class",
                 "gthread",
                 "--keep-alive",
@@ -145,7 +118,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label:<36}{rate:>8.0f}{p[49]:>9.1f}{p[94]:>9.1f}{p[98]:>9.1f}")
             self.stdout.write(
                 f"\n{concurrency} concurrent connections, {requests} requests a page, "
-                f"gunicorn 2 workers × 8 threads, {os.cpu_count()} CPU cores."
+                f"gunicorn 4 workers × 4 threads, {os.cpu_count()} CPU cores."
             )
         finally:
             server.terminate()

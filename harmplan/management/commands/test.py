@@ -7,23 +7,18 @@ If a service cannot start, the run fails: no test is skipped for a missing servi
 
 from __future__ import annotations
 
-import os
-import shutil
+import signal
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from harmplan.devtools.services import (
-    Postgres,
-    Redis,
-    ServiceError,
-    ensure_system_packages,
-    free_port,
-)
+from harmplan.devtools.services import ServiceError, throwaway_services
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 class Command(BaseCommand):
@@ -37,39 +32,24 @@ class Command(BaseCommand):
         sys.exit(self.run_tests(list(args)))
 
     def run_tests(self, pytest_args: list[str]) -> int:
+        # Stopped from outside (CI time-out, `kill`): still stop the servers in `finally`.
+        signal.signal(signal.SIGTERM, _stop)
         try:
-            ensure_system_packages()
-        except (ServiceError, subprocess.CalledProcessError) as error:
-            self.stderr.write(f"Cannot prepare the test machine: {error}")
-            return 2
-        workdir = Path(tempfile.mkdtemp(prefix="harmplan-test-"))
-        workdir.chmod(0o755)  # PostgreSQL runs as its own user and must reach its folder
-        postgres = Postgres(workdir / "postgres", free_port())
-        redis = Redis(workdir / "redis", free_port())
-        try:
-            postgres.start()
-            redis.start()
-            self.stdout.write(f"PostgreSQL on port {postgres.port}, Redis on port {redis.port}")
-            env = {
-                **os.environ,
-                "DATABASE_URL": postgres.url,
-                "REDIS_URL": redis.url,
-                "CELERY_BROKER_URL": redis.url,
-                "HARMPLAN_TEST_WORKDIR": str(workdir),
-                "HARMPLAN_VAR_DIR": str(workdir / "var"),
-                "REDIS_DIR": str(redis.directory),
-                # Playwright's sync API runs an event loop in the test thread; the ORM calls made
-                # by the same tests are still synchronous.
-                "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
-            }
-            env.pop("DJANGO_ENV", None)
-            return subprocess.call(
-                [sys.executable, "-m", "pytest", *pytest_args], cwd=settings.BASE_DIR, env=env
-            )
+            with throwaway_services("harmplan-test-") as services:
+                self.stdout.write(
+                    f"PostgreSQL on port {services.postgres.port}, "
+                    f"Redis on port {services.redis.port}"
+                )
+                env = {
+                    **services.environment(),
+                    "HARMPLAN_TEST_WORKDIR": str(services.workdir),
+                    # Playwright's sync API runs an event loop in the test thread; the ORM calls
+                    # made by the same tests are still synchronous.
+                    "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+                }
+                return subprocess.call(
+                    [sys.executable, "-m", "pytest", *pytest_args], cwd=settings.BASE_DIR, env=env
+                )
         except (ServiceError, subprocess.CalledProcessError) as error:
             self.stderr.write(f"A test service could not start: {error}")
             return 2
-        finally:
-            redis.stop()
-            postgres.stop()
-            shutil.rmtree(workdir, ignore_errors=True)

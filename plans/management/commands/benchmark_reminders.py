@@ -12,10 +12,8 @@ reminders per second and the p50/p99 delay from due time to sent. Nothing touche
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,14 +21,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from harmplan.devtools.services import (
-    PG_BIN,
-    Postgres,
-    Redis,
-    ServiceError,
-    ensure_system_packages,
-    free_port,
-)
+from harmplan.devtools.services import ServiceError, throwaway_services
 
 BATCH = 5000
 
@@ -57,50 +48,17 @@ class Command(BaseCommand):
 
     def run_outer(self, **options) -> None:
         try:
-            ensure_system_packages()
-        except (ServiceError, subprocess.CalledProcessError) as error:
-            raise CommandError(f"Cannot prepare this machine: {error}") from error
-        workdir = Path(tempfile.mkdtemp(prefix="harmplan-benchmark-"))
-        workdir.chmod(0o755)
-        postgres = Postgres(workdir / "postgres", free_port())
-        redis = Redis(workdir / "redis", free_port())
-        try:
-            postgres.start()
-            redis.start()
-            subprocess.run(
-                [
-                    str(PG_BIN / "createdb"),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(postgres.port),
-                    "-U",
-                    "postgres",
-                    "harmplan",
-                ],
-                check=True,
-            )
-            env = {
-                **os.environ,
-                "DATABASE_URL": postgres.url,
-                "REDIS_URL": redis.url,
-                "CELERY_BROKER_URL": redis.url,
-                "HARMPLAN_VAR_DIR": str(workdir / "var"),
-                "HARMPLAN_BOOTSTRAP": "0",
-            }
-            env.pop("DJANGO_ENV", None)
-            argv = [sys.executable, str(settings.BASE_DIR / "manage.py"), "benchmark_reminders"]
-            for name in ("schedules", "workers", "concurrency", "channel", "timeout"):
-                argv += [f"--{name}", str(options[name])]
-            code = subprocess.call([*argv, "--inner"], cwd=settings.BASE_DIR, env=env)
-            if code:
-                raise CommandError(f"The benchmark failed (exit code {code}).")
+            with throwaway_services("harmplan-benchmark-") as services:
+                argv = [sys.executable, str(settings.BASE_DIR / "manage.py"), "benchmark_reminders"]
+                for name in ("schedules", "workers", "concurrency", "channel", "timeout"):
+                    argv += [f"--{name}", str(options[name])]
+                code = subprocess.call(
+                    [*argv, "--inner"], cwd=settings.BASE_DIR, env=services.environment()
+                )
+                if code:
+                    raise CommandError(f"The benchmark failed (exit code {code}).")
         except (ServiceError, subprocess.CalledProcessError) as error:
             raise CommandError(f"A benchmark service could not start: {error}") from error
-        finally:
-            redis.stop()
-            postgres.stop()
-            shutil.rmtree(workdir, ignore_errors=True)
 
     # Inside: the benchmark itself ----------------------------------------------------------------
 
