@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from strategies.catalog_files import CatalogError, Report
+from django.core.management.base import CommandError
+
+from strategies.catalog_files import Catalog, CatalogError, Report, read_catalog
+
+
+def read_or_explain(command, file: str) -> Catalog:
+    """The checked catalog in `file`, or every problem written out and the command stopped."""
+    try:
+        return read_catalog(file)
+    except CatalogError as error:
+        write_errors(command, error)
+        raise CommandError(f"{file} {problem_count(error)}. Nothing was changed.") from None
 
 
 def write_report(command, report: Report, *, dry_run: bool) -> None:

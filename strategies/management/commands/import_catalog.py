@@ -7,11 +7,11 @@ with any problem changes nothing. Strategies with a new slug are created; existi
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from strategies.catalog_files import CatalogError, catalog_import, read_catalog
+from strategies.catalog_files import catalog_import
 
-from ._report import problem_count, write_errors, write_report
+from ._report import read_or_explain, write_report
 
 
 class Command(BaseCommand):
@@ -25,10 +25,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, dry_run: bool, **options):
         self.verbosity = options["verbosity"]
-        try:
-            catalog = read_catalog(file)
-        except CatalogError as error:
-            write_errors(self, error)
-            raise CommandError(f"{file} {problem_count(error)}. Nothing was changed.") from None
-        report = catalog_import(catalog=catalog, dry_run=dry_run)
+        report = catalog_import(catalog=read_or_explain(self, file), dry_run=dry_run)
         write_report(self, report, dry_run=dry_run)
