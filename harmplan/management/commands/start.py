@@ -40,6 +40,7 @@ class Command(BaseCommand):
         python = sys.executable
         # A plain `kill` should stop the children too, like Ctrl-C does.
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
         # Links in the emails the worker sends point at this server.
         shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
         os.environ.setdefault("SITE_URL", f"http://{shown_host}:{port}")
