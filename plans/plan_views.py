@@ -17,11 +17,12 @@ from harmplan.accounts.models import Role
 
 from . import services
 from .access import get_plan_for_user, log_read, log_write
+from .checkins import client_today
 from .forms import AgreeForm, PlanSectionForm, ReviewForm, plan_initial
 from .models import Goal, GoalStrategy, Plan, Revision, Step
 
 
-def _goals_for_page(plan: Plan) -> list[Goal]:
+def _goals_for_page(plan: Plan, today: date) -> list[Goal]:
     """Current goals with their steps and strategies, in a fixed number of queries."""
     goals = list(
         plan.goals.current()
@@ -34,7 +35,6 @@ def _goals_for_page(plan: Plan) -> list[Goal]:
             ),
         )
     )
-    today = date.today()
     for goal in goals:
         steps = list(goal.steps.all())
         goal.current_step = next((s for s in reversed(steps) if s.starts_on <= today), None)
@@ -65,11 +65,13 @@ def plan_page(request: HttpRequest, plan_id) -> HttpResponse:
         services.plan_mark_seen(plan=plan)
     else:
         log_read(request, plan)
+    today = client_today(plan)  # the client's local day, as check-ins count it
     context = {
         "plan": plan,
         "client": plan.client,
         "is_client": is_client,
-        "goals": _goals_for_page(plan),
+        "goals": _goals_for_page(plan, today),
+        "today": today,
         "changes_since_last_visit": changes,
         "latest_review": plan.reviews.select_related("counselor").first(),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
