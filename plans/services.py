@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Model
 from django.utils import timezone
 
-from strategies.models import Strategy
+from strategies.models import Approach, Strategy
 
 from .models import AuthorRole, Goal, GoalStrategy, Lifecycle, Plan, Review, Revision, Step
 from .stepdown import PlannedStep
@@ -237,8 +237,6 @@ def strategy_fits(strategy: Strategy, goal_approach: str) -> bool:
 
 
 def check_strategy_fits(strategy: Strategy, approach: str) -> None:
-    from strategies.models import Approach
-
     if strategy.status != Strategy.Status.PUBLISHED:
         raise StrategyDoesNotFit(
             f"“{strategy.title}” is no longer recommended, so it cannot be added."
