@@ -276,6 +276,15 @@ def phone_no_js(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def desk(browser, live_server):
+    """A second person at a desktop-sized window (a counselor in session), JavaScript on."""
+    context, page = _new_page(browser, live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    yield page
+    context.close()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per user; the tests create hundreds.

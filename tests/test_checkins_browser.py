@@ -38,7 +38,7 @@ def check_in(page, *, drinks: str, check: bool = True):
     page.get_by_role("button", name="Save my check-in").click()
 
 
-def test_client_checks_in_on_a_phone_and_sees_the_chart_change(browser, phone):
+def test_client_checks_in_on_a_phone_and_sees_the_chart_change(phone, desk):
     people, plan, _ = client_with_goals()
     sign_in(phone, "client-a")
     phone.get_by_role("link", name="Check in").click()
@@ -80,10 +80,6 @@ def test_client_checks_in_on_a_phone_and_sees_the_chart_change(browser, phone):
     phone.get_by_role("button", name="Sign out").click()
 
     # The counselor sees the same progress in session.
-    context = browser.new_context(
-        base_url=phone.url.split("/account")[0], viewport={"width": 1280, "height": 900}
-    )
-    desk = context.new_page()
     sign_in(desk, "counselor")
     expect(desk.get_by_role("cell", name="Last check-in")).to_have_count(0)
     desk.get_by_role("link", name="client-a").click()
@@ -92,7 +88,6 @@ def test_client_checks_in_on_a_phone_and_sees_the_chart_change(browser, phone):
     expect(desk.get_by_text("Progress for client-a")).to_be_visible()
     expect(desk.locator("figure.chart rect.bar")).to_have_count(2)
     assert_no_axe_violations(desk)
-    context.close()
 
 
 def test_checking_in_works_without_javascript(phone_no_js):

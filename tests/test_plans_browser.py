@@ -69,7 +69,7 @@ def build_managed_use_goal(page, *, check=True):
     expect(page.get_by_role("cell", name="14", exact=True)).to_be_visible()
 
 
-def test_client_builds_the_plan_and_agrees_after_the_counselors_change(browser, phone):
+def test_client_builds_the_plan_and_agrees_after_the_counselors_change(phone, desk):
     people = make_people()
     catalog()
     sign_in(phone, "client-a")
@@ -107,10 +107,6 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(browser, 
     phone.get_by_role("button", name="Sign out").click()
 
     # The counselor opens the plan in session on a larger screen.
-    context = browser.new_context(
-        base_url=phone.url.split("/account")[0], viewport={"width": 1280, "height": 900}
-    )
-    desk = context.new_page()
     sign_in(desk, "counselor")
     expect(desk.get_by_role("heading", name="Caseload")).to_be_visible()
     expect(desk.get_by_role("cell", name="Agreed")).to_be_visible()
@@ -146,7 +142,6 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(browser, 
     desk.get_by_role("link", name="History of changes").click()
     expect(desk.get_by_text("Target value: from “14” to “10”")).to_be_visible()
     assert_no_axe_violations(desk)
-    context.close()
 
     # The client sees the change and agrees again.
     sign_in(phone, "client-a")
@@ -179,17 +174,13 @@ def test_question_pages_explain_what_is_missing(phone):
     assert_no_axe_violations(phone)
 
 
-def test_two_people_editing_one_goal_see_a_conflict_page_that_keeps_their_input(browser, phone):
+def test_two_people_editing_one_goal_see_a_conflict_page_that_keeps_their_input(phone, desk):
     people = make_people()
     plan = services.plan_for_client(people.client_a)
     goal = make_goal(plan)
     edit = reverse("plans:goal_edit", args=[plan.public_id, goal.public_id])
     sign_in(phone, "client-a")
     phone.goto(edit)
-    context = browser.new_context(
-        base_url=phone.url.split("/plans")[0], viewport={"width": 1280, "height": 900}
-    )
-    desk = context.new_page()
     sign_in(desk, "counselor")
     desk.goto(edit)
 
@@ -209,4 +200,3 @@ def test_two_people_editing_one_goal_see_a_conflict_page_that_keeps_their_input(
     phone.get_by_role("button", name="Save my version").click()
     expect(phone.get_by_role("heading", name="Only drink at weekends")).to_be_visible()
     expect(phone.get_by_text("At most 10 standard drinks a week")).to_be_visible()
-    context.close()
