@@ -19,8 +19,12 @@ def test_reset_email_is_sent_by_the_worker(celery_worker, mail_dir, client):
     response = client.post(reverse("password_reset"), {"email": "a@example.org"})
     assert response.status_code == 302
 
-    files = wait_for(lambda: list(mail_dir.glob("*.log")), timeout=30)
-    message = files[0].read_text()
+    def sent_message() -> str:
+        # The file backend creates the file before it writes the message: wait for the end of it.
+        texts = [path.read_text() for path in mail_dir.glob("*.log")]
+        return next((text for text in texts if text.rstrip().endswith("-" * 79)), "")
+
+    message = wait_for(sent_message, timeout=30)
     assert "To: a@example.org" in message
     link = re.search(r"https?://[^/\s]+(/account/password/reset/\S+)", message).group(1)
 
