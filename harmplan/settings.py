@@ -164,7 +164,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+# Per real client behind the proxy: the same address the access log records.
+AXES_CLIENT_IP_CALLABLE = "harmplan.accounts.access.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 
@@ -308,6 +309,9 @@ HARMPLAN = {
     # Shown on the help page when a person is not logged in or their organization has none set.
     "DEFAULT_EMERGENCY_NUMBER": env("HARMPLAN_EMERGENCY_NUMBER", "911"),
     "INVITATION_DAYS": env_int("HARMPLAN_INVITATION_DAYS", 7),
+    # Proxies of ours in front of the app (each adds one X-Forwarded-For entry). 0 trusts none,
+    # so a client cannot make up its address; behind the README's TLS proxy it is 1.
+    "PROXY_COUNT": env_int("HARMPLAN_PROXY_COUNT", env_int("PROXY_COUNT", 0)),
     # Links in reminders point here. Use a neutral domain: the address is seen on lock screens.
     "SITE_URL": env("SITE_URL")
     or (f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://localhost:{env('PORT', '8000')}"),

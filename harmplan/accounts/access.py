@@ -6,8 +6,10 @@ and every staff read or write lands in the access log.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from ipware import get_client_ip
 
 from .models import AccessEvent, Role, User
 
@@ -30,8 +32,26 @@ def get_client_for_user(user: User, public_id) -> User:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, axes already resolved the client address with the configured proxy count.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    """The address of the person, not of our own proxy: the one place that decides it.
+
+    Exactly PROXY_COUNT proxies of ours stand in front of the app, and each appends the address
+    it was reached from to X-Forwarded-For. So the client is the entry PROXY_COUNT from the right
+    (the last proxy is REMOTE_ADDR, not in the header); anything further left was written by the
+    client and is not trusted. With no proxy (0) the header is ignored. Login throttling
+    (AXES_CLIENT_IP_CALLABLE) and the access log both call this.
+    """
+    proxy_count = settings.HARMPLAN["PROXY_COUNT"]
+    if proxy_count:
+        # ipware counts the proxies listed in the header, i.e. all of ours but the last.
+        ip, _routable = get_client_ip(
+            request,
+            proxy_count=proxy_count - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,
+        )
+        if ip:
+            return ip
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def log_access(
