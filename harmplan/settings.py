@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "harmplan.middleware.private_responses",
+    "harmplan.middleware.permissions_policy",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -198,6 +199,21 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "harmplan.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -253,6 +269,25 @@ SMS_TWILIO = {
     "MESSAGING_SERVICE_SID": env("SMS_TWILIO_MESSAGING_SERVICE_SID"),
     "TIMEOUT": env_int("SMS_TWILIO_TIMEOUT", 10),
 }
+
+# Cache: counters for throttling invitation codes and usernames. Redis in production and tests
+# (CACHE_URL, a database of its own so clearing it never touches the Celery queue); otherwise
+# files in var/cache, shared by the embedded default's processes.
+if env("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL"),
+            "KEY_PREFIX": "harmplan",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # Celery: Redis when configured; otherwise kombu's filesystem transport, so the embedded default
 # runs a real worker and beat with no broker server.

@@ -29,11 +29,21 @@ PHONE = {"width": 390, "height": 844}
 
 def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]
-    if engine != "django.db.backends.postgresql" or not os.environ.get("REDIS_URL"):
+    if engine != "django.db.backends.postgresql" or not (
+        os.environ.get("REDIS_URL") and os.environ.get("CACHE_URL")
+    ):
         raise pytest.UsageError(
             "The tests need PostgreSQL and Redis. Run them with `python3 manage.py test`, which "
-            "starts both, or set DATABASE_URL and REDIS_URL yourself."
+            "starts both, or set DATABASE_URL, REDIS_URL and CACHE_URL yourself."
         )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Throttle counters live in Redis (a database of its own): each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -115,3 +115,9 @@ def test_access_log_records_the_real_address(people, client, one_proxy):
         HTTP_X_FORWARDED_FOR="198.51.100.20",
     )
     assert AccessEvent.objects.get(client=people.client_a).ip_address == "198.51.100.20"
+
+
+def test_every_response_says_which_browser_features_are_off(people, client):
+    for response in (client.get(reverse("login")), client.get(reverse("healthz"))):
+        policy = response["Permissions-Policy"]
+        assert "camera=()" in policy and "geolocation=()" in policy

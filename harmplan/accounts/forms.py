@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import Role, User
 
@@ -58,10 +59,19 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
 
+    def __init__(self, *args, username_refusal: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set when this person has tried too many names: then no name is looked up at all.
+        self.username_refusal = username_refusal
+
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
+        if self.username_refusal:
+            raise forms.ValidationError(self.username_refusal)
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken. Try another one.")
+            # The same words whoever has the name: they never say that a counselor or an admin
+            # has it (and the number of tries is limited).
+            raise forms.ValidationError(_("That username is not available. Try another one."))
         return username
 
     def clean_phone(self) -> str:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import CareAssignment, Invitation, Membership, Organization, Role, User, hash_secret
 
@@ -62,20 +63,16 @@ def invitation_create(
     return IssuedInvitation(invitation=invitation, token=token, code=code)
 
 
+# One answer for an unknown, used or expired invitation, so a guesser learns nothing from it.
+INVITATION_UNUSABLE = _(
+    "This invitation cannot be used. Check the code or link. If you made your account with it "
+    "already, sign in. If not, ask the person who invited you for a new one."
+)
+
+
 def invitation_check(invitation: Invitation | None) -> Invitation:
-    if invitation is None:
-        raise InvitationError(
-            "We could not find that invitation. Check the link or code, or ask for a new one."
-        )
-    if invitation.used_at:
-        raise InvitationError(
-            "This invitation has already been used. If that was you, sign in. "
-            "If not, ask for a new invitation."
-        )
-    if invitation.is_expired:
-        raise InvitationError(
-            "This invitation has expired. Ask the person who invited you for a new one."
-        )
+    if invitation is None or invitation.used_at or invitation.is_expired:
+        raise InvitationError(INVITATION_UNUSABLE)
     return invitation
 
 

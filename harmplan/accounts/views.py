@@ -11,10 +11,12 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
-from .access import clients_visible_to, get_client_for_user, log_access
+from . import services, throttle
+from .access import client_ip, clients_visible_to, get_client_for_user, log_access
 from .decorators import role_required
 from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm
 from .models import AccessEvent, CareAssignment, Invitation, Role, User
@@ -22,24 +24,44 @@ from .models import AccessEvent, CareAssignment, Invitation, Role, User
 SESSION_INVITATION = "invitation_id"
 
 
+def _too_many_tries(limit: throttle.Limit) -> str:
+    return _("Too many tries. Wait %(minutes)d minutes, then try again.") % {
+        "minutes": limit.minutes
+    }
+
+
+# Invitation pages carry a way into someone's account: no browser or proxy keeps a copy.
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
+    status = 200
     if form.is_valid():
-        try:
-            invitation = services.invitation_find(code=form.cleaned_data["code"])
-        except services.InvitationError as error:
-            form.add_error("code", str(error))
+        code = services.normalize_code(form.cleaned_data["code"])
+        if throttle.hit_all(
+            (throttle.INVITATION_ADDRESS, client_ip(request)), (throttle.INVITATION_CODE, code)
+        ):
+            form.add_error("code", _too_many_tries(throttle.INVITATION_CODE))
+            status = 429
         else:
-            request.session[SESSION_INVITATION] = invitation.pk
-            return redirect("accounts:invitation_accept")
-    return render(request, "accounts/invitation_code.html", {"form": form})
+            try:
+                invitation = services.invitation_find(code=code)
+            except services.InvitationError as error:
+                form.add_error("code", str(error))
+            else:
+                request.session[SESSION_INVITATION] = invitation.pk
+                return redirect("accounts:invitation_accept")
+    return render(request, "accounts/invitation_code.html", {"form": form}, status=status)
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET"])
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    if throttle.hit(throttle.INVITATION_ADDRESS, client_ip(request)):
+        problem = _too_many_tries(throttle.INVITATION_ADDRESS)
+        return render(request, "accounts/invitation_problem.html", {"problem": problem}, status=429)
     # Move the secret from the address bar into the session, so it is not left in history.
     try:
         invitation = services.invitation_find(token=token)
@@ -50,6 +72,7 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest) -> HttpResponse:
     invitation = (
@@ -67,10 +90,18 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/invitation_problem.html",
-            {"problem": "You are signed in already. Sign out first to accept this invitation."},
+            {"problem": _("You are signed in already. Sign out first to accept this invitation.")},
             status=409,
         )
-    form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    throttled = request.method == "POST" and throttle.hit_all(
+        (throttle.USERNAME_ADDRESS, client_ip(request)),
+        (throttle.USERNAME_INVITATION, invitation.pk),
+    )
+    form = AcceptInvitationForm(
+        request.POST if request.method == "POST" else None,
+        # Each try tells whether a username is free: past the limit, names are not looked up.
+        username_refusal=_too_many_tries(throttle.USERNAME_ADDRESS) if throttled else None,
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -88,10 +119,13 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             )
         del request.session[SESSION_INVITATION]
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome. Your account is ready.")
+        messages.success(request, _("Welcome. Your account is ready."))
         return redirect("home")
     return render(
-        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+        status=429 if throttled else 200,
     )
 
 

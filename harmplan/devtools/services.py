@@ -214,6 +214,7 @@ class Services:
             env.update(
                 REDIS_URL=self.redis.url,
                 CELERY_BROKER_URL=self.redis.url,
+                CACHE_URL=self.redis.url.removesuffix("/0") + "/1",
                 REDIS_DIR=str(self.redis.directory),
             )
         env.pop("DJANGO_ENV", None)
