@@ -361,11 +361,14 @@ HARMPLAN = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Paths lose their secrets (invitation, calendar, pause and reset tokens): harmplan/logs.py.
+    "filters": {"redact_secret_paths": {"()": "harmplan.logs.RedactSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secret_paths"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs can carry user input in query strings; keep only warnings and errors.
-        "django.request": {"level": "WARNING"},
+        "django.request": {"level": "WARNING", "filters": ["redact_secret_paths"]},
+        "django.server": {"filters": ["redact_secret_paths"]},
         "axes": {"level": "WARNING"},
     },
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role, User
@@ -154,20 +155,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
         },
     )
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        from django.db import transaction
-        from django.template import loader
+    def save(self, **kwargs) -> None:
+        # Only ids go into the queue; the worker makes the link (harmplan/accounts/mail.py).
+        from .tasks import send_password_reset
 
-        from harmplan.tasks import send_email
-
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.delay(subject, body, [to_email]))
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(lambda user_id=user.pk: send_password_reset.delay(user_id))

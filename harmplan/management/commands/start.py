@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from harmplan import demo
 from harmplan.devtools.services import wait_for_port
+from harmplan.logs import GUNICORN_LOG_ARGS
 
 
 def _interrupt(signum, frame):
@@ -57,10 +58,7 @@ class Command(BaseCommand):
                     "2",
                     "--threads",
                     "4",
-                    "--access-logfile",
-                    "-",
-                    "--access-logformat",
-                    '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+                    *GUNICORN_LOG_ARGS,
                 ]
             ),
             subprocess.Popen(
