@@ -54,6 +54,29 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def record_access(
+    *,
+    actor: User,
+    client: User | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    ip: str | None = None,
+) -> AccessEvent | None:
+    """Append to the access log. `client` is None for the organization's own records (staff
+    invitations and accounts); a client's own actions on their records are not logged."""
+    if client is not None and actor.pk == client.pk:
+        return None
+    return AccessEvent.objects.create(
+        actor=actor,
+        client=client,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        ip_address=ip,
+    )
+
+
 def log_access(
     request: HttpRequest,
     client: User,
@@ -62,13 +85,11 @@ def log_access(
     object_id: object = "",
 ) -> AccessEvent | None:
     """Record that someone other than the client touched the client's records."""
-    if request.user.pk == client.pk:
-        return None
-    return AccessEvent.objects.create(
+    return record_access(
         actor=request.user,
         client=client,
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
-        ip_address=client_ip(request),
+        object_id=object_id,
+        ip=client_ip(request),
     )

@@ -99,6 +99,11 @@ class CareAssignment(models.Model):
     counselor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="caseload")
     client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="care_team")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Shown to the client ("who saw my records"): an admin can give themselves a counselor
+    # account, so who put someone on a care team is never hidden.
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -175,7 +180,10 @@ class AccessEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_events")
+    # Empty for the organization's own records: staff invitations and staff accounts.
+    client = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="access_events", null=True, blank=True
+    )
     action = models.CharField(max_length=8, choices=Action.choices)
     # What was touched, in words a client understands ("plan", "goal"), and its id.
     object_type = models.CharField(max_length=40)

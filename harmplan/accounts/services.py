@@ -11,7 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CareAssignment, Invitation, Membership, Organization, Role, User, hash_secret
+from .access import record_access
+from .models import (
+    AccessEvent,
+    CareAssignment,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+    hash_secret,
+)
 
 # No 0/O or 1/I/L: the code is read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -39,7 +49,11 @@ def normalize_code(code: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, invited_by: User, role: str = Role.CLIENT, counselor: User | None = None
+    *,
+    invited_by: User,
+    role: str = Role.CLIENT,
+    counselor: User | None = None,
+    ip: str | None = None,
 ) -> IssuedInvitation:
     if not (invited_by.is_counselor or invited_by.is_org_admin):
         raise PermissionError("Only counselors and organization admins can invite people.")
@@ -60,6 +74,16 @@ def invitation_create(
         code_hash=hash_secret(code),
         expires_at=timezone.now() + timedelta(days=settings.HARMPLAN["INVITATION_DAYS"]),
     )
+    if role != Role.CLIENT:
+        # A staff account can be put on any client's care team: inviting one is on the record.
+        record_access(
+            actor=invited_by,
+            client=None,
+            action=AccessEvent.Action.CREATE,
+            object_type="staff invitation",
+            object_id=invitation.pk,
+            ip=ip,
+        )
     return IssuedInvitation(invitation=invitation, token=token, code=code)
 
 
@@ -95,6 +119,7 @@ def invitation_accept(
     email: str = "",
     phone: str = "",
     preferred_name: str = "",
+    ip: str | None = None,
 ) -> User:
     # Lock the row so that two people racing on one link cannot both get in.
     invitation = invitation_check(
@@ -104,9 +129,22 @@ def invitation_accept(
     user.set_password(password)
     user.save()
     Membership.objects.create(user=user, organization=invitation.organization, role=invitation.role)
-    if invitation.role == Role.CLIENT and invitation.counselor_id:
-        CareAssignment.objects.create(
-            organization=invitation.organization, counselor_id=invitation.counselor_id, client=user
+    if invitation.role != Role.CLIENT:
+        record_access(
+            actor=user,
+            client=None,
+            action=AccessEvent.Action.CREATE,
+            object_type="staff account",
+            object_id=invitation.pk,
+            ip=ip,
+        )
+    elif invitation.counselor_id:
+        _assign(
+            organization=invitation.organization,
+            counselor=invitation.counselor,
+            client=user,
+            added_by=invitation.invited_by,
+            ip=None,  # the client's own address, not the one of who added the counselor
         )
     invitation.used_at = timezone.now()
     invitation.used_by = user
@@ -114,22 +152,56 @@ def invitation_accept(
     return user
 
 
+def _assign(
+    *, organization: Organization, counselor: User, client: User, added_by: User, ip: str | None
+) -> CareAssignment:
+    assignment, created = CareAssignment.objects.get_or_create(
+        counselor=counselor,
+        client=client,
+        defaults={"organization": organization, "added_by": added_by},
+    )
+    if created:
+        record_access(
+            actor=added_by,
+            client=client,
+            action=AccessEvent.Action.CREATE,
+            object_type="care team",
+            object_id=counselor.public_id,
+            ip=ip,
+        )
+    return assignment
+
+
 @transaction.atomic
 def assignment_create(
-    *, organization: Organization, counselor: User, client: User
+    *,
+    organization: Organization,
+    counselor: User,
+    client: User,
+    added_by: User,
+    ip: str | None = None,
 ) -> CareAssignment:
     if counselor.organization != organization or not counselor.is_counselor:
         raise PermissionError("That counselor is not in this organization.")
     if client.organization != organization or not client.is_client:
         raise PermissionError("That client is not in this organization.")
-    assignment, _ = CareAssignment.objects.get_or_create(
-        counselor=counselor, client=client, defaults={"organization": organization}
+    return _assign(
+        organization=organization, counselor=counselor, client=client, added_by=added_by, ip=ip
     )
-    return assignment
 
 
 @transaction.atomic
-def assignment_remove(*, assignment: CareAssignment) -> None:
+def assignment_remove(
+    *, assignment: CareAssignment, removed_by: User, ip: str | None = None
+) -> None:
+    record_access(
+        actor=removed_by,
+        client=assignment.client,
+        action=AccessEvent.Action.DELETE,
+        object_type="care team",
+        object_id=assignment.counselor.public_id,
+        ip=ip,
+    )
     assignment.delete()
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -112,6 +111,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 phone=data["phone"],
                 preferred_name=data["preferred_name"],
+                ip=client_ip(request),
             )
         except services.InvitationError as error:
             return render(
@@ -138,6 +138,7 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
             invited_by=request.user,
             role=form.cleaned_data.get("role", Role.CLIENT),
             counselor=form.cleaned_data.get("counselor"),
+            ip=client_ip(request),
         )
         link = request.build_absolute_uri(reverse("accounts:invitation_link", args=[issued.token]))
         return render(
@@ -176,7 +177,27 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
 def my_access_log(request: HttpRequest) -> HttpResponse:
     events = AccessEvent.objects.filter(client=request.user).select_related("actor__membership")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/my_access_log.html", {"page": page})
+    # Who can open the records, since when, and who added them: an admin who gives themselves a
+    # counselor account shows up here by name.
+    care_team = (
+        CareAssignment.objects.filter(client=request.user)
+        .select_related("counselor", "added_by__membership")
+        .order_by("created_at")
+    )
+    return render(
+        request,
+        "accounts/my_access_log.html",
+        {"page": page, "care_team": care_team, "zone": _client_zone(request.user)},
+    )
+
+
+def _client_zone(client: User):
+    # The client's own time zone, as their plan and check-ins use it.
+    from plans.checkins import default_zone_name, get_zone, zone_for
+    from plans.models import Plan
+
+    plan = Plan.objects.filter(client=client).first()
+    return zone_for(plan) if plan else get_zone(default_zone_name())
 
 
 @role_required(Role.ORG_ADMIN)
@@ -213,15 +234,13 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
     form = AssignmentForm(request.POST, organization=organization)
     if not form.is_valid():
         return render(request, "accounts/assignment_new.html", {"form": form}, status=400)
-    with transaction.atomic():
-        assignment = services.assignment_create(
-            organization=organization,
-            counselor=form.cleaned_data["counselor"],
-            client=form.cleaned_data["client"],
-        )
-        log_access(
-            request, assignment.client, AccessEvent.Action.CREATE, "care team", assignment.pk
-        )
+    services.assignment_create(
+        organization=organization,
+        counselor=form.cleaned_data["counselor"],
+        client=form.cleaned_data["client"],
+        added_by=request.user,
+        ip=client_ip(request),
+    )
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")
 
@@ -232,10 +251,8 @@ def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
         CareAssignment, pk=assignment_id, organization=request.user.organization
     )
-    with transaction.atomic():
-        log_access(
-            request, assignment.client, AccessEvent.Action.DELETE, "care team", assignment.pk
-        )
-        services.assignment_remove(assignment=assignment)
+    services.assignment_remove(
+        assignment=assignment, removed_by=request.user, ip=client_ip(request)
+    )
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")
