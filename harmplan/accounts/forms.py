@@ -6,6 +6,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from strategies.models import Resource
+
 from .models import Role, User
 
 
@@ -161,3 +163,35 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
         for user in self.get_users(self.cleaned_data["email"]):
             transaction.on_commit(lambda user_id=user.pk: send_password_reset.delay(user_id))
+
+
+class ResourceForm(forms.ModelForm):
+    """One of the organization's local services, as its clients see it on the help page."""
+
+    url = forms.URLField(
+        label=_("Web address (optional)"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Enter a web address like https://example.org")},
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["name", "kind", "phone", "address", "hours", "url", "notes"]
+        labels = {
+            "name": _("Name"),
+            "kind": _("What kind of service is it?"),
+            "phone": _("Phone number (optional)"),
+            "address": _("Address or place (optional)"),
+            "hours": _("Opening hours (optional)"),
+            "notes": _("Anything else people should know (optional)"),
+        }
+        help_texts = {"phone": _("Shown as a link people can tap to call.")}
+        error_messages = {
+            "name": {"required": _("Enter the name of the service")},
+            "kind": {"required": _("Choose what kind of service it is")},
+        }
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -19,4 +19,12 @@ urlpatterns = [
         views.assignment_remove,
         name="assignment_remove",
     ),
+    path("organization/resources/", views.resource_list, name="resource_list"),
+    path("organization/resources/new/", views.resource_edit, name="resource_new"),
+    path("organization/resources/<int:resource_id>/", views.resource_edit, name="resource_edit"),
+    path(
+        "organization/resources/<int:resource_id>/remove/",
+        views.resource_remove,
+        name="resource_remove",
+    ),
 ]

@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from strategies import services as strategy_services
+from strategies.models import Resource
+
 from . import services, throttle
 from .access import client_ip, clients_visible_to, get_client_for_user, log_access
 from .decorators import role_required
-from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm
+from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm, ResourceForm
 from .models import AccessEvent, CareAssignment, Invitation, Role, User
 
 SESSION_INVITATION = "invitation_id"
@@ -256,3 +259,40 @@ def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
     )
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")
+
+
+# The organization's local resources (help page) -------------------------------------------------
+
+
+def _get_resource_for_admin(user: User, resource_id: int) -> Resource:
+    return get_object_or_404(Resource, pk=resource_id, organization=user.organization)
+
+
+@role_required(Role.ORG_ADMIN)
+@require_http_methods(["GET"])
+def resource_list(request: HttpRequest) -> HttpResponse:
+    resources = Resource.objects.for_help_page(request.user.organization)
+    return render(request, "accounts/resource_list.html", {"resources": resources})
+
+
+@role_required(Role.ORG_ADMIN)
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, resource_id: int | None = None) -> HttpResponse:
+    resource = _get_resource_for_admin(request.user, resource_id) if resource_id else None
+    form = ResourceForm(request.POST if request.method == "POST" else None, instance=resource)
+    if form.is_valid():
+        strategy_services.resource_save(
+            editor=request.user, data=form.cleaned_data, resource=resource
+        )
+        messages.success(request, _("Saved. It is on your help page now."))
+        return redirect("accounts:resource_list")
+    return render(request, "accounts/resource_edit.html", {"form": form, "resource": resource})
+
+
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def resource_remove(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = _get_resource_for_admin(request.user, resource_id)
+    strategy_services.resource_remove(editor=request.user, resource=resource)
+    messages.success(request, _("Removed from your help page."))
+    return redirect("accounts:resource_list")
