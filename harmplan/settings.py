@@ -71,6 +71,11 @@ else:
             conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
         )
     }
+# Migrations run as the database owner; the app connects as a role that owns nothing, so it
+# cannot rewrite the access log (harmplan/accounts/dbroles.py, deploy/postgres-roles.sh).
+DATABASE_MIGRATE = (
+    dj_database_url.parse(env("DATABASE_MIGRATE_URL")) if env("DATABASE_MIGRATE_URL") else None
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker share the file: wait for locks rather than fail, and let
     # readers work while one writer writes.
@@ -347,6 +352,9 @@ HARMPLAN = {
     # Proxies of ours in front of the app (each adds one X-Forwarded-For entry). 0 trusts none,
     # so a client cannot make up its address; behind the README's TLS proxy it is 1.
     "PROXY_COUNT": env_int("HARMPLAN_PROXY_COUNT", env_int("PROXY_COUNT", 0)),
+    # The role `migrate` grants table rights to: the one in DATABASE_URL, when a separate owner
+    # role runs the migrations.
+    "DATABASE_APP_ROLE": DATABASES["default"].get("USER", "") if DATABASE_MIGRATE else "",
     # Links in reminders point here. Use a neutral domain: the address is seen on lock screens.
     "SITE_URL": env("SITE_URL")
     or (f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://localhost:{env('PORT', '8000')}"),
