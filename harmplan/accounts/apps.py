@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -9,6 +10,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from .dbroles import grant_app_role
+        from .reauth import note_sign_in
 
+        user_logged_in.connect(note_sign_in, dispatch_uid="harmplan-note-sign-in")
         # Once per migrate run (this app's signal), after every table exists.
         post_migrate.connect(grant_app_role, sender=self, dispatch_uid="harmplan-grant-app-role")

@@ -78,11 +78,7 @@ class AcceptInvitationForm(forms.Form):
         return username
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        digits = [ch for ch in phone if ch.isdigit()]
-        if phone and (len(digits) < 7 or any(ch not in "+0123456789 -()." for ch in phone)):
-            raise forms.ValidationError("Enter a phone number using numbers, like 555 123 4567")
-        return phone
+        return clean_phone_number(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -195,3 +191,62 @@ class ResourceForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+def clean_phone_number(phone: str) -> str:
+    phone = phone.strip()
+    digits = [ch for ch in phone if ch.isdigit()]
+    if phone and (len(digits) < 7 or any(ch not in "+0123456789 -()." for ch in phone)):
+        raise forms.ValidationError(_("Enter a phone number using numbers, like 555 123 4567"))
+    return phone
+
+
+class ContactForm(forms.Form):
+    """Email and phone, behind the current password (unless the person just signed in)."""
+
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        help_text=_(
+            "Used to reset your password and, if you choose, for reminders. A new address is "
+            "used only after you open the link we send to it."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter an email address like name@example.com")},
+    )
+    phone = forms.CharField(
+        label=_("Mobile number (optional)"),
+        max_length=32,
+        required=False,
+        help_text=_("Only used for text message reminders, if you choose."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        error_messages={"max_length": _("Enter at most 32 characters")},
+    )
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        max_length=4096,
+        help_text=_("So that nobody else can change how your account is reached."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your current password")},
+    )
+
+    def __init__(self, *args, user: User, needs_password: bool, **kwargs):
+        super().__init__(*args, initial={"email": user.email, "phone": user.phone}, **kwargs)
+        self.user = user
+        if not needs_password:
+            del self.fields["current_password"]
+
+    def clean_phone(self) -> str:
+        return clean_phone_number(self.cleaned_data["phone"])
+
+    def clean_current_password(self) -> str:
+        from . import throttle
+
+        password = self.cleaned_data["current_password"]
+        if throttle.over(throttle.REAUTHENTICATION, self.user.pk):
+            raise forms.ValidationError(_("Too many tries. Wait 15 minutes, then try again."))
+        if not self.user.check_password(password):
+            throttle.hit(throttle.REAUTHENTICATION, self.user.pk)
+            raise forms.ValidationError(_("That is not your current password"))
+        return password

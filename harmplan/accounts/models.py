@@ -156,6 +156,26 @@ class Invitation(models.Model):
         return self.expires_at <= timezone.now()
 
 
+class EmailChange(models.Model):
+    """A new email address waiting for its confirmation link to be opened.
+
+    Until then reminders and password resets keep going to `old_email` (User.email): an address
+    typed on someone else's phone never becomes the way into the account.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField()
+    old_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Email change for {self.user}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The access log is append-only.")

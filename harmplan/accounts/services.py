@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from .access import record_access
 from .models import (
     AccessEvent,
     CareAssignment,
+    EmailChange,
     Invitation,
     Membership,
     Organization,
@@ -210,3 +212,79 @@ def membership_create(*, user: User, organization: Organization, role: str) -> M
     return Membership.objects.update_or_create(
         user=user, defaults={"organization": organization, "role": role}
     )[0]
+
+
+# Contact details: changed only after re-authentication (reauth.py); a new email address only
+# after its confirmation link is opened.
+
+EMAIL_CHANGE_SALT = "harmplan.accounts.email-change"
+EMAIL_CHANGE_DAYS = 3
+
+
+class EmailChangeError(Exception):
+    """Why a confirmation link does not work, in words for the person holding it."""
+
+
+def email_change_token(change: EmailChange) -> str:
+    return signing.dumps(change.pk, salt=EMAIL_CHANGE_SALT)
+
+
+@transaction.atomic
+def contact_change(*, user: User, email: str, phone: str) -> EmailChange | None:
+    """Save a phone number now; start confirming a new email address. Re-authenticate first."""
+    if phone != user.phone:
+        user.phone = phone
+        user.save(update_fields=["phone"])
+    email = User.objects.normalize_email(email)
+    if email.lower() == user.email.lower():
+        return None
+    from .tasks import send_email_change_confirmation, send_email_change_notice
+
+    change = EmailChange.objects.create(user=user, new_email=email, old_email=user.email)
+    if not email:
+        # Removing the address needs no link; the old address is told all the same.
+        user.email = ""
+        user.save(update_fields=["email"])
+        change.confirmed_at = timezone.now()
+        change.save(update_fields=["confirmed_at"])
+    else:
+        transaction.on_commit(lambda: send_email_change_confirmation.delay(change.pk))
+    if change.old_email:
+        transaction.on_commit(lambda: send_email_change_notice.delay(change.pk))
+    return change
+
+
+def email_change_find(token: str) -> EmailChange:
+    """The pending change behind a confirmation link, or EmailChangeError."""
+    problem = EmailChangeError(
+        _("This link does not work any more. Sign in and enter your new email address again.")
+    )
+    try:
+        pk = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=timedelta(days=EMAIL_CHANGE_DAYS))
+    except signing.BadSignature:
+        raise problem from None
+    change = EmailChange.objects.select_related("user").filter(pk=pk).first()
+    latest = change and change.user.email_changes.order_by("-created_at", "-pk").first()
+    # Only the newest request counts, and only while the account still has the address it had.
+    if (
+        not change
+        or change.confirmed_at
+        or latest != change
+        or change.user.email != change.old_email
+    ):
+        raise problem
+    return change
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str) -> User:
+    change = email_change_find(token)
+    change = EmailChange.objects.select_for_update().get(pk=change.pk)
+    if change.confirmed_at:
+        raise EmailChangeError(_("This address is confirmed already."))
+    change.confirmed_at = timezone.now()
+    change.save(update_fields=["confirmed_at"])
+    user = change.user
+    user.email = change.new_email
+    user.save(update_fields=["email"])
+    return user

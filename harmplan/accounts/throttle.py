@@ -31,11 +31,24 @@ INVITATION_CODE = Limit("invitation-code", tries=5, window=15 * 60)
 # Choosing a username: each try tells whether a name is free, so keep it to a few.
 USERNAME_ADDRESS = Limit("username-address", tries=10, window=15 * 60)
 USERNAME_INVITATION = Limit("username-invitation", tries=10, window=15 * 60)
+# The current password, asked again before contact details or sign-in settings change.
+REAUTHENTICATION = Limit("reauthentication", tries=5, window=15 * 60)
+# Email confirmation links (signed, so not guessable; this only keeps scanners polite).
+EMAIL_CONFIRM_ADDRESS = Limit("email-confirm-address", tries=20, window=15 * 60)
+
+
+def _key(limit: Limit, key: object) -> str:
+    return f"throttle:{limit.name}:{hash_secret(str(key))}"
+
+
+def over(limit: Limit, key: object) -> bool:
+    """True when `key` has used up its tries, without counting one more."""
+    return (cache.get(_key(limit, key)) or 0) >= limit.tries
 
 
 def hit(limit: Limit, key: object) -> bool:
     """Count one try for `key`; True when it is over the limit (the try should be refused)."""
-    cache_key = f"throttle:{limit.name}:{hash_secret(str(key))}"
+    cache_key = _key(limit, key)
     cache.add(cache_key, 0, timeout=limit.window)
     try:
         count = cache.incr(cache_key)

@@ -17,10 +17,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from strategies import services as strategy_services
 from strategies.models import Resource
 
-from . import services, throttle
+from . import reauth, services, throttle
 from .access import client_ip, clients_visible_to, get_client_for_user, log_access
 from .decorators import role_required
-from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm, ResourceForm
+from .forms import (
+    AcceptInvitationForm,
+    AssignmentForm,
+    CodeForm,
+    ContactForm,
+    InvitationForm,
+    ResourceForm,
+)
 from .models import AccessEvent, CareAssignment, Invitation, Role, User
 
 SESSION_INVITATION = "invitation_id"
@@ -296,3 +303,52 @@ def resource_remove(request: HttpRequest, resource_id: int) -> HttpResponse:
     strategy_services.resource_remove(editor=request.user, resource=resource)
     messages.success(request, _("Removed from your help page."))
     return redirect("accounts:resource_list")
+
+
+# Contact details and confirming a new email address ---------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        needs_password=not reauth.signed_in_recently(request),
+    )
+    if form.is_valid():
+        change = services.contact_change(
+            user=user, email=form.cleaned_data["email"], phone=form.cleaned_data["phone"]
+        )
+        if change and change.new_email:
+            messages.success(
+                request,
+                _(
+                    "We sent a link to %(email)s. Open it to start using that address. Until "
+                    "then, everything keeps going to your old address."
+                )
+                % {"email": change.new_email},
+            )
+        else:
+            messages.success(request, _("Your contact details are saved."))
+        return redirect("accounts:contact")
+    pending = user.email_changes.filter(confirmed_at__isnull=True).order_by("-created_at").first()
+    return render(request, "accounts/contact.html", {"form": form, "pending": pending})
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # GET only asks: mail scanners open links, and must not confirm anything.
+    if throttle.hit(throttle.EMAIL_CONFIRM_ADDRESS, client_ip(request)):
+        problem = _too_many_tries(throttle.EMAIL_CONFIRM_ADDRESS)
+        return render(request, "accounts/email_confirm.html", {"problem": problem}, status=429)
+    try:
+        if request.method == "POST":
+            services.email_change_confirm(token=token)
+            return render(request, "accounts/email_confirm.html", {"confirmed": True})
+        change = services.email_change_find(token)
+    except services.EmailChangeError as error:
+        return render(request, "accounts/email_confirm.html", {"problem": error}, status=410)
+    return render(request, "accounts/email_confirm.html", {"change": change, "token": token})
