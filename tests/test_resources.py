@@ -32,7 +32,7 @@ def test_a_curator_cannot_add_a_resource_for_any_organization(people, client):
 def test_migration_takes_resource_permissions_away_from_existing_groups(db):
     group = Group.objects.create(name="Catalog curators")
     group.permissions.set(Permission.objects.filter(content_type__app_label="strategies"))
-    migration = importlib.import_module("strategies.migrations.0004_resources_for_org_admins_only")
+    migration = importlib.import_module("strategies.migrations.0005_resources_for_org_admins_only")
     migration.forwards(apps, None)
     kept = set(group.permissions.values_list("codename", flat=True))
     assert "change_strategy" in kept

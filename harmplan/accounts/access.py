@@ -63,8 +63,12 @@ def record_access(
     object_id: object = "",
     ip: str | None = None,
 ) -> AccessEvent | None:
-    """Append to the access log. `client` is None for the organization's own records (staff
-    invitations and accounts); a client's own actions on their records are not logged."""
+    """Record that someone other than the client touched the client's records.
+
+    Services call this inside their own transaction, so a write and its entry stand or fall
+    together, whoever calls the service (a view, a command, the admin). `client` is None for the
+    organization's own records (staff invitations and accounts).
+    """
     if client is not None and actor.pk == client.pk:
         return None
     return AccessEvent.objects.create(
@@ -84,7 +88,7 @@ def log_access(
     object_type: str,
     object_id: object = "",
 ) -> AccessEvent | None:
-    """Record that someone other than the client touched the client's records."""
+    """A read (or write) seen by a view: the request's user and address."""
     return record_access(
         actor=request.user,
         client=client,

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from harmplan.forms import PhoneField
 from strategies.models import Resource
 
 from .models import Role, User
@@ -54,12 +55,10 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Enter an email address like name@example.com"},
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Mobile number (optional)",
-        max_length=32,
         required=False,
         help_text="Only used for reminders, if you choose.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
 
     def __init__(self, *args, username_refusal: str | None = None, **kwargs):
@@ -76,9 +75,6 @@ class AcceptInvitationForm(forms.Form):
             # has it (and the number of tries is limited).
             raise forms.ValidationError(_("That username is not available. Try another one."))
         return username
-
-    def clean_phone(self) -> str:
-        return clean_phone_number(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -193,14 +189,6 @@ class ResourceForm(forms.ModelForm):
         }
 
 
-def clean_phone_number(phone: str) -> str:
-    phone = phone.strip()
-    digits = [ch for ch in phone if ch.isdigit()]
-    if phone and (len(digits) < 7 or any(ch not in "+0123456789 -()." for ch in phone)):
-        raise forms.ValidationError(_("Enter a phone number using numbers, like 555 123 4567"))
-    return phone
-
-
 class ContactForm(forms.Form):
     """Email and phone, behind the current password (unless the person just signed in)."""
 
@@ -214,13 +202,10 @@ class ContactForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Enter an email address like name@example.com")},
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Mobile number (optional)"),
-        max_length=32,
         required=False,
         help_text=_("Only used for text message reminders, if you choose."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        error_messages={"max_length": _("Enter at most 32 characters")},
     )
     current_password = forms.CharField(
         label=_("Your current password"),
@@ -236,9 +221,6 @@ class ContactForm(forms.Form):
         self.user = user
         if not needs_password:
             del self.fields["current_password"]
-
-    def clean_phone(self) -> str:
-        return clean_phone_number(self.cleaned_data["phone"])
 
     def clean_current_password(self) -> str:
         from . import throttle

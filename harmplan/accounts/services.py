@@ -155,14 +155,19 @@ def invitation_accept(
 
 
 def _assign(
-    *, organization: Organization, counselor: User, client: User, added_by: User, ip: str | None
+    *,
+    organization: Organization,
+    counselor: User,
+    client: User,
+    added_by: User | None,
+    ip: str | None,
 ) -> CareAssignment:
     assignment, created = CareAssignment.objects.get_or_create(
         counselor=counselor,
         client=client,
         defaults={"organization": organization, "added_by": added_by},
     )
-    if created:
+    if created and added_by is not None:
         record_access(
             actor=added_by,
             client=client,
@@ -180,30 +185,33 @@ def assignment_create(
     organization: Organization,
     counselor: User,
     client: User,
-    added_by: User,
+    by: User | None = None,
     ip: str | None = None,
 ) -> CareAssignment:
+    """Put `client` on `counselor`'s caseload; `by` (an org admin) is in the client's access log
+    and on their care team list."""
     if counselor.organization != organization or not counselor.is_counselor:
         raise PermissionError("That counselor is not in this organization.")
     if client.organization != organization or not client.is_client:
         raise PermissionError("That client is not in this organization.")
     return _assign(
-        organization=organization, counselor=counselor, client=client, added_by=added_by, ip=ip
+        organization=organization, counselor=counselor, client=client, added_by=by, ip=ip
     )
 
 
 @transaction.atomic
 def assignment_remove(
-    *, assignment: CareAssignment, removed_by: User, ip: str | None = None
+    *, assignment: CareAssignment, by: User | None = None, ip: str | None = None
 ) -> None:
-    record_access(
-        actor=removed_by,
-        client=assignment.client,
-        action=AccessEvent.Action.DELETE,
-        object_type="care team",
-        object_id=assignment.counselor.public_id,
-        ip=ip,
-    )
+    if by is not None:
+        record_access(
+            actor=by,
+            client=assignment.client,
+            action=AccessEvent.Action.DELETE,
+            object_type="care team",
+            object_id=assignment.counselor.public_id,
+            ip=ip,
+        )
     assignment.delete()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -14,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plans.models import Plan
+from plans.timezones import program_zone, zone_for
 from strategies import services as strategy_services
 from strategies.models import Resource
 
@@ -201,13 +205,10 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _client_zone(client: User):
+def _client_zone(client: User) -> ZoneInfo:
     # The client's own time zone, as their plan and check-ins use it.
-    from plans.checkins import default_zone_name, get_zone, zone_for
-    from plans.models import Plan
-
     plan = Plan.objects.filter(client=client).first()
-    return zone_for(plan) if plan else get_zone(default_zone_name())
+    return zone_for(plan) if plan else program_zone()
 
 
 @role_required(Role.ORG_ADMIN)
@@ -248,7 +249,7 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
         organization=organization,
         counselor=form.cleaned_data["counselor"],
         client=form.cleaned_data["client"],
-        added_by=request.user,
+        by=request.user,
         ip=client_ip(request),
     )
     messages.success(request, "Caseload updated.")
@@ -261,9 +262,7 @@ def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
         CareAssignment, pk=assignment_id, organization=request.user.organization
     )
-    services.assignment_remove(
-        assignment=assignment, removed_by=request.user, ip=client_ip(request)
-    )
+    services.assignment_remove(assignment=assignment, by=request.user, ip=client_ip(request))
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")
 

@@ -17,7 +17,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("strategies", "0003_focus_areas"),
+        ("strategies", "0004_one_target_kind"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("accounts", "0003_care_team_added_by"),
     ]
