@@ -121,3 +121,11 @@ def test_every_response_says_which_browser_features_are_off(people, client):
     for response in (client.get(reverse("login")), client.get(reverse("healthz"))):
         policy = response["Permissions-Policy"]
         assert "camera=()" in policy and "geolocation=()" in policy
+
+
+def test_a_very_long_username_is_explained_not_a_server_error(people, client):
+    typed = "x" * 100_000
+    response = attempt(client, typed, "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == ["Usernames are at most 150 characters"]
+    assert f'value="{typed}"' in response.content.decode()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +10,28 @@ from harmplan.forms import PhoneField
 from strategies.models import Resource
 
 from .models import Role, User
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with real length limits.
+
+    AuthenticationForm sets the username's max_length after the field is made, so no validator
+    checks it: a 100,000-character name reached the login throttle's table and gave a 500.
+    """
+
+    username = UsernameField(
+        label=_("Username"),
+        max_length=User._meta.get_field("username").max_length,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocapitalize": "none"}),
+        error_messages={"max_length": _("Usernames are at most %(limit_value)d characters")},
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"max_length": _("Passwords are at most %(limit_value)d characters")},
+    )
 
 
 class CodeForm(forms.Form):
