@@ -6,6 +6,8 @@ and every staff read or write lands in the access log.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -78,6 +80,27 @@ def record_access(
         object_type=object_type,
         object_id=str(object_id),
         ip_address=ip,
+    )
+
+
+def record_reads(
+    *, actor: User, clients: Iterable[User], object_type: str, ip: str | None = None
+) -> None:
+    """One "viewed" entry per client on a page that shows several clients' records (the
+    caseload), in one INSERT."""
+    AccessEvent.objects.bulk_create(
+        [
+            AccessEvent(
+                actor=actor,
+                client=client,
+                action=AccessEvent.Action.VIEW,
+                object_type=object_type,
+                object_id=str(client.public_id),
+                ip_address=ip,
+            )
+            for client in clients
+            if client.pk != actor.pk
+        ]
     )
 
 
