@@ -80,3 +80,11 @@ def test_caseload_search_with_a_nul_byte(people, client):
     body = response.content.decode()
     assert "Search with letters, numbers and spaces only" in body
     assert 'value="client"' in body  # what was typed, less the character that cannot be kept
+
+
+def test_a_goal_question_answered_without_starting_a_goal(plans, client):
+    """Found by tests/test_fuzz_forms.py: a draft that "Add a goal" never started."""
+    client.force_login(plans.client_a)
+    url = reverse("plans:goal_question", args=[plans.plan_a.public_id, "focus"])
+    response = client.post(url, {"focus_area": "1"})
+    assert response.status_code in (200, 302)
