@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("strategies", "0004_one_target_kind"),
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("accounts", "0003_care_team_added_by"),
+        ("accounts", "0004_care_team_added_by"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_care_team_added_by'),
+        ('accounts', '0004_care_team_added_by'),
     ]
 
     operations = [
