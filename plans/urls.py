@@ -9,6 +9,7 @@ from . import (
     progress_views,
     reminder_views,
 )
+from .records import urls as records_urls
 
 app_name = "plans"
 
@@ -55,3 +56,6 @@ urlpatterns = [
     path("reminders/pause/<str:token>/", reminder_views.reminder_pause, name="reminder_pause"),
     path("calendar/<str:token>.ics", reminder_views.calendar_feed, name="calendar_feed"),
 ]
+
+# The client's records: export, print, share with consent, privacy, closing the account
+urlpatterns += records_urls.urlpatterns
