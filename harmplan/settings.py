@@ -343,6 +343,9 @@ LOGGING = {
         # Request logs can carry user input in query strings; keep only warnings and errors.
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -25,6 +25,7 @@ from plans.models import (
     Goal,
     GoalStrategy,
     Plan,
+    PrivacyChoice,
     ReminderDelivery,
     ReminderSchedule,
     Review,
@@ -51,6 +52,7 @@ TABLES = {
     "access_log": AccessEvent,
     "consents": Consent,
     "disclosures": Disclosure,
+    "privacy": PrivacyChoice,
 }
 
 
@@ -246,6 +248,9 @@ def collect(client) -> dict[str, list[dict]]:
                 "shares": disclosure.shares,
             }
         )
+    from .services import notes_private  # the effective choice, with the program's default
+
+    tables["privacy"].append({"notes_kept_from_care_team": notes_private(client)})
     return tables
 
 
