@@ -26,14 +26,20 @@ class ConsentForm(forms.Form):
         label=_("What do you want to share?"),
         choices=Shares.choices,
         widget=forms.RadioSelect(attrs={"class": "choices"}),
-        error_messages={"required": _("Choose what you want to share.")},
+        error_messages={
+            "required": _("Choose what you want to share."),
+            "invalid_choice": _("Choose what you want to share."),
+        },
     )
     method = forms.ChoiceField(
         label=_("How do you want to share it?"),
         choices=Method.choices,
         widget=forms.RadioSelect(attrs={"class": "choices"}),
         help_text=_("A link works until the date you choose, or until you stop it."),
-        error_messages={"required": _("Choose how you want to share it.")},
+        error_messages={
+            "required": _("Choose how you want to share it."),
+            "invalid_choice": _("Choose how you want to share it."),
+        },
     )
     purpose = forms.CharField(
         label=_("Why are you sharing it?"),
@@ -109,7 +115,10 @@ class PrivacyForm(forms.Form):
         ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect(attrs={"class": "choices"}),
-        error_messages={"required": _("Choose what your care team can see.")},
+        error_messages={
+            "required": _("Choose what your care team can see."),
+            "invalid_choice": _("Choose what your care team can see."),
+        },
     )
 
 
