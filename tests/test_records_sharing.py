@@ -232,3 +232,13 @@ def test_disclosures_are_append_only_even_in_sql(filled):
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM plans_disclosure")
+
+
+def test_request_logs_never_hold_the_key():
+    """The key is in the query string; both gunicorn set-ups log the path only."""
+    from django.conf import settings
+
+    for path in ["docker-compose.yml", "harmplan/management/commands/start.py"]:
+        text = (settings.BASE_DIR / path).read_text()
+        assert "%(U)s" in text, path
+        assert "%(r)s" not in text and "%(q)s" not in text and "%(u)s" not in text, path
