@@ -14,7 +14,8 @@ from django.db import models
 from django.urls import reverse
 
 from harmplan.accounts.access import log_access
-from harmplan.accounts.models import AccessEvent, CareAssignment, Membership
+from harmplan.accounts.models import AccessEvent, CareAssignment, Invitation, Membership
+from harmplan.accounts.services import invitation_create
 from plans.models import (
     AccountClosure,
     CheckIn,
@@ -74,6 +75,15 @@ def filled(people, rf):
         services.consent_pdf(consent=make_consent(people.client_a, method=Method.PDF).consent)
         services.privacy_save(client=people.client_a, notes_private=True)
         AccessLog.objects.create(username=people.client_a.username, ip_address="127.0.0.1")
+        issued = invitation_create(invited_by=people.counselor)
+        Invitation.objects.filter(pk=issued.invitation.pk).update(used_by=people.client_a)
+        people.queued = ReminderDelivery.objects.create(
+            schedule=ReminderSchedule.objects.get(client=people.client_a),
+            slot=NOW + timedelta(minutes=1),
+            channel="email",
+            next_attempt_at=NOW,
+            enqueued_at=NOW,
+        )
         request = rf.get("/")
         request.user = people.counselor
         log_access(request, people.client_a, AccessEvent.Action.VIEW, "plan")
@@ -111,6 +121,8 @@ def test_asking_stops_reminders_calendar_and_links_at_once(client, filled):
     assert closure.delete_after == NOW + timedelta(days=14)
     schedule = ReminderSchedule.objects.get(client=filled.client_a)
     assert schedule.next_due_at is None
+    filled.queued.refresh_from_db()
+    assert filled.queued.status == "failed"  # the one already in the outbox is not sent
     assert client.get(reverse("plans:calendar_feed", args=[filled.feed_key])).status_code == 404
     client.logout()
     response = client.get(reverse("plans:shared_view"), {"key": filled.link_key})

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from harmplan.accounts.models import AccessEvent, CareAssignment, User
+from harmplan.accounts.models import AccessEvent, CareAssignment, Invitation, User
 from plans.models import (
     AccountClosure,
     CheckIn,
@@ -80,6 +80,7 @@ def account_delete(*, closure: AccountClosure, now: datetime | None = None) -> A
     schedules.delete()
     PrivacyChoice.objects.filter(client=client).delete()
     CareAssignment.objects.filter(client=client).delete()
+    Invitation.objects.filter(used_by=client).update(used_by=None)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()
     client.username = f"closed-{client.public_id.hex[:12]}"

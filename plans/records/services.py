@@ -19,11 +19,13 @@ from plans.models import (
     PAUSED_INDEFINITELY,
     AccountClosure,
     Consent,
+    DeliveryStatus,
     Disclosure,
     Method,
     Plan,
     PrivacyChoice,
     RecordsPolicy,
+    ReminderDelivery,
     ReminderSchedule,
 )
 
@@ -349,6 +351,11 @@ def closing_request(*, client: User, now: datetime | None = None) -> AccountClos
                     "feed_created_at",
                     "updated_at",
                 ]
+            )
+            # A reminder already waiting in the outbox is not sent either: senders claim only
+            # queued rows (plans/reminders/sending.py).
+            ReminderDelivery.objects.filter(schedule=schedule, status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.FAILED, last_error="account closing"
             )
         for consent in Consent.objects.active(now).filter(client=client):
             consent_revoke(consent=consent, now=now, reason="account closing")

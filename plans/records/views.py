@@ -245,5 +245,11 @@ def account_close(request: HttpRequest) -> HttpResponse:
 @require_POST
 def account_close_cancel(request: HttpRequest) -> HttpResponse:
     if services.closing_cancel(client=request.user):
-        messages.success(request, _("Your account stays open. Nothing was deleted."))
+        messages.success(
+            request,
+            _(
+                "Your account stays open. Nothing was deleted. Links you shared stay stopped: "
+                "you can share again if you want to."
+            ),
+        )
     return redirect("plans:records")
