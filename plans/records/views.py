@@ -22,6 +22,7 @@ from harmplan.accounts.access import client_ip
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
 from plans.access import get_plan_for_user
+from plans.models import Plan
 
 from . import closing, services
 from .forms import CloseAccountForm, ConsentForm, PolicyForm, PrivacyForm
@@ -43,6 +44,7 @@ def records_home(request: HttpRequest) -> HttpResponse:
         "plans/records/home.html",
         {
             "zone": zone_for_client(client),
+            "plan": Plan.objects.filter(client=client).first(),
             "closure": services.pending_closure(client),
             "notes_private": services.notes_private(client),
             "active_consents": services.consents_for(client).active().count(),
