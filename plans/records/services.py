@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,8 +199,7 @@ def consents_for(client: User):
 
 
 def get_consent_for_client(client: User, public_id) -> Consent:
-    from django.http import Http404
-
+    """The client's own consent; anyone else's is a 404."""
     try:
         return consents_for(client).get(public_id=public_id)
     except Consent.DoesNotExist:
