@@ -17,6 +17,8 @@ from harmplan.accounts.models import Role
 
 from . import checkins, services
 from .models import CheckIn
+from .records import services as records_services
+from .records.zones import program_zone
 
 SORTS = {
     "name": ("Name", [F("preferred_name").asc(), F("username").asc()]),
@@ -38,6 +40,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .select_related("plan")
         .annotate(last_checkin_day=Subquery(last_checkin))
     )
+    clients = records_services.with_closing_date(clients)
     if query:
         clients = clients.filter(Q(username__icontains=query) | Q(preferred_name__icontains=query))
     clients = clients.order_by(*SORTS[sort][1])
@@ -50,6 +53,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "querystring": f"q={query}&sort={sort}" if query else f"sort={sort}",
         # Last check-in on or before this day: the neutral "no check-in for 14 days" marker.
         "quiet_since": checkins.program_today() - timedelta(days=QUIET_DAYS),
+        "program_zone": program_zone(),
     }
     template = "plans/caseload.html#results" if request.htmx else "plans/caseload.html"
     response = render(request, template, context)

@@ -135,6 +135,9 @@ def test_asking_stops_reminders_calendar_and_links_at_once(client, filled):
         client.force_login(filled.counselor)
         page = client.get(filled.plan_a.get_absolute_url()).content.decode()
     assert "Closing on 15 December 2026." in page
+    with time_machine.travel(NOW, tick=False):
+        caseload = client.get(reverse("plans:caseload")).content.decode()
+    assert caseload.count("Closing on 15 Dec 2026") == 1  # client A only
 
 
 def test_one_click_cancels_and_reminders_come_back(client, filled):

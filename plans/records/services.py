@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -377,6 +378,13 @@ def closing_cancel(*, client: User, now: datetime | None = None) -> bool:
             schedule.next_due_at = schedule.next_fire_after(now)
             schedule.save(update_fields=["paused_until", "next_due_at", "updated_at"])
     return True
+
+
+def with_closing_date(clients):
+    """Annotate a queryset of clients with `closing_after`: when their account is to be
+    deleted, if they asked to close it (for the counselor's caseload)."""
+    pending = AccountClosure.objects.pending().filter(client=OuterRef("pk"))
+    return clients.annotate(closing_after=Subquery(pending.values("delete_after")[:1]))
 
 
 def closing_dates(clients) -> dict[int, datetime]:
