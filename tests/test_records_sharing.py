@@ -242,3 +242,12 @@ def test_request_logs_never_hold_the_key():
         text = (settings.BASE_DIR / path).read_text()
         assert "%(U)s" in text, path
         assert "%(r)s" not in text and "%(q)s" not in text and "%(u)s" not in text, path
+
+
+def test_nothing_new_is_shared_while_the_account_is_closing(client, filled):
+    services.closing_request(client=filled.client_a)
+    response = create_through_page(client, filled)
+    assert "Your account is closing, so nothing new can be shared." in response.content.decode()
+    assert not Consent.objects.exists()
+    with pytest.raises(services.RecordsError):
+        make_consent(filled.client_a)
