@@ -17,7 +17,7 @@ from harmplan.accounts.models import Role
 
 from . import checkins, services
 from .models import CheckIn
-from .records import services as records_services
+from .records import closing as records_closing
 from .records.zones import program_zone
 
 SORTS = {
@@ -40,7 +40,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .select_related("plan")
         .annotate(last_checkin_day=Subquery(last_checkin))
     )
-    clients = records_services.with_closing_date(clients)
+    clients = records_closing.with_closing_date(clients)
     if query:
         clients = clients.filter(Q(username__icontains=query) | Q(preferred_name__icontains=query))
     clients = clients.order_by(*SORTS[sort][1])

@@ -8,7 +8,7 @@ from decimal import Decimal
 from plans import services as plan_services
 from plans.checkins import Entry, checkin_record
 from plans.models import Method, Shares
-from plans.records import services
+from plans.records import sharing
 from tests.plan_factories import make_goal, practice_goal_data
 
 
@@ -22,7 +22,7 @@ def make_consent(client, *, method: str = Method.LINK, shares: str = Shares.BOTH
         "signature": "Alex Example",
         **overrides,
     }
-    return services.consent_create(client=client, **data)
+    return sharing.consent_create(client=client, **data)
 
 
 def fill_plan(people) -> None:

@@ -14,7 +14,7 @@ from harmplan.accounts.access import log_access
 from harmplan.accounts.models import AccessEvent
 from harmplan.devtools.services import PG_BIN
 from plans.models import Method
-from plans.records import services
+from plans.records import sharing
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan, make_consent
 
@@ -43,7 +43,7 @@ def _row_counts(conn) -> dict[str, int]:
 def seeded(transactional_db, people, rf):
     add_plans(people)
     fill_plan(people)
-    services.consent_pdf(consent=make_consent(people.client_a, method=Method.PDF).consent)
+    sharing.consent_pdf(consent=make_consent(people.client_a, method=Method.PDF).consent)
     request = rf.get("/")
     request.user = people.counselor
     log_access(request, people.client_a, AccessEvent.Action.VIEW, "plan")

@@ -139,9 +139,9 @@ def test_download_privacy_and_closing_without_javascript(phone_no_js):
 
 def test_counselor_prints_the_plan_and_sees_kept_private(desk):
     people = seeded()
-    from plans.records import services
+    from plans.records import privacy
 
-    services.privacy_save(client=people.client_a, notes_private=True)
+    privacy.privacy_save(client=people.client_a, notes_private=True)
     sign_in(desk, "counselor")
     desk.goto(people.plan_a.get_absolute_url())
     expect(desk.get_by_role("cell", name="Kept private").first).to_be_visible()

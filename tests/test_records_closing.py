@@ -34,7 +34,7 @@ from plans.models import (
     Revision,
     Step,
 )
-from plans.records import closing, services
+from plans.records import closing, privacy, sharing
 from plans.reminders import services as reminder_services
 from tests.factories import PASSWORD
 from tests.plan_factories import add_plans
@@ -71,9 +71,9 @@ def filled(people, rf):
             )
         people.feed_key = reminder_services.feed_token_create(client=people.client_a)
         people.link_key = make_consent(people.client_a).token
-        services.shared_open(token=people.link_key)
-        services.consent_pdf(consent=make_consent(people.client_a, method=Method.PDF).consent)
-        services.privacy_save(client=people.client_a, notes_private=True)
+        sharing.shared_open(token=people.link_key)
+        sharing.consent_pdf(consent=make_consent(people.client_a, method=Method.PDF).consent)
+        privacy.privacy_save(client=people.client_a, notes_private=True)
         AccessLog.objects.create(username=people.client_a.username, ip_address="127.0.0.1")
         issued = invitation_create(invited_by=people.counselor)
         Invitation.objects.filter(pk=issued.invitation.pk).update(used_by=people.client_a)

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from harmplan.accounts.access import log_access
 from harmplan.accounts.models import AccessEvent
 from plans.models import Method, Plan, ReminderDelivery
-from plans.records import export, services
+from plans.records import export, sharing
 from plans.reminders import services as reminder_services
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan, make_consent
@@ -65,9 +65,9 @@ def full(people, rf):
             sent_at=NOW,
         )
         pdf_consent = make_consent(people.client_a, method=Method.PDF).consent
-        services.consent_pdf(consent=pdf_consent)
+        sharing.consent_pdf(consent=pdf_consent)
         link = make_consent(people.client_a, recipient="Court program").token
-        services.shared_open(token=link)
+        sharing.shared_open(token=link)
         request = rf.get("/")
         request.user = people.counselor
         log_access(request, people.client_a, AccessEvent.Action.VIEW, "plan")

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from harmplan.accounts.models import AccessEvent, hash_secret
 from plans.models import Consent, Disclosure, Method, Shares
-from plans.records import services
+from plans.records import closing, sharing
 from plans.records.notice import PART2_NOTICE
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan, make_consent
@@ -170,7 +170,7 @@ def test_revoke_stops_the_link_at_once_and_keeps_the_accounting(client, filled):
     assert "Stopped" in page and "Link opened" in page
     # A PDF consent that was stopped makes no more files.
     pdf_consent = make_consent(filled.client_a, method=Method.PDF).consent
-    services.consent_revoke(consent=pdf_consent)
+    sharing.consent_revoke(consent=pdf_consent)
     client.force_login(filled.client_a)
     response = client.post(reverse("plans:consent_pdf", args=[pdf_consent.public_id]))
     assert response.status_code == 302
@@ -184,7 +184,7 @@ def test_expiry_stops_the_link_even_before_the_periodic_task(client, filled):
     assert shared(client, key, datetime(2026, 12, 4, 4, 59, tzinfo=UTC)).status_code == 200
     after = datetime(2026, 12, 4, 5, 0, tzinfo=UTC)
     assert shared(client, key, after).status_code == 404
-    assert services.consents_expire(now=after) == 1
+    assert sharing.consents_expire(now=after) == 1
     consent = Consent.objects.get()
     assert consent.expired_at == after and consent.token_hash is None
     assert consent.status == "expired"
@@ -203,11 +203,11 @@ def test_guessed_or_missing_key_is_a_404(client, filled):
 def test_accounting_covers_the_last_three_years(client, filled):
     with time_machine.travel(NOW - timedelta(days=365 * 3 + 10), tick=False):
         old = make_consent(filled.client_a, method=Method.PDF, recipient="Old clinic").consent
-        services.consent_pdf(consent=old)
+        sharing.consent_pdf(consent=old)
     with time_machine.travel(NOW, tick=False):
         recent = make_consent(filled.client_a, method=Method.PDF, recipient="New clinic").consent
-        services.consent_pdf(consent=recent)
-    rows = list(services.accounting_for(filled.client_a, now=NOW))
+        sharing.consent_pdf(consent=recent)
+    rows = list(sharing.accounting_for(filled.client_a, now=NOW))
     assert [row.consent.recipient for row in rows] == ["New clinic"]
 
 
@@ -225,7 +225,7 @@ def test_org_admin_sees_the_programs_consents_and_disclosures_logged(client, fil
 
 def test_disclosures_are_append_only_even_in_sql(filled):
     consent = make_consent(filled.client_a, method=Method.PDF).consent
-    services.consent_pdf(consent=consent)
+    sharing.consent_pdf(consent=consent)
     with pytest.raises(PermissionError):
         Disclosure.objects.update(kind="pdf")
     from django.db import DatabaseError, transaction
@@ -245,9 +245,9 @@ def test_request_logs_never_hold_the_key():
 
 
 def test_nothing_new_is_shared_while_the_account_is_closing(client, filled):
-    services.closing_request(client=filled.client_a)
+    closing.closing_request(client=filled.client_a)
     response = create_through_page(client, filled)
     assert "Your account is closing, so nothing new can be shared." in response.content.decode()
     assert not Consent.objects.exists()
-    with pytest.raises(services.RecordsError):
+    with pytest.raises(sharing.RecordsError):
         make_consent(filled.client_a)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from harmplan.celery import app as celery_app
 from plans.models import AccountClosure, Consent, Plan
-from plans.records import services
+from plans.records import closing
 from tests.conftest import wait_for
 from tests.factories import make_people
 from tests.plan_factories import add_plans
@@ -35,7 +35,7 @@ def test_worker_expires_consents_and_deletes_closed_accounts(celery_worker):
     add_plans(people)
     consent = make_consent(people.client_a).consent
     make_consent(people.client_b)  # still running
-    closure = services.closing_request(client=people.client_b)
+    closure = closing.closing_request(client=people.client_b)
     past = timezone.now() - timedelta(minutes=1)
     Consent.objects.filter(pk=consent.pk).update(expires_at=past)
     AccountClosure.objects.filter(pk=closure.pk).update(delete_after=past)

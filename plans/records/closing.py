@@ -1,4 +1,4 @@
-"""Deleting a closed account after its grace period: what goes, what stays, and why.
+"""Closing an account: asking, changing one's mind, and the deletion after the grace period.
 
 The lists below are what the closing page shows, word for word, and what the deletion test
 checks table by table. What stays holds no plan, goal, check-in, reminder or contact detail: it
@@ -8,24 +8,31 @@ whom under which consent) and the bare account row those records point to.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.accounts.models import AccessEvent, CareAssignment, Invitation, User
 from plans.models import (
+    PAUSED_INDEFINITELY,
     AccountClosure,
     CheckIn,
     Consent,
+    DeliveryStatus,
     Disclosure,
     Goal,
     Plan,
     PrivacyChoice,
+    ReminderDelivery,
     ReminderSchedule,
 )
+
+from .privacy import policy_for
+from .sharing import consent_revoke
 
 DELETED = [
     _("Your plan: what matters to you, your strengths, supports and safety plan."),
@@ -50,6 +57,84 @@ KEPT = [
         _("The two records above point to it. It cannot be used to sign in."),
     ),
 ]
+
+
+def pending_closure(client: User) -> AccountClosure | None:
+    return AccountClosure.objects.pending().filter(client=client).first()
+
+
+def closing_request(*, client: User, now: datetime | None = None) -> AccountClosure:
+    """Ask to close the account. Reminders, the calendar link and shared links stop at once."""
+    now = now or timezone.now()
+    grace = policy_for(client.organization).closing_grace_days
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=client.pk)
+        existing = pending_closure(client)
+        if existing:
+            return existing
+        schedule = ReminderSchedule.objects.select_for_update().filter(client=client).first()
+        closure = AccountClosure.objects.create(
+            client=client,
+            requested_at=now,
+            delete_after=now + timedelta(days=grace),
+            had_reminders=schedule is not None,
+            paused_until_before=schedule.paused_until if schedule else None,
+        )
+        if schedule:
+            schedule.paused_until = PAUSED_INDEFINITELY
+            schedule.next_due_at = None
+            schedule.feed_token_hash = None
+            schedule.feed_created_at = None
+            schedule.save(
+                update_fields=[
+                    "paused_until",
+                    "next_due_at",
+                    "feed_token_hash",
+                    "feed_created_at",
+                    "updated_at",
+                ]
+            )
+            # A reminder already waiting in the outbox is not sent either: senders claim only
+            # queued rows (plans/reminders/sending.py).
+            ReminderDelivery.objects.filter(schedule=schedule, status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.FAILED, last_error="account closing"
+            )
+        for consent in Consent.objects.active(now).filter(client=client):
+            consent_revoke(consent=consent, now=now, reason="account closing")
+    return closure
+
+
+def closing_cancel(*, client: User, now: datetime | None = None) -> bool:
+    """Keep the account after all. Reminders come back as they were; shared links do not."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        closure = AccountClosure.objects.select_for_update().pending().filter(client=client).first()
+        if closure is None:
+            return False
+        closure.cancelled_at = now
+        closure.save(update_fields=["cancelled_at"])
+        schedule = ReminderSchedule.objects.select_for_update().filter(client=client).first()
+        if schedule and closure.had_reminders:
+            schedule.paused_until = closure.paused_until_before
+            schedule.next_due_at = schedule.next_fire_after(now)
+            schedule.save(update_fields=["paused_until", "next_due_at", "updated_at"])
+    return True
+
+
+def with_closing_date(clients):
+    """Annotate a queryset of clients with `closing_after`: when their account is to be
+    deleted, if they asked to close it (for the counselor's caseload)."""
+    pending = AccountClosure.objects.pending().filter(client=OuterRef("pk"))
+    return clients.annotate(closing_after=Subquery(pending.values("delete_after")[:1]))
+
+
+def closing_dates(clients) -> dict[int, datetime]:
+    """For staff pages: when each of `clients` (ids) is to be deleted, if they asked."""
+    return dict(
+        AccountClosure.objects.pending()
+        .filter(client_id__in=list(clients))
+        .values_list("client_id", "delete_after")
+    )
 
 
 def _count(queryset) -> int:

@@ -34,6 +34,7 @@ from plans.models import (
 )
 
 from . import fhir
+from .privacy import notes_private
 from .zones import local_iso, zone_for_client
 
 # Table name in records.json and the CSV file → the model it comes from. The export test checks
@@ -248,8 +249,7 @@ def collect(client) -> dict[str, list[dict]]:
                 "shares": disclosure.shares,
             }
         )
-    from .services import notes_private  # the effective choice, with the program's default
-
+    # The effective choice: the client's own, else the program's default.
     tables["privacy"].append({"notes_kept_from_care_team": notes_private(client)})
     return tables
 

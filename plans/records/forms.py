@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.models import Method, RecordsPolicy, Shares
 
-from .services import LONGEST_CONSENT_DAYS
+from .sharing import LONGEST_CONSENT_DAYS
 
 
 class ConsentForm(forms.Form):

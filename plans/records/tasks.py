@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import closing, services
+from . import closing, sharing
 
 
 @shared_task(ignore_result=True)
 def expire_consents() -> int:
     """Stop consents whose end date has passed, and their links."""
-    return services.consents_expire()
+    return sharing.consents_expire()
 
 
 @shared_task(ignore_result=True)

@@ -24,7 +24,7 @@ from harmplan.accounts.models import Role
 from plans.access import get_plan_for_user
 from plans.models import Plan
 
-from . import closing, services
+from . import closing, privacy, services, sharing
 from .forms import CloseAccountForm, ConsentForm, PolicyForm, PrivacyForm
 from .zones import local_today, program_zone, zone_for_client
 
@@ -45,9 +45,9 @@ def records_home(request: HttpRequest) -> HttpResponse:
         {
             "zone": zone_for_client(client),
             "plan": Plan.objects.filter(client=client).first(),
-            "closure": services.pending_closure(client),
-            "notes_private": services.notes_private(client),
-            "active_consents": services.consents_for(client).active().count(),
+            "closure": closing.pending_closure(client),
+            "notes_private": privacy.notes_private(client),
+            "active_consents": sharing.consents_for(client).active().count(),
         },
     )
 
@@ -67,15 +67,15 @@ def plan_pdf(request: HttpRequest, plan_id) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy_choice(request: HttpRequest) -> HttpResponse:
     client = request.user
-    current = services.notes_private(client)
+    current = privacy.notes_private(client)
     form = PrivacyForm(
         request.POST if request.method == "POST" else None,
         initial={"notes_private": "yes" if current else "no"},
     )
     if form.is_valid():
-        services.privacy_save(client=client, notes_private=form.cleaned_data["notes_private"])
+        privacy.privacy_save(client=client, notes_private=form.cleaned_data["notes_private"])
         messages.success(request, _("Saved. Your care team sees what you chose from now on."))
         return redirect("plans:records")
     return render(request, "plans/records/privacy.html", {"form": form})
@@ -86,15 +86,15 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_GET
-def sharing(request: HttpRequest) -> HttpResponse:
+def sharing_page(request: HttpRequest) -> HttpResponse:
     client = request.user
-    accounting = Paginator(services.accounting_for(client), 50).get_page(request.GET.get("page"))
+    accounting = Paginator(sharing.accounting_for(client), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "plans/records/sharing.html",
         {
             "zone": zone_for_client(client),
-            "consents": services.consents_for(client),
+            "consents": sharing.consents_for(client),
             "page": accounting,
         },
     )
@@ -107,12 +107,12 @@ def consent_new(request: HttpRequest) -> HttpResponse:
     zone = zone_for_client(client)
     today = local_today(zone)
     form = ConsentForm(request.POST if request.method == "POST" else None, today=today)
-    closure = services.pending_closure(client)
+    closure = closing.pending_closure(client)
     if form.is_valid() and not closure:
         data = {k: v for k, v in form.cleaned_data.items() if k != "agree"}
         try:
-            created = services.consent_create(client=client, **data)
-        except services.RecordsError as error:
+            created = sharing.consent_create(client=client, **data)
+        except sharing.RecordsError as error:
             form.add_error(None, str(error))
         else:
             link = None
@@ -141,7 +141,7 @@ def consent_new(request: HttpRequest) -> HttpResponse:
 @role_required(Role.CLIENT)
 @require_GET
 def consent_detail(request: HttpRequest, consent_id) -> HttpResponse:
-    consent = services.get_consent_for_client(request.user, consent_id)
+    consent = sharing.get_consent_for_client(request.user, consent_id)
     return render(
         request,
         "plans/records/consent_detail.html",
@@ -156,10 +156,10 @@ def consent_detail(request: HttpRequest, consent_id) -> HttpResponse:
 @role_required(Role.CLIENT)
 @require_POST
 def consent_pdf(request: HttpRequest, consent_id) -> HttpResponse:
-    consent = services.get_consent_for_client(request.user, consent_id)
+    consent = sharing.get_consent_for_client(request.user, consent_id)
     try:
-        return _download(services.consent_pdf(consent=consent))
-    except services.RecordsError as error:
+        return _download(sharing.consent_pdf(consent=consent))
+    except sharing.RecordsError as error:
         messages.error(request, str(error))
         return redirect("plans:consent_detail", consent.public_id)
 
@@ -167,8 +167,8 @@ def consent_pdf(request: HttpRequest, consent_id) -> HttpResponse:
 @role_required(Role.CLIENT)
 @require_POST
 def consent_revoke(request: HttpRequest, consent_id) -> HttpResponse:
-    consent = services.get_consent_for_client(request.user, consent_id)
-    if services.consent_revoke(consent=consent):
+    consent = sharing.get_consent_for_client(request.user, consent_id)
+    if sharing.consent_revoke(consent=consent):
         messages.success(
             request,
             _("Sharing with %(recipient)s has stopped.") % {"recipient": consent.recipient},
@@ -181,11 +181,11 @@ def consent_revoke(request: HttpRequest, consent_id) -> HttpResponse:
 @require_GET
 def shared_view(request: HttpRequest) -> HttpResponse:
     try:
-        consent = services.shared_open(token=request.GET.get("key", ""))
-    except services.LinkGone:
+        consent = sharing.shared_open(token=request.GET.get("key", ""))
+    except sharing.LinkGone:
         response = render(request, "plans/records/shared_gone.html", status=404)
     else:
-        context = services.disclosure_context(consent, now=timezone.now())
+        context = sharing.disclosure_context(consent, now=timezone.now())
         response = render(request, "plans/records/shared.html", context)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -196,13 +196,13 @@ def shared_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_records(request: HttpRequest) -> HttpResponse:
     organization = request.user.organization
-    policy = services.policy_for(organization)
+    policy = privacy.policy_for(organization)
     form = PolicyForm(request.POST if request.method == "POST" else None, instance=policy)
     if form.is_valid():
         form.save()
         messages.success(request, _("Saved."))
         return redirect("plans:program_records")
-    records = services.program_disclosures(
+    records = sharing.program_disclosures(
         organization=organization, actor=request.user, ip=client_ip(request)
     )
     return render(
@@ -219,14 +219,14 @@ def program_records(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_close(request: HttpRequest) -> HttpResponse:
     client = request.user
-    closure = services.pending_closure(client)
+    closure = closing.pending_closure(client)
     form = CloseAccountForm(
         request.POST if request.method == "POST" and not closure else None,
         user=client,
         request=request,
     )
     if form.is_valid():
-        closure = services.closing_request(client=client)
+        closure = closing.closing_request(client=client)
         messages.success(request, _("Your account will be closed. You can still change your mind."))
         return redirect("plans:account_close")
     return render(
@@ -238,7 +238,7 @@ def account_close(request: HttpRequest) -> HttpResponse:
             "zone": zone_for_client(client),
             "deleted": closing.DELETED,
             "kept": closing.KEPT,
-            "grace_days": services.policy_for(client.organization).closing_grace_days,
+            "grace_days": privacy.policy_for(client.organization).closing_grace_days,
         },
     )
 
@@ -246,7 +246,7 @@ def account_close(request: HttpRequest) -> HttpResponse:
 @role_required(Role.CLIENT)
 @require_POST
 def account_close_cancel(request: HttpRequest) -> HttpResponse:
-    if services.closing_cancel(client=request.user):
+    if closing.closing_cancel(client=request.user):
         messages.success(
             request,
             _(
