@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from plans import services as plan_services
-from plans.checkins import Entry, checkin_record
+from plans.checkins.services import Entry, checkin_record
+from plans.goals import services as plan_services
 from plans.models import Method, Shares
 from plans.records import sharing
 from tests.plan_factories import make_goal, practice_goal_data

@@ -62,14 +62,14 @@ def test_client_downloads_their_plan(client, filled):
     assert "Next step:" in text and "This step:" not in text  # steps start tomorrow
     # A client's own copy is not a disclosure: no Part 2 notice on it.
     assert "42 CFR part 2" not in text
-    assert not AccessEvent.objects.filter(client=filled.client_a).exists()
+    assert not AccessEvent.objects.filter(client=filled.client_a, object_type="plan PDF").exists()
 
 
 def test_counselor_prints_in_session_and_it_is_logged(client, filled):
     response, reader = get_pdf(client, filled.counselor, filled.plan_a)
     assert response["Content-Disposition"] == 'attachment; filename="plan-2026-12-01.pdf"'
     assert "Drink less on weeknights" in text_of(reader)
-    event = AccessEvent.objects.get(client=filled.client_a)
+    event = AccessEvent.objects.get(client=filled.client_a, object_type="plan PDF")
     assert (event.actor, event.action, event.object_type) == (
         filled.counselor,
         AccessEvent.Action.EXPORT,

@@ -8,7 +8,7 @@ whom under which consent) and the bare account row those records point to.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.accounts.models import AccessEvent, CareAssignment, Invitation, User
+from plans import timezones
 from plans.models import (
     PAUSED_INDEFINITELY,
     AccountClosure,
@@ -33,6 +34,7 @@ from plans.models import (
 
 from .privacy import policy_for
 from .sharing import consent_revoke
+from .zones import zone_for_client
 
 DELETED = [
     _("Your plan: what matters to you, your strengths, supports and safety plan."),
@@ -126,6 +128,16 @@ def with_closing_date(clients):
     deleted, if they asked to close it (for the counselor's caseload)."""
     pending = AccountClosure.objects.pending().filter(client=OuterRef("pk"))
     return clients.annotate(closing_after=Subquery(pending.values("delete_after")[:1]))
+
+
+def closing_day(client: User, viewer: User) -> date | None:
+    """The local day the client's account is to be deleted, if they asked to close it: in the
+    client's zone for the client, in the program's zone for staff."""
+    when = closing_dates([client.pk]).get(client.pk)
+    if when is None:
+        return None
+    zone = zone_for_client(client) if viewer.pk == client.pk else timezones.program_zone()
+    return when.astimezone(zone).date()
 
 
 def closing_dates(clients) -> dict[int, datetime]:

@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch
 
+from plans import timezones
 from plans.models import CheckIn, CheckInEntry, Goal, GoalStrategy, Plan, Step
 
-from .zones import local_today, zone_for_client
+from .zones import zone_for_client
 
 # A shared record's check-ins: the last three months, enough for a doctor's visit.
 CHECKIN_DAYS = 92
@@ -46,7 +47,7 @@ def document_context(
     plan: Plan, *, now: datetime, plan_part: bool = True, checkins_part: bool = False
 ) -> dict:
     zone = zone_for_client(plan.client)
-    today = local_today(zone, now)
+    today = timezones.client_today(plan, now)  # the check-in day, as on the plan page
     return {
         "plan": plan,
         "today": today,

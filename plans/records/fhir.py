@@ -14,10 +14,11 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from harmplan.accounts.models import User
+from plans import timezones
 from plans.models import CheckIn, Goal, Plan, Step, TargetKind
-from plans.progress import achievement, goal_stats
+from plans.progress.stats import achievement, goal_stats
 
-from .zones import local_iso, local_today, zone_for_client
+from .zones import local_iso, zone_for_client
 
 CODE_SYSTEM = "https://harmplan.org/fhir/CodeSystem/"
 ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
@@ -185,7 +186,7 @@ def careplan_bundle(client: User, *, now: datetime) -> dict:
             .prefetch_related(Prefetch("steps", Step.objects.order_by("starts_on", "pk")))
             .order_by("position", "created_at")
         )
-        stats = goal_stats(goals, local_today(zone, now))
+        stats = goal_stats(goals, timezones.client_today(plan, now))
         counselors = list(
             User.objects.filter(caseload__client=client).order_by("username").distinct()
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from harmplan.accounts.models import Organization, User
-from plans.models import PrivacyChoice, RecordsPolicy
+from plans.models import CheckIn, PrivacyChoice, RecordsPolicy
 
 
 def policy_for(organization: Organization | None) -> RecordsPolicy:
@@ -32,3 +32,14 @@ def privacy_save(*, client: User, notes_private: bool) -> PrivacyChoice:
         client=client, defaults={"notes_private": notes_private}
     )
     return choice
+
+
+def care_team_checkins(client: User, days: int = 7) -> dict:
+    """The client's last check-ins as their care team may see them: how they felt, cravings and
+    notes, or "kept private" when the client (or their program's default) keeps them private."""
+    checkins = list(
+        CheckIn.objects.filter(client=client)
+        .order_by("-day")
+        .only("day", "feeling", "cravings", "note")[:days]
+    )
+    return {"checkins": checkins, "private": notes_private(client)}

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from harmplan.accounts.access import record_access
 from harmplan.accounts.models import AccessEvent, User
 from plans.models import (
     Plan,
@@ -20,25 +21,11 @@ from plans.models import (
 
 from . import export, pdf
 from .document import document_context
-from .zones import local_today, zone_for_client
+from .zones import local_date, zone_for_client
 
 
 class RecordsError(ValueError):
     """A request that cannot be done. The message says why, in plain words."""
-
-
-def record_access(*, actor: User, client: User, action: str, what: str, object_id="", ip=None):
-    """Staff touching a client's records goes into the append-only access log."""
-    if actor.pk == client.pk:
-        return None
-    return AccessEvent.objects.create(
-        actor=actor,
-        client=client,
-        action=action,
-        object_type=what,
-        object_id=str(object_id),
-        ip_address=ip,
-    )
 
 
 # Downloads ---------------------------------------------------------------------------------------
@@ -55,7 +42,7 @@ def records_export(*, client: User, now: datetime | None = None) -> Download:
     """Everything, for the client themself."""
     now = now or timezone.now()
     content = export.build_zip(client, now=now)
-    today = local_today(zone_for_client(client), now)
+    today = local_date(zone_for_client(client), now)
     return Download(export.export_filename(today), content, "application/zip")
 
 
@@ -69,8 +56,8 @@ def plan_pdf(*, plan: Plan, actor: User, ip: str | None = None, now=None) -> Dow
             actor=actor,
             client=plan.client,
             action=AccessEvent.Action.EXPORT,
-            what="plan PDF",
+            object_type="plan PDF",
             object_id=plan.public_id,
             ip=ip,
         )
-    return Download(pdf.pdf_filename(context["today"]), content, "application/pdf")
+    return Download(pdf.pdf_filename(context["made_at"].date()), content, "application/pdf")

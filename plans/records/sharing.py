@@ -15,14 +15,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from harmplan.accounts.access import record_access
 from harmplan.accounts.models import AccessEvent, Organization, User, hash_secret
 from plans.models import AccountClosure, Consent, Disclosure, Method, Plan
 
 from . import pdf
 from .document import document_context
 from .notice import PART2_NOTICE, PART2_NOTICE_TITLE
-from .services import Download, RecordsError, record_access
-from .zones import end_of_day, local_today, zone_for_client
+from .services import Download, RecordsError
+from .zones import end_of_day, local_date, zone_for_client
 
 # The longest a consent may run; a later date is almost always a typing mistake.
 LONGEST_CONSENT_DAYS = 5 * 366
@@ -50,7 +51,7 @@ def consent_create(
 ) -> NewConsent:
     now = now or timezone.now()
     zone = zone_for_client(client)
-    today = local_today(zone, now)
+    today = local_date(zone, now)
     if expires_on < today:
         raise RecordsError(_("Choose today or a day after today."))
     if expires_on > today + timedelta(days=LONGEST_CONSENT_DAYS):
@@ -162,7 +163,7 @@ def consent_pdf(*, consent: Consent, now: datetime | None = None) -> Download:
         Disclosure.objects.create(
             consent=locked, at=now, kind=Disclosure.Kind.PDF, shares=locked.shares
         )
-    return Download(pdf.pdf_filename(context["today"]), content, "application/pdf")
+    return Download(pdf.pdf_filename(context["made_at"].date()), content, "application/pdf")
 
 
 def accounting_for(client: User, now: datetime | None = None):
@@ -196,7 +197,7 @@ def program_disclosures(*, organization: Organization, actor: User, ip=None, now
                 actor=actor,
                 client=client,
                 action=AccessEvent.Action.VIEW,
-                what="consents",
+                object_type="consents",
                 ip=ip,
             )
     return {"consents": consents, "disclosures": disclosures}

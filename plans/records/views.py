@@ -21,12 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from harmplan.accounts.access import client_ip
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from plans import timezones
 from plans.access import get_plan_for_user
 from plans.models import Plan
 
 from . import closing, privacy, services, sharing
 from .forms import CloseAccountForm, ConsentForm, PolicyForm, PrivacyForm
-from .zones import local_today, program_zone, zone_for_client
+from .zones import local_date, zone_for_client
 
 
 def _download(download: services.Download) -> HttpResponse:
@@ -105,7 +106,7 @@ def sharing_page(request: HttpRequest) -> HttpResponse:
 def consent_new(request: HttpRequest) -> HttpResponse:
     client = request.user
     zone = zone_for_client(client)
-    today = local_today(zone)
+    today = local_date(zone)
     form = ConsentForm(request.POST if request.method == "POST" else None, today=today)
     closure = closing.pending_closure(client)
     if form.is_valid() and not closure:
@@ -208,7 +209,7 @@ def program_records(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/records/program.html",
-        {"form": form, "zone": program_zone(), **records},
+        {"form": form, "zone": timezones.program_zone(), **records},
     )
 
 

@@ -1,43 +1,33 @@
-"""The client's time zone and local times for records (export, PDF, consent pages).
+"""Local times for records (export, PDF, consents), on top of plans.timezones.
 
-Follows the rule of the check-ins (the client's own choice, else their reminders' zone, else the
-program's), so an exported check-in day and time agree with what the client saw.
+The client's zone is the one plans.timezones decides. Records also need the date on the
+client's clock (a signature's date, a file's name), which is not the check-in day: at 02:00 the
+check-in day is still yesterday, but a consent signed then is dated today.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
-from plans.models import Plan, ReminderSchedule
+from plans import timezones
+from plans.models import Plan
 
 
 def zone_for_client(client) -> ZoneInfo:
-    plan_zone = Plan.objects.filter(client=client).values_list("time_zone", flat=True).first()
-    name = (
-        plan_zone
-        or ReminderSchedule.objects.filter(client=client).values_list("timezone", flat=True).first()
-        or settings.HARMPLAN["DEFAULT_TIME_ZONE"]
-    )
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.HARMPLAN["DEFAULT_TIME_ZONE"])
+    plan = Plan.objects.filter(client=client).first() or Plan(client=client)
+    return timezones.zone_for(plan)
 
 
-def program_zone() -> ZoneInfo:
-    return ZoneInfo(settings.HARMPLAN["DEFAULT_TIME_ZONE"])
-
-
-def local_today(zone: ZoneInfo, now: datetime | None = None) -> date:
+def local_date(zone: ZoneInfo, now: datetime | None = None) -> date:
+    """The date on the clock in `zone` right now."""
     return (now or timezone.now()).astimezone(zone).date()
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
-    """The first instant after `day` ends where the client is (midnight that follows it)."""
+    """The first instant after `day` ends in `zone` (the midnight that follows it)."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
