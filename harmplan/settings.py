@@ -331,8 +331,6 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60 * 50},
     },
 }
-# Feature packages whose tasks autodiscovery (one tasks.py per app) does not reach.
-CELERY_IMPORTS = ["plans.records.tasks"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 HARMPLAN = {

@@ -51,7 +51,10 @@ KEPT = [
         _("The law asks programs to keep it. It says who looked, never what they saw."),
     ),
     (
-        _("Your consents to share, and the list of what was shared with whom and when."),
+        _(
+            "Your consents to share (with whom, what, why, until when, and the name you signed "
+            "with), and the list of what was shared with whom and when."
+        ),
         _("The law asks programs to keep a record of every sharing outside the program."),
     ),
     (
