@@ -58,6 +58,21 @@ def test_the_app_role_cannot_rewrite_the_access_log(logged, attack):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "UPDATE plans_disclosure SET kind = kind",
+        "DELETE FROM plans_disclosure",
+        "TRUNCATE plans_disclosure",
+        "ALTER TABLE plans_disclosure DISABLE TRIGGER ALL",
+    ],
+)
+def test_the_app_role_cannot_rewrite_the_accounting_of_disclosures(db, attack):
+    with app_connection() as app, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        app.execute(attack)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_app_role_appends_reads_and_works_on_everything_else(logged, people):
     with app_connection() as app:
         app.execute(

@@ -3,7 +3,8 @@
 An owner can always rewrite a table it owns (TRUNCATE, ALTER TABLE … DISABLE TRIGGER), so the
 append-only trigger on the access log only means something when the app is not the owner. After
 every `migrate` (run as the owner, with DATABASE_MIGRATE_URL) the app role gets the ordinary
-reads and writes on every table and only SELECT and INSERT on the access log.
+reads and writes on every table and only SELECT and INSERT on the access log and the accounting
+of disclosures.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connections
 
-ACCESS_LOG_TABLE = "accounts_accessevent"
+# Append-only records (each also has a trigger refusing UPDATE and DELETE): the access log and
+# the accounting of disclosures (42 CFR Part 2 §2.24).
+APPEND_ONLY_TABLES = ("accounts_accessevent", "plans_disclosure")
 
 
 def use_migrate_role(alias: str = "default") -> bool:
@@ -39,8 +42,7 @@ def grant_app_role(using: str = "default", **kwargs) -> None:
         if cursor.fetchone()[0] == app_role:
             return  # migrating as the app role itself: a single-role setup, nothing to give
         role = connection.ops.quote_name(app_role)
-        log = connection.ops.quote_name(ACCESS_LOG_TABLE)
-        for statement in (
+        statements = [
             f"GRANT USAGE ON SCHEMA public TO {role}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
@@ -48,8 +50,14 @@ def grant_app_role(using: str = "default", **kwargs) -> None:
             "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
-            # The access log: read and append, nothing else.
-            f"REVOKE ALL ON {log} FROM {role}",
-            f"GRANT SELECT, INSERT ON {log} TO {role}",
-        ):
+        ]
+        existing = connection.introspection.table_names(cursor)
+        for table in APPEND_ONLY_TABLES:
+            if table in existing:  # read and append, nothing else
+                name = connection.ops.quote_name(table)
+                statements += [
+                    f"REVOKE ALL ON {name} FROM {role}",
+                    f"GRANT SELECT, INSERT ON {name} TO {role}",
+                ]
+        for statement in statements:
             cursor.execute(statement)
