@@ -10,6 +10,7 @@ from harmplan.forms import PhoneField
 from strategies.models import Resource
 
 from .models import Role, User
+from .tasks import send_password_reset
 
 
 class LoginForm(AuthenticationForm):
@@ -173,8 +174,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(self, **kwargs) -> None:
         # Only ids go into the queue; the worker makes the link (harmplan/accounts/mail.py).
-        from .tasks import send_password_reset
-
         for user in self.get_users(self.cleaned_data["email"]):
             transaction.on_commit(lambda user_id=user.pk: send_password_reset.delay(user_id))
 

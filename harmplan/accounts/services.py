@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -233,6 +234,11 @@ class EmailChangeError(Exception):
     """Why a confirmation link does not work, in words for the person holding it."""
 
 
+def _enqueue(task: str, object_id: int) -> None:
+    # By name (harmplan/accounts/tasks.py), so that services never import the tasks that use them.
+    current_app.signature(f"harmplan.accounts.tasks.{task}").delay(object_id)
+
+
 def email_change_token(change: EmailChange) -> str:
     return signing.dumps(change.pk, salt=EMAIL_CHANGE_SALT)
 
@@ -246,8 +252,6 @@ def contact_change(*, user: User, email: str, phone: str) -> EmailChange | None:
     email = User.objects.normalize_email(email)
     if email.lower() == user.email.lower():
         return None
-    from .tasks import send_email_change_confirmation, send_email_change_notice
-
     change = EmailChange.objects.create(user=user, new_email=email, old_email=user.email)
     if not email:
         # Removing the address needs no link; the old address is told all the same.
@@ -256,9 +260,9 @@ def contact_change(*, user: User, email: str, phone: str) -> EmailChange | None:
         change.confirmed_at = timezone.now()
         change.save(update_fields=["confirmed_at"])
     else:
-        transaction.on_commit(lambda: send_email_change_confirmation.delay(change.pk))
+        transaction.on_commit(lambda: _enqueue("send_email_change_confirmation", change.pk))
     if change.old_email:
-        transaction.on_commit(lambda: send_email_change_notice.delay(change.pk))
+        transaction.on_commit(lambda: _enqueue("send_email_change_notice", change.pk))
     return change
 
 

@@ -25,21 +25,21 @@ def _send(task, message) -> None:
         ) from None
 
 
-@shared_task(**TASK)
+@shared_task(name="harmplan.accounts.tasks.send_password_reset", **TASK)
 def send_password_reset(self, user_id: int) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
     if user:
         _send(self, mail.password_reset(user))
 
 
-@shared_task(**TASK)
+@shared_task(name="harmplan.accounts.tasks.send_email_change_confirmation", **TASK)
 def send_email_change_confirmation(self, change_id: int) -> None:
     change = EmailChange.objects.filter(pk=change_id, confirmed_at__isnull=True).first()
     if change and change.new_email:
         _send(self, mail.email_change_confirmation(change))
 
 
-@shared_task(**TASK)
+@shared_task(name="harmplan.accounts.tasks.send_email_change_notice", **TASK)
 def send_email_change_notice(self, change_id: int) -> None:
     change = EmailChange.objects.filter(pk=change_id).exclude(old_email="").first()
     if change:
