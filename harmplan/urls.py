@@ -43,6 +43,7 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
     path("account/", include(auth_patterns)),
+    path("account/two-factor/", include("harmplan.accounts.twofactor.urls")),
     path("", include("harmplan.accounts.urls")),
     path("strategies/", include("strategies.urls")),
     path("", include("plans.urls")),

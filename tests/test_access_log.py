@@ -5,10 +5,11 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from harmplan.accounts.models import AccessEvent
+from tests.signin import sign_in
 
 
 def test_counselor_opening_a_client_is_logged(people, client):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     client.get(
         reverse("accounts:client_detail", args=[people.client_a.public_id]),
         REMOTE_ADDR="203.0.113.9",
@@ -24,14 +25,14 @@ def test_counselor_opening_a_client_is_logged(people, client):
 
 
 def test_refused_requests_leave_no_event(people, client):
-    client.force_login(people.other_counselor)
+    sign_in(client, people.other_counselor)
     response = client.get(reverse("accounts:client_detail", args=[people.client_a.public_id]))
     assert response.status_code == 404
     assert not AccessEvent.objects.exists()
 
 
 def test_org_admin_caseload_changes_are_logged(people, client):
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     client.post(
         reverse("accounts:assignment_new"),
         {"counselor": people.counselor.pk, "client": people.client_b.pk},
@@ -48,7 +49,7 @@ def test_client_sees_who_opened_their_records(people, client):
     AccessEvent.objects.create(
         actor=people.counselor, client=people.client_b, action="view", object_type="plan"
     )
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(reverse("accounts:my_access_log"))
     assert response.status_code == 200
     assert list(response.context["page"]) == [AccessEvent.objects.get(client=people.client_a)]

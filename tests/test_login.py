@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tests.factories import PASSWORD
+from tests.signin import sign_in
 
 
 def attempt(client, username, password, ip="198.51.100.7"):
@@ -39,7 +40,7 @@ def test_repeated_failures_lock_that_account_on_that_address_only(people, client
 
 
 def test_signed_in_pages_are_never_cached(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -47,7 +48,7 @@ def test_signed_in_pages_are_never_cached(people, client):
 
 
 def test_password_change_follows_the_validators(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(
         reverse("password_change"),
         {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"},

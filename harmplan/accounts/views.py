@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -11,13 +12,15 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .access import clients_visible_to, get_client_for_user, log_access
+from .access import client_ip, clients_visible_to, get_client_for_user, log_access
 from .decorators import role_required
 from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm
-from .models import AccessEvent, CareAssignment, Invitation, Role, User
+from .models import AccessEvent, CareAssignment, EmergencyAccess, Invitation, Role, User
+from .twofactor import services as twofactor
 
 SESSION_INVITATION = "invitation_id"
 
@@ -142,7 +145,17 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
 def my_access_log(request: HttpRequest) -> HttpResponse:
     events = AccessEvent.objects.filter(client=request.user).select_related("actor__membership")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/my_access_log.html", {"page": page})
+    # Break-glass: who opened the records without being on the care team, and why.
+    emergencies = EmergencyAccess.objects.filter(client=request.user).select_related("counselor")
+    return render(
+        request,
+        "accounts/my_access_log.html",
+        {
+            "page": page,
+            "emergencies": emergencies[:20],
+            "program_zone": settings.HARMPLAN["DEFAULT_TIME_ZONE"],
+        },
+    )
 
 
 @role_required(Role.ORG_ADMIN)
@@ -204,4 +217,40 @@ def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
         )
         services.assignment_remove(assignment=assignment)
     messages.success(request, "Caseload updated.")
+    return redirect("accounts:org_overview")
+
+
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: password, two-step sign-in, and signing out on every device."""
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "enrolled": twofactor.is_enrolled(user),
+            "required": twofactor.staff_must_use(user),
+            "codes_left": twofactor.recovery_codes_left(user),
+        },
+    )
+
+
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def twofactor_reset(request: HttpRequest, user_id) -> HttpResponse:
+    person = get_object_or_404(
+        User,
+        public_id=user_id,
+        membership__organization=request.user.organization,
+        membership__role__in=[Role.COUNSELOR, Role.ORG_ADMIN],
+    )
+    if person == request.user:
+        messages.error(request, _("You cannot reset your own two-step sign-in here."))
+        return redirect("accounts:org_overview")
+    twofactor.reset_for(admin=request.user, person=person, ip=client_ip(request))
+    messages.success(
+        request,
+        _("Two-step sign-in is reset for %(name)s. They set it up again when they next sign in.")
+        % {"name": person.display_name},
+    )
     return redirect("accounts:org_overview")
