@@ -40,6 +40,7 @@ def needs_code(user: User) -> bool:
 
 def sign_in(client, user: User) -> None:
     """Sign in with the Django test client; staff also pass the second step on its page."""
+    user.refresh_from_db()  # as a real sign-in would load it (session epoch, password)
     client.force_login(user)
     if needs_code(user):
         response = client.post(reverse("twofactor:verify"), {"code": app_code(authenticator(user))})

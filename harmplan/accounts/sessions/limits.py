@@ -46,6 +46,14 @@ def expiry_reason(session, user: User, at: float) -> str | None:
     return None
 
 
+def start(sender, request, user, **kwargs) -> None:
+    """At every sign-in (connected to Django's user_logged_in, the one hook all sign-in paths
+    share): the clocks start again, even when the same person signs in over an old session."""
+    at = now()
+    request.session[SIGNED_IN_AT] = at
+    request.session[LAST_SEEN] = at
+
+
 def touch(session, at: float, force: bool = False) -> None:
     session.setdefault(SIGNED_IN_AT, at)
     if force or at - session.get(LAST_SEEN, 0) >= TOUCH_EVERY_SECONDS:

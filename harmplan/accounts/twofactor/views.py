@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +30,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _throttled_message(until) -> str:
-    seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
     return _("Too many wrong codes. Wait %(seconds)s seconds, then enter the newest code.") % {
         "seconds": seconds
     }
