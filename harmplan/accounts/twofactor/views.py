@@ -74,9 +74,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         "accounts/twofactor/setup.html",
         {
             "form": form,
-            "qr_svg": services.qr_code_svg(
-                device, _("QR code to scan with your authenticator app")
-            ),
+            "qr_svg": services.qr_code_svg(device, _("QR code for your authenticator app")),
             "key": services.key_for_people(device),
             "next": _next_url(request),
             "required": services.staff_must_use(user),
