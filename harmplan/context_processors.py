@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from harmplan.accounts.sessions.limits import WARN_SECONDS, idle_seconds_for
+from harmplan.accounts.sessions.limits import WARN_SECONDS
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
@@ -39,7 +39,7 @@ def _session_timer(request: HttpRequest) -> dict | None:
     return {
         "seconds_left": seconds_left,
         "warn_minutes": warn_in // 60,  # the stylesheet has a class per whole minute
-        "idle_minutes": idle_seconds_for(request.user) // 60,
+        "idle_minutes": request.session_idle_seconds // 60,
     }
 
 

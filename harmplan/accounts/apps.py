@@ -10,5 +10,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .sessions.limits import start
+        from .twofactor.services import note_at_sign_in
 
+        # Django's login() is the one place every way of signing in passes through.
         user_logged_in.connect(start, dispatch_uid="harmplan-session-start")
+        user_logged_in.connect(note_at_sign_in, dispatch_uid="harmplan-twofactor-due")

@@ -17,6 +17,7 @@ from ..models import SecurityEvent, User
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
+IDLE_SECONDS = "idle_seconds"  # this session's idle limit, decided at sign-in
 WARN_SECONDS = 120  # the warning comes 2 minutes before the end (WCAG 2.2.1)
 # Last activity is written at most this often, so that most requests do not save the session.
 TOUCH_EVERY_SECONDS = 30
@@ -33,6 +34,14 @@ def idle_seconds_for(user: User) -> int:
     return minutes * 60
 
 
+def idle_seconds(session, user: User) -> int:
+    """The idle limit noted at sign-in (no query per page), at most the program's."""
+    noted = session.get(IDLE_SECONDS)
+    if noted is None:
+        noted = session[IDLE_SECONDS] = idle_seconds_for(user)
+    return min(noted, settings.HARMPLAN_SESSION_IDLE_MINUTES * 60)
+
+
 def max_seconds() -> int:
     return settings.HARMPLAN_SESSION_MAX_HOURS * 60 * 60
 
@@ -41,7 +50,7 @@ def expiry_reason(session, user: User, at: float) -> str | None:
     """'max' or 'idle' when the session has run out, else None."""
     if at - session.get(SIGNED_IN_AT, at) >= max_seconds():
         return "max"
-    if at - session.get(LAST_SEEN, at) >= idle_seconds_for(user):
+    if at - session.get(LAST_SEEN, at) >= idle_seconds(session, user):
         return "idle"
     return None
 
@@ -52,6 +61,7 @@ def start(sender, request, user, **kwargs) -> None:
     at = now()
     request.session[SIGNED_IN_AT] = at
     request.session[LAST_SEEN] = at
+    request.session[IDLE_SECONDS] = idle_seconds_for(user)
 
 
 def touch(session, at: float, force: bool = False) -> None:
@@ -61,7 +71,7 @@ def touch(session, at: float, force: bool = False) -> None:
 
 
 def seconds_left(session, user: User, at: float) -> int:
-    idle_left = idle_seconds_for(user) - (at - session.get(LAST_SEEN, at))
+    idle_left = idle_seconds(session, user) - (at - session.get(LAST_SEEN, at))
     max_left = max_seconds() - (at - session.get(SIGNED_IN_AT, at))
     return max(0, int(min(idle_left, max_left)))
 

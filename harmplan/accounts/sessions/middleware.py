@@ -28,7 +28,7 @@ class SessionLimitsMiddleware:
         at = limits.now()
         reason = limits.expiry_reason(request.session, user, at)
         if reason:
-            idle_minutes = limits.idle_seconds_for(user) // 60
+            idle_minutes = limits.idle_seconds(request.session, user) // 60
             logout(request)
             if reason == "idle":
                 text = _(
@@ -51,4 +51,5 @@ class SessionLimitsMiddleware:
         if not quiet:
             limits.touch(request.session, at)
         request.session_seconds_left = limits.seconds_left(request.session, user, at)
+        request.session_idle_seconds = limits.idle_seconds(request.session, user)
         return None

@@ -47,7 +47,13 @@ def is_enrolled(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-SESSION_NOT_NEEDED = "twofactor_not_needed"
+SESSION_DUE = "twofactor_due"
+
+
+def note_at_sign_in(sender, request, user, **kwargs) -> None:
+    """At sign-in, whether this session needs the second step: kept in the session, so that the
+    pages of a client without an app cost no query and no session write."""
+    request.session[SESSION_DUE] = staff_must_use(user) or is_enrolled(user)
 
 
 def needs_verification(request: HttpRequest) -> bool:
@@ -57,13 +63,10 @@ def needs_verification(request: HttpRequest) -> bool:
         return False
     if staff_must_use(user):
         return True
-    # A client without an app: remembered for the session, saving a query on every page.
-    if request.session.get(SESSION_NOT_NEEDED) == user.pk:
-        return False
-    if is_enrolled(user):
-        return True
-    request.session[SESSION_NOT_NEEDED] = user.pk
-    return False
+    due = request.session.get(SESSION_DUE)
+    if due is None:  # a session from before this was noted at sign-in
+        due = request.session[SESSION_DUE] = is_enrolled(user)
+    return due
 
 
 def recovery_codes_left(user: User) -> int:
