@@ -286,3 +286,23 @@ def test_production_refuses_anything_but_required(value):
     result = manage("check", **PRODUCTION_ENV, HARMPLAN_STAFF_2FA=value)
     assert result.returncode != 0
     assert "HARMPLAN_STAFF_2FA" in result.stderr
+
+
+def test_security_events_cannot_be_rewritten_even_with_raw_sql(people):
+    from django.db import connection, transaction
+
+    event = SecurityEvent.objects.create(
+        actor=people.org_admin, subject=people.counselor, kind=SecurityEvent.Kind.TWOFACTOR_RESET
+    )
+    for sql in (
+        "UPDATE accounts_securityevent SET kind = 'twofactor_on' WHERE id = %s",
+        "DELETE FROM accounts_securityevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
+    with pytest.raises(PermissionError):
+        SecurityEvent.objects.filter(pk=event.pk).update(kind="twofactor_on")

@@ -6,6 +6,34 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+# Security events are append-only like the access log (0002): on PostgreSQL even raw SQL cannot
+# change or delete them.
+APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION harmplan_security_events_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'accounts_securityevent is append-only';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER accounts_securityevent_append_only
+    BEFORE UPDATE OR DELETE ON accounts_securityevent
+    FOR EACH ROW EXECUTE FUNCTION harmplan_security_events_append_only();
+"""
+DROP_APPEND_ONLY = """
+DROP TRIGGER IF EXISTS accounts_securityevent_append_only ON accounts_securityevent;
+DROP FUNCTION IF EXISTS harmplan_security_events_append_only();
+"""
+
+
+def append_only(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(APPEND_ONLY)
+
+
+def drop_append_only(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_APPEND_ONLY)
+
 
 class Migration(migrations.Migration):
 
@@ -81,4 +109,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['device', 'code_hash'], name='accounts_re_device__4d153a_idx')],
             },
         ),
+        migrations.RunPython(append_only, drop_append_only),
     ]
