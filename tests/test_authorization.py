@@ -149,6 +149,19 @@ CASES = [
     ),
     Case("accounts:assignment_new", signed_in(403, org_admin=405), label="get"),
     Case(
+        "accounts:org_client_idle",
+        signed_in(403, org_admin=302),
+        method="post",
+        data={"client_idle_minutes": "15"},
+    ),
+    Case(
+        "accounts:org_client_idle",
+        signed_in(403, org_admin=400),
+        method="post",
+        data={"client_idle_minutes": "90"},
+        label="too-long",
+    ),
+    Case(
         "accounts:assignment_remove",
         signed_in(403, org_admin=302),
         args=lambda p: [p.assignment.pk],

@@ -54,8 +54,17 @@ def test_30_minutes_without_activity_signs_staff_out(people, client, engine):
 
 
 def test_an_organization_can_sign_its_clients_out_sooner(people, client):
-    people.org.client_idle_minutes = 10
-    people.org.save()
+    sign_in(client, people.org_admin)
+    page = client.get(reverse("accounts:org_overview")).content.decode()
+    assert "Sign clients out after how many minutes without activity?" in page
+    url = reverse("accounts:org_client_idle")
+    refused = client.post(url, {"client_idle_minutes": "1e308"})
+    assert refused.status_code == 400
+    assert "like 15" in refused.content.decode() and 'value="1e308"' in refused.content.decode()
+    assert "at most 30" in client.post(url, {"client_idle_minutes": "45"}).content.decode()
+    assert client.post(url, {"client_idle_minutes": "10"}).status_code == 302
+    people.org.refresh_from_db()
+    assert people.org.client_idle_minutes == 10
     with time_machine.travel(START, tick=False) as clock:
         sign_in(client, people.client_a)
         assert client.get(reverse("plans:checkin")).status_code == 200

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import Role, User
 
@@ -128,6 +129,25 @@ class AssignmentForm(forms.Form):
         people = User.objects.filter(membership__organization=organization).order_by("username")
         self.fields["counselor"].queryset = people.filter(membership__role=Role.COUNSELOR)
         self.fields["client"].queryset = people.filter(membership__role=Role.CLIENT)
+
+
+class ClientIdleForm(forms.Form):
+    client_idle_minutes = forms.IntegerField(
+        label=_("Sign clients out after how many minutes without activity?"),
+        help_text=_(
+            "Between 5 and 30. Shorter is safer where clients share phones. It applies from "
+            "their next sign-in."
+        ),
+        min_value=5,
+        max_value=30,
+        error_messages={
+            "required": _("Enter a number of minutes from 5 to 30"),
+            "invalid": _("Enter a number of minutes from 5 to 30, like 15"),
+            "min_value": _("Enter at least 5 minutes"),
+            "max_value": _("Enter at most 30 minutes"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input-code"}),
+    )
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

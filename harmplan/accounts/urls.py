@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("organization/", views.org_overview, name="org_overview"),
     path("organization/assignments/", views.assignment_new, name="assignment_new"),
+    path("organization/client-sessions/", views.org_client_idle, name="org_client_idle"),
     path(
         "organization/assignments/<int:assignment_id>/remove/",
         views.assignment_remove,

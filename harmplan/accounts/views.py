@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import services
 from .access import client_ip, clients_visible_to, get_client_for_user, log_access
 from .decorators import role_required
-from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm
+from .forms import (
+    AcceptInvitationForm,
+    AssignmentForm,
+    ClientIdleForm,
+    CodeForm,
+    InvitationForm,
+)
 from .models import AccessEvent, CareAssignment, EmergencyAccess, Invitation, Role, User
 from .twofactor import services as twofactor
 
@@ -181,8 +187,25 @@ def org_overview(request: HttpRequest) -> HttpResponse:
             "counselors": counselors,
             "assignments": assignments,
             "form": form,
+            "idle_form": ClientIdleForm(
+                initial={"client_idle_minutes": organization.client_idle_minutes}
+            ),
         },
     )
+
+
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def org_client_idle(request: HttpRequest) -> HttpResponse:
+    form = ClientIdleForm(request.POST)
+    if not form.is_valid():
+        form.heading_field = "client_idle_minutes"  # alone on its page, the question is the h1
+        return render(request, "accounts/org_client_idle.html", {"form": form}, status=400)
+    services.organization_client_idle_save(
+        admin=request.user, minutes=form.cleaned_data["client_idle_minutes"]
+    )
+    messages.success(request, _("Saved. Clients who sign in from now on get the new time."))
+    return redirect("accounts:org_overview")
 
 
 @role_required(Role.ORG_ADMIN)
