@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from ..access import record_access
 from ..models import AccessEvent, EmergencyAccess, User
 
 # What the client reads in "who saw my records": "Opened your records in an emergency".
@@ -30,12 +31,12 @@ def emergency_access_grant(
         started_at=start,
         expires_at=EmergencyAccess.default_expiry(start),
     )
-    AccessEvent.objects.create(
+    record_access(
         actor=counselor,
         client=client,
         action=AccessEvent.Action.VIEW,
         object_type=OBJECT_TYPE,
-        object_id=str(grant.pk),
-        ip_address=ip,
+        object_id=grant.pk,
+        ip=ip,
     )
     return grant

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django import forms
 
+from plans.models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
+from plans.models.plan import AMOUNT_LIMITS
 from strategies.models import Approach, FocusArea, Strategy
 
-from .models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
-from .models.plan import AMOUNT_LIMITS
 from .stepdown import StepDownError, plan_steps
 
 RADIO = forms.RadioSelect(attrs={"class": "choices"})
@@ -279,10 +279,12 @@ class StepDownForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, baseline: Decimal | None, target: Decimal | None, **kwargs):
+    def __init__(
+        self, *args, baseline: Decimal | None, target: Decimal | None, today: date, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.baseline, self.target = baseline, target
-        self.fields["first_step_on"].initial = date.today() + timedelta(days=1)
+        self.fields["first_step_on"].initial = today + timedelta(days=1)
         self.steps = []
 
     def clean(self):
@@ -403,6 +405,8 @@ class NoteForm(VersionedForm):
 
 
 class ReviewForm(forms.Form):
+    """`today` is the client's local day (plans/timezones.py), not the server's date."""
+
     held_on = forms.DateField(
         label="Date of the review",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -425,10 +429,14 @@ class ReviewForm(forms.Form):
         error_messages={"invalid": "Enter the next review as a real date"},
     )
 
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
     def clean(self):
         data = super().clean()
         held, following = data.get("held_on"), data.get("next_review_on")
-        if held and held > date.today():
+        if held and held > self.today:
             self.add_error("held_on", "The review date cannot be in the future")
         if held and following and following <= held:
             self.add_error("next_review_on", "The next review must be after this one")
