@@ -1,8 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
-from .emergency import views as emergency_views
-from .sessions import views as session_views
 
 app_name = "accounts"
 
@@ -15,19 +13,8 @@ urlpatterns = [
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("me/access/", views.my_access_log, name="my_access_log"),
     path("account/", views.account, name="account"),
-    path("account/session/", session_views.session_status, name="session_status"),
-    path("account/session/stay/", session_views.session_keepalive, name="session_keepalive"),
-    path(
-        "account/sign-out-everywhere/",
-        session_views.sign_out_everywhere,
-        name="sign_out_everywhere",
-    ),
-    path("emergency-access/", emergency_views.emergency_access_new, name="emergency_access_new"),
-    path(
-        "organization/emergency-access/",
-        emergency_views.emergency_access_list,
-        name="emergency_access_list",
-    ),
+    path("", include("harmplan.accounts.sessions.urls")),
+    path("", include("harmplan.accounts.emergency.urls")),
     path(
         "organization/staff/<uuid:user_id>/reset-two-factor/",
         views.twofactor_reset,
