@@ -160,13 +160,14 @@ def verify(*, request: HttpRequest, device, code: str, ip: str | None) -> bool:
     """Check a code (app or recovery) for the signed-in person; on success the session is
     verified. django_otp.verify_token locks the device row, so a code cannot be used twice."""
     user = request.user
-    accepted = django_otp.verify_token(user, device.persistent_id, code)
-    if accepted is None:
-        return False
-    if isinstance(accepted, RecoveryCodeDevice):
-        SecurityEvent.objects.create(
-            actor=user, subject=user, kind=SecurityEvent.Kind.RECOVERY_CODE_USED, ip_address=ip
-        )
+    with transaction.atomic():
+        accepted = django_otp.verify_token(user, device.persistent_id, code)
+        if accepted is None:
+            return False
+        if isinstance(accepted, RecoveryCodeDevice):
+            SecurityEvent.objects.create(
+                actor=user, subject=user, kind=SecurityEvent.Kind.RECOVERY_CODE_USED, ip_address=ip
+            )
     mark_verified(request, accepted)
     return True
 
