@@ -52,6 +52,8 @@ class User(AbstractUser):
     preferred_name = models.CharField(
         max_length=80, blank=True, help_text="What you would like to be called."
     )
+    # The language of this person's pages, emails and reminders. Empty: the browser's language.
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
     # Raised to end every session of this person at once ("Sign out everywhere", a second factor
     # reset). It is part of the session hash Django checks on every request, so it works with any
     # session engine, database or cache.

@@ -11,7 +11,15 @@ from . import services
 # Reachable before the second step: the two-step pages themselves, signing out, the help page
 # (it must always be one tap away) and the session keep-alive.
 OPEN_NAMESPACES = {"twofactor"}
-OPEN_URL_NAMES = {"logout", "help", "healthz", "login", "session_status", "session_keepalive"}
+OPEN_URL_NAMES = {
+    "logout",
+    "help",
+    "healthz",
+    "login",
+    "language_switch",
+    "session_status",
+    "session_keepalive",
+}
 
 
 class SecondFactorMiddleware:

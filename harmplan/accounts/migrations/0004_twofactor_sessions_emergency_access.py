@@ -38,7 +38,7 @@ def drop_append_only(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
+        ('accounts', '0003_user_language'),
     ]
 
     operations = [
