@@ -3,6 +3,7 @@ JavaScript, checked with axe."""
 
 from __future__ import annotations
 
+import re
 from base64 import b32decode
 
 import pytest
@@ -119,3 +120,41 @@ def test_the_session_warning_without_javascript_is_a_banner_with_a_form(phone_no
     assert_no_axe_violations(phone_no_js)
     banner.get_by_role("button", name="Stay signed in").click()
     expect(phone_no_js.get_by_text("You are still signed in.")).to_be_visible()
+
+
+def test_covering_for_a_colleague_on_a_phone(phone):
+    from tests.plan_factories import add_plans
+
+    people = make_people()
+    add_plans(people)
+    sign_in_browser(phone, "counselor")
+    phone.get_by_role("link", name="Open a client’s plan in an emergency").click()
+    expect(phone.get_by_role("heading", name="Open a plan in an emergency")).to_be_visible()
+    assert_no_axe_violations(phone)
+    phone.get_by_label("The client's username").fill("client-b")
+    phone.get_by_role("button", name="Open the plan").click()
+    summary = phone.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Say why you need to open this plan")).to_be_visible()
+    expect(phone.get_by_label("The client's username")).to_have_value("client-b")
+    assert_no_axe_violations(phone)
+    phone.get_by_label("Why do you need to open this plan?").fill(
+        "Covering for Pat today; the client asked for help."
+    )
+    phone.get_by_role("button", name="Open the plan").click()
+    expect(phone).to_have_url(re.compile(f"/plans/{people.plan_b.public_id}/$"))
+    assert_no_axe_violations(phone)
+    phone.get_by_role("button", name="Sign out").click()
+
+    sign_in_browser(phone, "org-admin")
+    phone.goto("/organization/emergency-access/")
+    expect(
+        phone.get_by_role("cell", name="Covering for Pat today; the client asked for help.")
+    ).to_be_visible()
+    assert_no_axe_violations(phone)
+    phone.get_by_role("button", name="Sign out").click()
+
+    sign_in_browser(phone, "client-b")
+    phone.goto("/me/access/")
+    expect(phone.get_by_role("heading", name="Opened in an emergency")).to_be_visible()
+    assert_no_axe_violations(phone)
