@@ -158,6 +158,25 @@ class AssignmentForm(forms.Form):
         self.fields["client"].queryset = people.filter(membership__role=Role.CLIENT)
 
 
+class ClientIdleForm(forms.Form):
+    client_idle_minutes = forms.IntegerField(
+        label=_("Sign clients out after how many minutes without activity?"),
+        help_text=_(
+            "Between 5 and 30. Shorter is safer where clients share phones. It applies from "
+            "their next sign-in."
+        ),
+        min_value=5,
+        max_value=30,
+        error_messages={
+            "required": _("Enter a number of minutes from 5 to 30"),
+            "invalid": _("Enter a number of minutes from 5 to 30, like 15"),
+            "min_value": _("Enter at least 5 minutes"),
+            "max_value": _("Enter at most 30 minutes"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input-code"}),
+    )
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset email through the Celery worker, after the request has finished."""
 
