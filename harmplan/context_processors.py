@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from harmplan.branding import branding_for
+
 
 def _nav_for(user) -> list[tuple[str, str]]:
     items = []
@@ -28,10 +30,11 @@ def _nav_for(user) -> list[tuple[str, str]]:
 
 def harmplan(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
+    branding = branding_for(user)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "branding": branding}
     nav = []
     for label, name in _nav_for(user):
         url = reverse(name)
         nav.append({"label": label, "url": url, "current": request.path == url})
-    return {"nav_items": nav}
+    return {"nav_items": nav, "branding": branding}

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from harmplan.accounts.forms import QueuedPasswordResetForm
 
-from . import views
+from . import views, webapp
 
 admin.site.site_header = "HarmPlan administration"
 admin.site.site_title = "HarmPlan admin"
@@ -42,6 +42,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", webapp.manifest, name="manifest"),
+    path("service-worker.js", webapp.service_worker, name="service_worker"),
+    path("offline/", webapp.offline, name="offline"),
     path("account/", include(auth_patterns)),
     path("", include("harmplan.accounts.urls")),
     path("strategies/", include("strategies.urls")),

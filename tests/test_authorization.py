@@ -63,6 +63,10 @@ CASES = [
     Case("home", signed_in(302)),  # each role has its own home page
     Case("help", expect(200)),
     Case("healthz", expect(200)),
+    # The installable web app: the same for everyone, apart from the organization's name and icon.
+    Case("manifest", expect(200)),
+    Case("service_worker", expect(200)),
+    Case("offline", expect(200)),
     Case("login", expect(302, anonymous=200)),
     Case("logout", signed_in(200), method="post"),
     Case("password_change", signed_in(200)),

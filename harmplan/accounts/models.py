@@ -6,6 +6,7 @@ import hashlib
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 
@@ -16,8 +17,40 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "Organization admin"
 
 
+# Neutral icons shipped in static/icons/: none of them hints at what the app is for.
+ICON_CHOICES = [
+    ("icons/check.svg", "A tick in a circle"),
+    ("icons/leaf.svg", "A leaf"),
+    ("icons/sun.svg", "A sun"),
+    ("icons/calendar.svg", "A calendar page"),
+]
+DEFAULT_ICON = ICON_CHOICES[0][0]
+DEFAULT_DISPLAY_NAME = "Check-in"
+DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
+
+
 class Organization(models.Model):
+    # The organization's own legal or internal name, for staff and the admin. Clients see
+    # `display_name`, which may be someone else's phone screen: keep it neutral.
     name = models.CharField(max_length=200, unique=True)
+    display_name = models.CharField(
+        max_length=40,
+        default=DEFAULT_DISPLAY_NAME,
+        help_text="The name people see in tab titles, the header, emails and on the home screen. "
+        "Keep it neutral: it may be seen on a shared phone.",
+    )
+    icon = models.CharField(
+        max_length=100,
+        choices=ICON_CHOICES,
+        default=DEFAULT_ICON,
+        help_text="The icon in the browser tab and on the home screen.",
+    )
+    exit_url = models.URLField(
+        "Quick exit goes to",
+        default=DEFAULT_EXIT_URL,
+        validators=[URLValidator(schemes=["https"])],
+        help_text="A neutral website that 'Exit this page' opens, such as a weather or news page.",
+    )
     emergency_number = models.CharField(
         max_length=20, default="911", help_text="The number to call in an emergency where you are."
     )

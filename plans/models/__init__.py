@@ -1,4 +1,4 @@
-from .checkin import FEELINGS, CheckIn, CheckInEntry
+from .checkin import FEELINGS, CheckIn, CheckInEntry, CheckInReceipt
 from .plan import (
     AuthorRole,
     Direction,
@@ -11,6 +11,7 @@ from .plan import (
     Revision,
     Step,
     TargetKind,
+    TrustedContact,
     Unit,
 )
 from .reminders import (
@@ -44,4 +45,6 @@ __all__ = [
     "FEELINGS",
     "CheckIn",
     "CheckInEntry",
+    "CheckInReceipt",
+    "TrustedContact",
 ]

@@ -1,0 +1,119 @@
+// Offline help: the service worker, and check-ins made without a connection.
+//
+// A check-in saved while the phone is offline is kept in this browser's localStorage with an id
+// made here, and sent when the connection is back. The server records each id once, so sending it
+// twice changes nothing. Only the person who made it sends it; signing out deletes it.
+(function () {
+  "use strict";
+  var STORE = "pending-checkins";
+
+  function person() { return document.body.dataset.person || ""; }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
+  }
+
+  function save(items) {
+    if (items.length) { localStorage.setItem(STORE, JSON.stringify(items)); } else { localStorage.removeItem(STORE); }
+  }
+
+  function mine(items) {
+    return items.filter(function (item) { return item.person === person(); });
+  }
+
+  function showStatus(text) {
+    var notice = document.querySelector("[data-pending-summary]");
+    if (!notice) { return; }
+    var waiting = mine(load()).length;
+    var message = text || (waiting ? notice.dataset.waiting : "");
+    notice.hidden = !message;
+    var output = notice.querySelector("[data-pending-text]") || notice;
+    if (message) { output.textContent = message; }
+  }
+
+  var sending = false;
+  function sendPending() {
+    if (sending || !navigator.onLine || !person()) { return; }
+    var items = mine(load());
+    if (!items.length) { return; }
+    sending = true;
+    var sent = 0;
+    var refused = 0;
+    var chain = Promise.resolve();
+    items.forEach(function (item) {
+      chain = chain.then(function () {
+        var body = new URLSearchParams(item.fields);
+        return fetch(item.action, {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          redirect: "manual",
+          headers: { "Accept": "application/json", "X-CSRFToken": body.get("csrfmiddlewaretoken") || "" }
+        }).then(function (response) {
+          // 200: recorded now or before (the same id). 400: it can never be saved (the message says
+          // why). Anything else (signed out, no connection, a server problem): try again later.
+          if (response.status === 200 || response.status === 400) {
+            if (response.status === 200) { sent += 1; } else { refused += 1; }
+            save(load().filter(function (other) { return other.key !== item.key; }));
+          }
+        }).catch(function () { /* still offline: keep it */ });
+      });
+    });
+    chain.then(function () {
+      sending = false;
+      var notice = document.querySelector("[data-pending-summary]");
+      if (!notice) { return; }
+      if (mine(load()).length) { showStatus(); return; }
+      if (refused) { showStatus(notice.dataset.refused); } else if (sent) { showStatus(notice.dataset.sent); }
+    });
+  }
+
+  function keepOffline(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) { fields.push([name, String(value)]); });
+    var items = load();
+    var key = form.querySelector("[name=checkin_key]");
+    var id = key && key.value ? key.value : newKey();
+    fields = fields.filter(function (pair) { return pair[0] !== "checkin_key"; });
+    fields.push(["checkin_key", id]);
+    items.push({ key: id, person: person(), action: form.action, fields: fields, savedAt: new Date().toISOString() });
+    save(items);
+    if (key) { key.value = newKey(); }  // the next check-in on this page is a new one
+    showStatus();
+    var notice = document.querySelector("[data-pending-summary]");
+    if (notice) { notice.focus(); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.body.hasAttribute("data-signed-out")) { localStorage.removeItem(STORE); }
+    document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
+      form.addEventListener("submit", function () { localStorage.removeItem(STORE); });
+    });
+    document.querySelectorAll("form[data-offline-checkin]").forEach(function (form) {
+      var key = form.querySelector("[name=checkin_key]");
+      if (key && !key.value) { key.value = newKey(); }
+      form.addEventListener("submit", function (event) {
+        if (navigator.onLine) { return; }  // online: the ordinary form post
+        event.preventDefault();
+        keepOffline(form);
+      });
+    });
+    showStatus();
+    sendPending();
+    var worker = document.body.dataset.serviceWorker;
+    if (worker && "serviceWorker" in navigator) {
+      navigator.serviceWorker.register(worker, { scope: "/" }).catch(function () { /* the site works without it */ });
+    }
+  });
+  window.addEventListener("online", sendPending);
+  window.addEventListener("offline", function () { showStatus(); });
+})();
