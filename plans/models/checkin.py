@@ -122,9 +122,7 @@ class CheckInReceipt(models.Model):
     replayed after a lost answer) changes nothing, even if the day was changed since.
     """
 
-    client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.UUIDField()
     checkin = models.ForeignKey(
         CheckIn, on_delete=models.CASCADE, null=True, related_name="receipts"
