@@ -1,0 +1,231 @@
+"""A client on a phone someone else may see: the quick exit, a first screen that says nothing
+about drugs or alcohol, the organization's own name, call buttons on "Get help now" and tap
+targets big enough for a thumb. axe checks each page, with and without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from plans import services
+from strategies.models import Resource
+from tests.accessibility import assert_no_axe_violations
+from tests.discreet_support import keep_traffic_local, too_small
+from tests.factories import make_people
+from tests.plan_factories import make_goal, practice_goal_data
+from tests.test_browser_accounts import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EXIT_URL = settings.HARMPLAN["EXIT_URL"]
+
+
+@pytest.fixture
+def local_only(phone, live_server):
+    return keep_traffic_local(phone.context, live_server.url)
+
+
+@pytest.fixture
+def local_only_no_js(phone_no_js, live_server):
+    return keep_traffic_local(phone_no_js.context, live_server.url)
+
+
+def client_with_goals():
+    people = make_people()
+    plan = services.plan_for_client(people.client_a)
+    make_goal(plan)  # about alcohol
+    services.goal_create(plan=plan, author=people.client_a, data=practice_goal_data())  # opioids
+    return people, plan
+
+
+def exit_button(page):
+    return page.get_by_role("button", name="Emergency Exit this page")
+
+
+def assert_left_for_the_neutral_site(page, left_url: str) -> None:
+    expect(page).to_have_url(EXIT_URL)
+    expect(page.get_by_role("heading", name="Weather today")).to_be_visible()
+    # The page that was left was replaced in the history: Back does not bring it back.
+    page.go_back()
+    # (Pages before it are still there: no browser lets a page remove those.)
+    assert page.url != left_url
+
+
+def test_exit_this_page_by_one_tap(phone, local_only):
+    client_with_goals()
+    sign_in(phone, "client-a")
+    phone.get_by_role("link", name="Check in").click()
+    expect(phone.get_by_role("heading", name="Your check-in for today")).to_be_visible()
+    assert_no_axe_violations(phone)
+    left = phone.url
+    exit_button(phone).tap()
+    assert_left_for_the_neutral_site(phone, left)
+    assert local_only == []
+
+
+def test_exit_this_page_by_pressing_shift_three_times(phone, local_only):
+    client_with_goals()
+    sign_in(phone, "client-a")
+    phone.goto("/help/")
+    left = phone.url
+    indicator = phone.locator("[data-exit-indicator]")
+    phone.keyboard.press("Shift")
+    expect(indicator).to_have_text("Shift, press 2 more times to exit.")
+    phone.keyboard.press("Shift")
+    expect(indicator).to_have_text("Shift, press 1 more time to exit.")
+    phone.keyboard.press("Shift")
+    assert_left_for_the_neutral_site(phone, left)
+    assert local_only == []
+
+
+def test_shift_with_another_key_is_not_an_exit(phone, local_only):
+    client_with_goals()
+    sign_in(phone, "client-a")
+    phone.goto("/checkin/")
+    note = phone.get_by_label("A note for yourself (optional)")
+    note.click()
+    phone.keyboard.type("ABC")  # typing capitals presses Shift three times, with letters
+    expect(note).to_have_value("ABC")
+    assert phone.url.endswith("/checkin/")
+
+
+def test_exit_this_page_is_a_plain_link_without_javascript(phone_no_js, local_only_no_js):
+    client_with_goals()
+    page = phone_no_js
+    page.goto("/help/")
+    button = exit_button(page)
+    expect(button).to_have_attribute("href", EXIT_URL)
+    assert_no_axe_violations(page)
+    sign_in(page, "client-a")
+    expect(page.get_by_role("heading", name="Your plan")).to_be_visible()
+    assert_no_axe_violations(page)
+    exit_button(page).click()
+    expect(page).to_have_url(EXIT_URL)
+    expect(page.get_by_role("heading", name="Weather today")).to_be_visible()
+    assert local_only_no_js == []
+
+
+def test_exit_this_page_stays_in_reach_and_uncovered_when_scrolling(phone, local_only):
+    client_with_goals()
+    sign_in(phone, "client-a")
+    for path in ("/help/", "/plan/", "/checkin/"):
+        phone.goto(path)
+        for position in ("0", "document.body.scrollHeight / 2", "document.body.scrollHeight"):
+            phone.evaluate(f"window.scrollTo(0, {position})")
+            box = exit_button(phone).bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 844, (path, position, box)
+            assert box["height"] >= 44 and box["width"] >= 44
+            # The element a finger lands on in the middle of the button is the button.
+            on_top = phone.evaluate(
+                "([x, y]) => document.elementFromPoint(x, y).closest('[data-exit-button]') !== null",
+                [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+            )
+            assert on_top, (path, position)
+    # Keyboard users: the skip link, when it shows, does not cover it either.
+    phone.keyboard.press("Tab")
+    box = exit_button(phone).bounding_box()
+    assert phone.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('[data-exit-button]') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+
+
+def test_get_help_now_has_big_call_buttons(phone, local_only):
+    people, plan = client_with_goals()
+    Resource.objects.create(
+        organization=people.org, name="Crisis line", kind=Resource.Kind.CRISIS_LINE, phone="988"
+    )
+    phone.goto("/help/")
+    calls = phone.locator("a.call-button")
+    expect(calls).to_have_count(1)  # signed out: the emergency number only
+    sign_in(phone, "client-a")
+    phone.goto("/help/")
+    expect(phone.get_by_role("link", name="Call 911")).to_have_attribute("href", "tel:911")
+    expect(phone.get_by_role("link", name="Call Crisis line 988")).to_have_attribute(
+        "href", "tel:988"
+    )
+    main_width = phone.locator("main").evaluate(
+        "main => main.clientWidth - parseFloat(getComputedStyle(main).paddingLeft)"
+        " - parseFloat(getComputedStyle(main).paddingRight)"
+    )
+    for box in [calls.nth(i).bounding_box() for i in range(calls.count())]:
+        assert box["height"] >= 48, box
+        assert box["width"] >= main_width - 1, (box, main_width)
+    assert_no_axe_violations(phone)
+
+
+def client_pages(people, plan) -> list[str]:
+    """Every page a client opens, with data on each so that every control shows."""
+    from datetime import time
+
+    from plans import checkins
+    from plans.reminders import services as reminder_services
+
+    goal = plan.goals.order_by("position", "created_at").first()
+    step = goal.steps.first()
+    link = goal.strategy_links.first()
+    checkins.checkin_record(client=people.client_a, day=checkins.client_today(plan), entries={})
+    reminder_services.schedule_save(
+        client=people.client_a,
+        weekdays=0b0011111,
+        local_time=time(9),
+        timezone_name="UTC",
+        channel="email",
+    )
+    p, g = f"/plans/{plan.public_id}/", f"/plans/{plan.public_id}/goals/{goal.public_id}/"
+    return [
+        p,
+        p + "edit/about/",
+        p + "edit/safety/",
+        p + "history/",
+        *(p + f"goals/new/{q}/" for q in ("focus", "approach", "words", "target", "strategies")),
+        g,
+        g + "edit/",
+        g + "steps/plan/",
+        g + "steps/new/",
+        g + f"steps/{step.pk}/",
+        g + f"strategies/{link.pk}/",
+        g + "progress/",
+        "/checkin/",
+        "/checkin/settings/",
+        "/progress/",
+        "/reminders/",
+        "/me/access/",
+        "/strategies/",
+        "/strategies/drink-water/",
+        "/help/",
+        "/account/password/",
+        "/account/password/done/",
+        "/no-such-page/",
+    ]
+
+
+PUBLIC_PAGES = [
+    "/account/login/",
+    "/invite/",
+    "/account/password/reset/",
+    "/account/password/reset/sent/",
+    "/help/",
+    "/offline/",
+]
+
+
+def test_tap_targets_on_every_client_page_are_at_least_44_px(phone, local_only):
+    from tests.plan_factories import add_plans
+
+    people = make_people()
+    add_plans(people)
+    small = {}
+    for path in PUBLIC_PAGES:
+        phone.goto(path)
+        small.update({path: found for found in [too_small(phone)] if found})
+    sign_in(phone, "client-a")
+    for path in client_pages(people, people.plan_a):
+        phone.goto(path)
+        small.update({path: found for found in [too_small(phone)] if found})
+    report = "\n".join(
+        f"{path}: {t['what']!r} {t['width']}×{t['height']}" for path, ts in small.items() for t in ts
+    )
+    assert not small, report
+    assert local_only == []
