@@ -18,7 +18,8 @@ MEASURE_TARGETS = """
   const visible = (el) => {
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
-    return style.visibility !== "hidden" && style.display !== "none" && box.width > 1 && box.height > 1;
+    return style.visibility !== "hidden" && style.display !== "none"
+      && box.width > 1 && box.height > 1;
   };
   const inSentence = (el) => {
     if (el.tagName !== "A") return false;
@@ -50,7 +51,18 @@ MEASURE_TARGETS = """
 
 
 def too_small(page, minimum: float = 44) -> list[dict]:
-    return [t for t in page.evaluate(MEASURE_TARGETS) if t["width"] < minimum or t["height"] < minimum]
+    """The targets on `page` narrower or lower than `minimum` CSS pixels."""
+    targets = page.evaluate(MEASURE_TARGETS)
+    return [t for t in targets if t["width"] < minimum or t["height"] < minimum]
+
+
+def covers_its_middle(page, locator) -> bool:
+    """Whether a finger on the middle of `locator` touches it, not something on top of it."""
+    box = locator.bounding_box()
+    return page.evaluate(
+        "([x, y, el]) => el.contains(document.elementFromPoint(x, y))",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, locator.element_handle()],
+    )
 
 
 def keep_traffic_local(context, live_server_url: str) -> list[str]:
