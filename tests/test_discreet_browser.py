@@ -221,3 +221,45 @@ def test_tap_targets_on_every_client_page_are_at_least_44_px(phone, local_only):
         measure(path)
     assert not small, "\n".join(small)
     assert local_only == []
+
+
+def visible_words(page) -> str:
+    return page.title() + "\n" + page.locator("body").inner_text()
+
+
+def test_first_screen_is_discreet_and_every_page_has_the_organizations_name(phone, local_only):
+    from strategies.models import FocusArea
+    from tests.plan_factories import add_plans
+
+    people = make_people()
+    add_plans(people)  # a goal about alcohol, with a strategy for it
+    services.goal_create(plan=people.plan_a, author=people.client_a, data=practice_goal_data())
+    focus_words = list(FocusArea.objects.values_list("name", flat=True))
+    assert "Alcohol" in focus_words and "Opioids" in focus_words
+
+    phone.goto("/account/login/")
+    assert phone.title() == "Sign in – Check-in"  # signed out: the neutral default
+    people.org.display_name = "Greenway"
+    people.org.icon = "icons/leaf.svg"
+    people.org.save()
+
+    sign_in(phone, "client-a")
+    expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
+    first_screen = visible_words(phone)
+    assert [word for word in focus_words if word.lower() in first_screen.lower()] == []
+    expect(phone.locator(".brand")).to_have_text("Greenway")
+    expect(phone.locator("link[rel=icon]")).to_have_attribute("href", "/static/icons/leaf.svg")
+    assert_no_axe_violations(phone)
+
+    manifest = phone.evaluate(
+        "() => fetch(document.querySelector('link[rel=manifest]').href,"
+        " {credentials: 'include'}).then(r => r.json())"
+    )
+    assert manifest["name"] == manifest["short_name"] == "Greenway"
+    assert manifest["icons"][0]["src"] == "/static/icons/leaf.svg"
+
+    for path in client_pages(people, people.plan_a):
+        phone.goto(path)
+        assert phone.title().endswith(" – Greenway"), path
+        assert "harmplan" not in visible_words(phone).lower(), path
+    assert local_only == []

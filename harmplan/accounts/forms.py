@@ -153,11 +153,20 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        from email.utils import formataddr, parseaddr
+
+        from django.conf import settings
         from django.db import transaction
         from django.template import loader
 
+        from harmplan.branding import branding_for
         from harmplan.tasks import send_email
 
+        # From the organization's own name, never the product's: others may see the inbox.
+        branding = branding_for(context.get("user"))
+        context = {**context, "branding_name": branding.name}
+        address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@localhost"
+        sender = formataddr((branding.name, address))
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.delay(subject, body, [to_email]))
+        transaction.on_commit(lambda: send_email.delay(subject, body, [to_email], sender))
