@@ -263,3 +263,53 @@ def test_first_screen_is_discreet_and_every_page_has_the_organizations_name(phon
         assert phone.title().endswith(" – Greenway"), path
         assert "harmplan" not in visible_words(phone).lower(), path
     assert local_only == []
+
+
+CACHE_CONTENTS = """
+async () => {
+  const out = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      out.push({cache: name, url: new URL(request.url).pathname, body: await response.text()});
+    }
+  }
+  return out;
+}
+"""
+
+
+def test_service_worker_keeps_the_app_shell_and_never_a_signed_in_page(phone, local_only):
+    from harmplan.webapp import public_page_urls, shell_urls
+
+    people, plan = client_with_goals()
+    plan.safety_plan = "Naloxone is in the kitchen drawer."
+    plan.save()
+    sign_in(phone, "client-a")
+    assert phone.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") in (
+        "activating",
+        "activated",
+    )
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Signed-in pages, through the service worker now in control.
+    for path in ("/plan/", "/checkin/", "/progress/", "/reminders/", "/help/"):
+        phone.goto(path)
+    expect(phone.get_by_text("Naloxone is in the kitchen drawer.")).to_be_visible()
+
+    cached = phone.evaluate(CACHE_CONTENTS)
+    assert {item["url"] for item in cached} == set(shell_urls() + public_page_urls())
+    for item in cached:
+        for private in ("client-a", "kitchen drawer", "Drink less", "Sign out", "My safety plan"):
+            assert private not in item["body"], (item["url"], private)
+
+    # Offline: signed-in pages are not there; the signed-out help page and the offline page are.
+    phone.context.set_offline(True)
+    phone.goto("/plan/")
+    expect(phone.get_by_role("heading", name="You are offline")).to_be_visible()
+    assert_no_axe_violations(phone)
+    phone.goto("/help/")
+    expect(phone.get_by_role("link", name="Call 911")).to_be_visible()
+    expect(phone.get_by_text("kitchen drawer")).to_have_count(0)
+    phone.context.set_offline(False)
+    assert local_only == []
