@@ -100,6 +100,14 @@ CASES = [
     ),
     Case("accounts:my_access_log", signed_in(403, client_a=200, client_b=200)),
     Case("accounts:org_overview", signed_in(403, org_admin=200)),
+    Case("accounts:org_appearance", signed_in(403, org_admin=200)),
+    Case(
+        "accounts:org_appearance",
+        signed_in(403, org_admin=400),
+        method="post",
+        data={"display_name": "", "icon": "icons/check.svg", "exit_url": "http://x.example"},
+        label="bad-input",
+    ),
     Case(
         "accounts:assignment_new",
         signed_in(403, org_admin=400),

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 
-from .models import Role, User
+from .models import ICON_CHOICES, Organization, Role, User
 
 
 class CodeForm(forms.Form):
@@ -128,6 +128,39 @@ class AssignmentForm(forms.Form):
         people = User.objects.filter(membership__organization=organization).order_by("username")
         self.fields["counselor"].queryset = people.filter(membership__role=Role.COUNSELOR)
         self.fields["client"].queryset = people.filter(membership__role=Role.CLIENT)
+
+
+class AppearanceForm(forms.ModelForm):
+    """The name, icon and quick-exit site the organization's clients see."""
+
+    class Meta:
+        model = Organization
+        fields = ["display_name", "icon", "exit_url"]
+        labels = {
+            "display_name": "Name people see",
+            "icon": "Icon",
+            "exit_url": "Quick exit goes to",
+        }
+        widgets = {"icon": forms.RadioSelect(attrs={"class": "choices"})}
+        error_messages = {
+            "display_name": {"required": "Enter the name people see"},
+            "exit_url": {
+                "required": "Enter the address of a neutral website",
+                "invalid": "Enter a full https:// address, like https://www.bbc.co.uk/weather",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["icon"].choices = ICON_CHOICES
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if "harmplan" in name.lower():
+            raise forms.ValidationError(
+                "Choose a name that does not say what the app is for, like “Check-in”"
+            )
+        return name
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -141,3 +141,18 @@ def membership_create(*, user: User, organization: Organization, role: str) -> M
     return Membership.objects.update_or_create(
         user=user, defaults={"organization": organization, "role": role}
     )[0]
+
+
+@transaction.atomic
+def organization_appearance_save(
+    *, organization: Organization, display_name: str, icon: str, exit_url: str
+) -> Organization:
+    """What the organization's clients see: the name, the icon and where quick exit goes."""
+    organization.display_name, organization.icon, organization.exit_url = (
+        display_name,
+        icon,
+        exit_url,
+    )
+    organization.full_clean(exclude=["name"])
+    organization.save(update_fields=["display_name", "icon", "exit_url"])
+    return organization

@@ -13,6 +13,7 @@ urlpatterns = [
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("me/access/", views.my_access_log, name="my_access_log"),
     path("organization/", views.org_overview, name="org_overview"),
+    path("organization/appearance/", views.org_appearance, name="org_appearance"),
     path("organization/assignments/", views.assignment_new, name="assignment_new"),
     path(
         "organization/assignments/<int:assignment_id>/remove/",

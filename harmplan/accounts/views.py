@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import services
 from .access import clients_visible_to, get_client_for_user, log_access
 from .decorators import role_required
-from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm
+from .forms import AcceptInvitationForm, AppearanceForm, AssignmentForm, CodeForm, InvitationForm
 from .models import AccessEvent, CareAssignment, Invitation, Role, User
 
 SESSION_INVITATION = "invitation_id"
@@ -170,6 +170,19 @@ def org_overview(request: HttpRequest) -> HttpResponse:
             "form": form,
         },
     )
+
+
+@role_required(Role.ORG_ADMIN)
+@require_http_methods(["GET", "POST"])
+def org_appearance(request: HttpRequest) -> HttpResponse:
+    organization = request.user.organization
+    form = AppearanceForm(request.POST if request.method == "POST" else None, instance=organization)
+    if form.is_valid():
+        services.organization_appearance_save(organization=organization, **form.cleaned_data)
+        messages.success(request, "Saved. Your clients see the new name and icon from now on.")
+        return redirect("accounts:org_overview")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/org_appearance.html", {"form": form}, status=status)
 
 
 @role_required(Role.ORG_ADMIN)
