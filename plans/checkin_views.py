@@ -8,7 +8,13 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
@@ -49,6 +55,11 @@ def _refuse_goals_not_in(plan: Plan, data) -> None:
         raise Http404
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """A check-in sent again from the phone by static/js/offline.js, not the form itself."""
+    return request.headers.get("Accept") == "application/json"
+
+
 def _day_text(day, today) -> str:
     if day == today:
         return "today"
@@ -78,13 +89,20 @@ def checkin(request: HttpRequest) -> HttpResponse:
                     feeling=data["feeling"],
                     cravings=data["cravings"],
                     note=data["note"],
+                    key=data["checkin_key"],
                 )
             except checkins.CheckInError as error:
                 form.add_error(None, str(error))
             else:
+                if _wants_json(request):
+                    return JsonResponse({"saved": True})
                 day = _day_text(data["day"], today)
                 messages.success(request, f"Thank you. Your check-in for {day} is saved.")
                 return redirect("plans:progress")
+        if _wants_json(request):
+            # A check-in kept on the phone that can never be saved as it is: say why, once.
+            errors = [str(e) for errors in form.errors.values() for e in errors]
+            return JsonResponse({"saved": False, "errors": errors}, status=400)
         day = form.cleaned_data.get("day") or today
     else:
         day = picker.cleaned_data["day"] if picker.is_valid() else today

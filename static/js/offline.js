@@ -9,6 +9,10 @@
 
   function person() { return document.body.dataset.person || ""; }
 
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
   function newKey() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     var bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -52,16 +56,19 @@
     items.forEach(function (item) {
       chain = chain.then(function () {
         var body = new URLSearchParams(item.fields);
+        var token = csrfToken() || body.get("csrfmiddlewaretoken") || "";
+        body.set("csrfmiddlewaretoken", token);  // this page's token: the session may be newer
         return fetch(item.action, {
           method: "POST",
           body: body,
           credentials: "same-origin",
           redirect: "manual",
-          headers: { "Accept": "application/json", "X-CSRFToken": body.get("csrfmiddlewaretoken") || "" }
+          headers: { "Accept": "application/json", "X-CSRFToken": token }
         }).then(function (response) {
-          // 200: recorded now or before (the same id). 400: it can never be saved (the message says
-          // why). Anything else (signed out, no connection, a server problem): try again later.
-          if (response.status === 200 || response.status === 400) {
+          // 200: recorded now or before (the same id). 400 or 404: it can never be saved as it is
+          // (a day too long ago, a goal removed since). Anything else (signed out, no connection,
+          // a server problem): keep it and try again later.
+          if (response.status === 200 || response.status === 400 || response.status === 404) {
             if (response.status === 200) { sent += 1; } else { refused += 1; }
             save(load().filter(function (other) { return other.key !== item.key; }));
           }
@@ -80,14 +87,12 @@
   function keepOffline(form) {
     var fields = [];
     new FormData(form).forEach(function (value, name) { fields.push([name, String(value)]); });
-    var items = load();
-    var key = form.querySelector("[name=checkin_key]");
-    var id = key && key.value ? key.value : newKey();
-    fields = fields.filter(function (pair) { return pair[0] !== "checkin_key"; });
+    // Only a check-in kept here carries an id: the server saves it once, however often it is sent.
+    var id = newKey();
     fields.push(["checkin_key", id]);
+    var items = load();
     items.push({ key: id, person: person(), action: form.action, fields: fields, savedAt: new Date().toISOString() });
     save(items);
-    if (key) { key.value = newKey(); }  // the next check-in on this page is a new one
     showStatus();
     var notice = document.querySelector("[data-pending-summary]");
     if (notice) { notice.focus(); }
@@ -99,8 +104,6 @@
       form.addEventListener("submit", function () { localStorage.removeItem(STORE); });
     });
     document.querySelectorAll("form[data-offline-checkin]").forEach(function (form) {
-      var key = form.querySelector("[name=checkin_key]");
-      if (key && !key.value) { key.value = newKey(); }
       form.addEventListener("submit", function (event) {
         if (navigator.onLine) { return; }  // online: the ordinary form post
         event.preventDefault();
