@@ -5,9 +5,11 @@ from . import (
     checkin_views,
     goal_views,
     goal_wizard,
+    plan_privacy,
     plan_views,
     progress_views,
     reminder_views,
+    trusted_contacts,
 )
 
 app_name = "plans"
@@ -18,6 +20,8 @@ goal = plan + "goals/<uuid:goal_id>/"
 urlpatterns = [
     # Plans and goals
     path("plan/", plan_views.my_plan, name="my_plan"),
+    path("plan/people-i-trust/", trusted_contacts.trusted_contacts, name="trusted_contacts"),
+    path("plan/privacy/", plan_privacy.plan_privacy, name="plan_privacy"),
     path("caseload/", caseload_views.caseload, name="caseload"),
     path("caseload/<uuid:client_id>/plan/", caseload_views.client_plan, name="client_plan"),
     path(plan, plan_views.plan_page, name="plan"),

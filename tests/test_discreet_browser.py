@@ -153,11 +153,13 @@ def client_pages(people, plan) -> list[str]:
 
     from plans import checkins
     from plans.reminders import services as reminder_services
+    from plans.trusted_contacts import trusted_contacts_save
 
     goal = plan.goals.order_by("position", "created_at").first()
     step = goal.steps.first()
     link = goal.strategy_links.first()
     checkins.checkin_record(client=people.client_a, day=checkins.client_today(plan), entries={})
+    trusted_contacts_save(plan=plan, contacts=[("Sam", "555 0101"), ("Ana", "555 0102")])
     reminder_services.schedule_save(
         client=people.client_a,
         weekdays=0b0011111,
@@ -186,6 +188,8 @@ def client_pages(people, plan) -> list[str]:
         "/me/access/",
         "/strategies/",
         "/strategies/drink-water/",
+        "/plan/people-i-trust/",
+        "/plan/privacy/",
         "/help/",
         "/account/password/",
         "/account/password/done/",
@@ -313,3 +317,66 @@ def test_service_worker_keeps_the_app_shell_and_never_a_signed_in_page(phone, lo
     expect(phone.get_by_text("kitchen drawer")).to_have_count(0)
     phone.context.set_offline(False)
     assert local_only == []
+
+
+def test_client_keeps_people_they_trust_and_calls_them_from_get_help_now(phone, local_only):
+    people, plan = client_with_goals()
+    sign_in(phone, "client-a")
+    phone.get_by_role("link", name="Change people I trust").click()
+    expect(phone.get_by_role("heading", name="People I trust")).to_be_visible()
+    assert_no_axe_violations(phone)
+    phone.get_by_label("Person 1: name").fill("Sam")
+    phone.get_by_label("Person 2: name").fill("Ana")
+    phone.get_by_label("Person 2: phone number").fill("555 0102")
+    phone.get_by_role("button", name="Save").click()
+    # A name without a number: said beside the field, and nothing typed is lost.
+    expect(phone.get_by_text("Enter a phone number for Sam").first).to_be_visible()
+    expect(phone.get_by_label("Person 2: phone number")).to_have_value("555 0102")
+    assert_no_axe_violations(phone)
+    phone.get_by_label("Person 1: phone number").fill("555 0101")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_role("link", name="Call Sam")).to_have_attribute("href", "tel:5550101")
+
+    phone.get_by_role("link", name="Get help now").first.click()
+    calls = phone.locator("a.call-button")
+    # The client's own people come first, then the emergency number.
+    expect(calls).to_have_text(
+        ["Call Sam 555 0101", "Call Ana 555 0102", "Call 911 Emergency: ambulance, police, fire"]
+    )
+    for box in [calls.nth(i).bounding_box() for i in range(calls.count())]:
+        assert box["height"] >= 48, box
+    assert_no_axe_violations(phone)
+    assert local_only == []
+
+
+def test_people_i_trust_without_javascript(phone_no_js, local_only_no_js):
+    client_with_goals()
+    page = phone_no_js
+    sign_in(page, "client-a")
+    page.goto("/plan/people-i-trust/")
+    page.get_by_label("Person 1: name").fill("Sam")
+    page.get_by_label("Person 1: phone number").fill("call me")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_label("Person 1: name")).to_have_value("Sam")
+    assert_no_axe_violations(page)
+    page.get_by_label("Person 1: phone number").fill("+1 555 0101")
+    page.get_by_role("button", name="Save").click()
+    page.goto("/help/")
+    expect(page.get_by_role("link", name="Call Sam")).to_have_attribute("href", "tel:+15550101")
+    assert_no_axe_violations(page)
+
+
+def test_client_chooses_to_see_focus_areas_on_the_plan_page(phone_no_js, local_only_no_js):
+    client_with_goals()
+    page = phone_no_js
+    sign_in(page, "client-a")
+    expect(page.get_by_role("heading", name="Your plan")).to_be_visible()
+    expect(page.get_by_text("Alcohol", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="Change what this page shows").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Show what each goal is about").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Alcohol", exact=True)).to_be_visible()
+    expect(page.get_by_text("Opioids", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)
