@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from harmplan.accounts.decorators import role_required
@@ -19,8 +21,8 @@ from .models import Plan
 
 class PlanPrivacyForm(forms.Form):
     show_focus_areas = forms.BooleanField(
-        label="Show what each goal is about, like “Alcohol”, and its strategies on my plan page",
-        help_text="Anyone who sees your phone could read it.",
+        label=_("Show what each goal is about, like “Alcohol”, and its strategies on my plan page"),
+        help_text=_("Anyone who sees your phone could read it."),
         required=False,
         widget=forms.CheckboxInput(attrs={"aria-describedby": "id_show_focus_areas_helptext"}),
     )
@@ -44,6 +46,6 @@ def plan_privacy(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         plan_privacy_save(plan=plan, show_focus_areas=form.cleaned_data["show_focus_areas"])
-        messages.success(request, "Saved.")
+        messages.success(request, gettext("Saved."))
         return redirect(plan)
     return render(request, "plans/plan_privacy.html", {"form": form, "plan": plan})

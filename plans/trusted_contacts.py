@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from harmplan.accounts.decorators import role_required
@@ -23,7 +24,7 @@ PHONE_CHARACTERS = set("+0123456789 -().")
 def phone_problem(phone: str) -> str | None:
     digits = [ch for ch in phone if ch.isdigit()]
     if len(digits) < 3 or any(ch not in PHONE_CHARACTERS for ch in phone):
-        return "Enter a phone number using numbers, like 555 123 4567"
+        return _("Enter a phone number using numbers, like 555 123 4567")
     return None
 
 
@@ -34,10 +35,10 @@ class TrustedContactsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_TRUSTED_CONTACTS + 1):
             self.fields[f"name_{n}"] = forms.CharField(
-                label=f"Person {n}: name", max_length=80, required=False
+                label=_("Person %(n)s: name") % {"n": n}, max_length=80, required=False
             )
             self.fields[f"phone_{n}"] = forms.CharField(
-                label=f"Person {n}: phone number",
+                label=_("Person %(n)s: phone number") % {"n": n},
                 max_length=32,
                 required=False,
                 widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
@@ -59,9 +60,11 @@ class TrustedContactsForm(forms.Form):
             name = cleaned.get(f"name_{n}", "").strip()
             phone = cleaned.get(f"phone_{n}", "").strip()
             if name and not phone:
-                self.add_error(f"phone_{n}", f"Enter a phone number for {name}")
+                self.add_error(
+                    f"phone_{n}", _("Enter a phone number for %(name)s") % {"name": name}
+                )
             elif phone and not name:
-                self.add_error(f"name_{n}", "Enter a name for this number")
+                self.add_error(f"name_{n}", _("Enter a name for this number"))
             elif phone and (problem := phone_problem(phone)):
                 self.add_error(f"phone_{n}", problem)
         return cleaned
@@ -81,7 +84,7 @@ def trusted_contacts_save(*, plan: Plan, contacts: list[tuple[str, str]]) -> lis
     """Replace the client's trusted contacts with `contacts` (name, phone), in that order."""
     if len(contacts) > MAX_TRUSTED_CONTACTS:
         raise ValueError(f"At most {MAX_TRUSTED_CONTACTS} trusted contacts")
-    for _, phone in contacts:
+    for _name, phone in contacts:
         if problem := phone_problem(phone):
             raise ValueError(problem)
     Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one save at a time
@@ -100,7 +103,7 @@ def trusted_contacts(request: HttpRequest) -> HttpResponse:
         form = TrustedContactsForm(request.POST)
         if form.is_valid():
             trusted_contacts_save(plan=plan, contacts=form.contacts())
-            messages.success(request, "Saved. They are at the top of “Get help now”.")
+            messages.success(request, _("Saved. They are at the top of “Get help now”."))
             return redirect(plan.get_absolute_url() + "#people-i-trust")
         status = 400
     else:

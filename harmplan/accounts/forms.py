@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import ICON_CHOICES, Organization, Role, User
 
@@ -137,16 +138,16 @@ class AppearanceForm(forms.ModelForm):
         model = Organization
         fields = ["display_name", "icon", "exit_url"]
         labels = {
-            "display_name": "Name people see",
-            "icon": "Icon",
-            "exit_url": "Quick exit goes to",
+            "display_name": _("Name people see"),
+            "icon": _("Icon"),
+            "exit_url": _("Quick exit goes to"),
         }
         widgets = {"icon": forms.RadioSelect(attrs={"class": "choices"})}
         error_messages = {
-            "display_name": {"required": "Enter the name people see"},
+            "display_name": {"required": _("Enter the name people see")},
             "exit_url": {
-                "required": "Enter the address of a neutral website",
-                "invalid": "Enter a full https:// address, like https://www.bbc.co.uk/weather",
+                "required": _("Enter the address of a neutral website"),
+                "invalid": _("Enter a full https:// address, like https://www.bbc.co.uk/weather"),
             },
         }
 
@@ -158,7 +159,7 @@ class AppearanceForm(forms.ModelForm):
         name = self.cleaned_data["display_name"].strip()
         if "harmplan" in name.lower():
             raise forms.ValidationError(
-                "Choose a name that does not say what the app is for, like “Check-in”"
+                _("Choose a name that does not say what the app is for, like “Check-in”")
             )
         return name
 

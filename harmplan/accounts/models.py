@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -19,10 +20,10 @@ class Role(models.TextChoices):
 
 # Neutral icons shipped in static/icons/: none of them hints at what the app is for.
 ICON_CHOICES = [
-    ("icons/check.svg", "A tick in a circle"),
-    ("icons/leaf.svg", "A leaf"),
-    ("icons/sun.svg", "A sun"),
-    ("icons/calendar.svg", "A calendar page"),
+    ("icons/check.svg", _("A tick in a circle")),
+    ("icons/leaf.svg", _("A leaf")),
+    ("icons/sun.svg", _("A sun")),
+    ("icons/calendar.svg", _("A calendar page")),
 ]
 DEFAULT_ICON = ICON_CHOICES[0][0]
 DEFAULT_DISPLAY_NAME = "Check-in"
@@ -36,20 +37,24 @@ class Organization(models.Model):
     display_name = models.CharField(
         max_length=40,
         default=DEFAULT_DISPLAY_NAME,
-        help_text="The name people see in tab titles, the header, emails and on the home screen. "
-        "Keep it neutral: it may be seen on a shared phone.",
+        help_text=_(
+            "The name people see in tab titles, the header, emails and on the home screen. "
+            "Keep it neutral: it may be seen on a shared phone."
+        ),
     )
     icon = models.CharField(
         max_length=100,
         choices=ICON_CHOICES,
         default=DEFAULT_ICON,
-        help_text="The icon in the browser tab and on the home screen.",
+        help_text=_("The icon in the browser tab and on the home screen."),
     )
     exit_url = models.URLField(
-        "Quick exit goes to",
+        _("Quick exit goes to"),
         default=DEFAULT_EXIT_URL,
         validators=[URLValidator(schemes=["https"])],
-        help_text="A neutral website that 'Exit this page' opens, such as a weather or news page.",
+        help_text=_(
+            "A neutral website that “Exit this page” opens, such as a weather or news page."
+        ),
     )
     emergency_number = models.CharField(
         max_length=20, default="911", help_text="The number to call in an emergency where you are."
@@ -76,10 +81,16 @@ class User(AbstractUser):
 
     @property
     def membership_or_none(self) -> Membership | None:
-        try:
-            return self.membership
-        except Membership.DoesNotExist:
+        # One query for the role and the organization together: every page shows the
+        # organization's name (harmplan/branding.py). Kept where `user.membership` looks too.
+        cache = self._state.fields_cache
+        if self.pk is None:
             return None
+        if "membership" not in cache:
+            cache["membership"] = (
+                Membership.objects.select_related("organization").filter(user=self).first()
+            )
+        return cache["membership"]
 
     @property
     def role(self) -> str | None:

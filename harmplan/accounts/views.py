@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
@@ -179,7 +180,7 @@ def org_appearance(request: HttpRequest) -> HttpResponse:
     form = AppearanceForm(request.POST if request.method == "POST" else None, instance=organization)
     if form.is_valid():
         services.organization_appearance_save(organization=organization, **form.cleaned_data)
-        messages.success(request, "Saved. Your clients see the new name and icon from now on.")
+        messages.success(request, _("Saved. Your clients see the new name and icon from now on."))
         return redirect("accounts:org_overview")
     status = 400 if form.is_bound else 200
     return render(request, "accounts/org_appearance.html", {"form": form}, status=status)
