@@ -11,7 +11,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harmplan.settings")
 
 app = Celery("harmplan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Apps keep tasks in tasks.py; so do feature packages inside an app (plans/reminders/tasks.py).
 app.autodiscover_tasks()
+app.autodiscover_tasks(["plans.reminders"])
 
 
 @task_prerun.connect

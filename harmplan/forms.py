@@ -6,9 +6,65 @@ these templates supply the matching ids.
 
 from __future__ import annotations
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
+
+from plans.timezones import get_zone, timezone_names
 
 
 class FormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+# Fields used by more than one feature: one definition each ---------------------------------------
+
+PHONE_CHARACTERS = set("+0123456789 -().")
+
+
+class PhoneField(forms.CharField):
+    """A phone number as people type it: digits with spaces, dashes, dots, brackets or a +."""
+
+    default_error_messages = {
+        "invalid": "Enter a phone number using numbers, like 555 123 4567",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        phone = (super().clean(value) or "").strip()
+        digits = [ch for ch in phone if ch.isdigit()]
+        if phone and (len(digits) < 7 or any(ch not in PHONE_CHARACTERS for ch in phone)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return phone
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A time zone from the list. `include(name)` keeps a person's current zone choosable even
+    when it is a legacy name left out of the list."""
+
+    default_error_messages = {"invalid_choice": "Choose a time zone from the list"}
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=_zone_choices, **kwargs)
+
+    def include(self, name: str) -> None:
+        if name and name not in dict(self.choices):
+            self.choices = [*self.choices, (name, name.replace("_", " "))]
+
+    def clean(self, value):
+        name = super().clean(value)
+        try:
+            get_zone(name)
+        except ValueError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+        return name
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in timezone_names()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -24,13 +25,32 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """A yes/no setting. Anything but the usual words is an error: a typo is not "no"."""
     value = os.environ.get(name)
-    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a yes/no value. "
+            "Use one of: true, false, 1, 0, yes, no, on, off."
+        )
+    return word in TRUE_WORDS
 
 
 def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -49,13 +69,12 @@ DEBUG = env_bool("DJANGO_DEBUG", False) and not PRODUCTION
 
 
 def _local_secret_key() -> str:
-    # Outside production, keep a random key in var/ so that sessions survive restarts.
+    # Outside production: the key `start` keeps in var/ (so sessions survive restarts), else one
+    # for this process only. Importing settings never writes anything.
     path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    if path.exists():
+        return path.read_text().strip()
+    return secrets.token_urlsafe(50)
 
 
 if PRODUCTION:
@@ -73,8 +92,7 @@ else:
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker share the file: wait for locks rather than fail, and let
-    # readers work while one writer writes.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # readers work while one writer writes. (var/ is in the checkout; `start` makes a new one.)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -175,7 +193,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("HARMPLAN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -187,8 +205,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-if not PRODUCTION:
-    STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even when it serves from the finders
+# Outside production WhiteNoise serves from the finders; a missing STATIC_ROOT is expected there.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions: short-lived, because phones and clinic computers are shared.
@@ -241,8 +259,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Text messages (reminders): written to var/sms unless a gateway is set up. Twilio's API, or a
-# gateway that copies it: SMS_BACKEND=plans.sms.TwilioBackend and the SMS_TWILIO_* variables.
-SMS_BACKEND = env("SMS_BACKEND", "" if PRODUCTION else "plans.sms.FileBackend")
+# gateway that copies it: SMS_BACKEND=plans.reminders.sms.TwilioBackend and SMS_TWILIO_*.
+SMS_BACKEND = env("SMS_BACKEND", "" if PRODUCTION else "plans.reminders.sms.FileBackend")
 SMS_FILE_PATH = env("SMS_FILE_PATH", str(VAR_DIR / "sms"))
 SMS_TWILIO = {
     "BASE_URL": env("SMS_TWILIO_BASE_URL", "https://api.twilio.com"),
@@ -265,8 +283,6 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
-    for folder in ("queue", "processed", "control"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 10}
 CELERY_TASK_IGNORE_RESULT = True
@@ -295,7 +311,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
-    # Counselors' "plan reviews due" email, once a day (plans/reminders/reviews.py).
+    # Counselors' "plan reviews due" email, once a day (plans/reminders/digests.py).
     "review-digests": {
         "task": "plans.tasks.review_digests",
         "schedule": crontab(minute=5),
@@ -319,9 +335,15 @@ HARMPLAN = {
     "DEFAULT_TIME_ZONE": env("HARMPLAN_TIME_ZONE", "America/New_York"),
     # The sender's name comes from the organization; only this address is used.
     "REMINDER_FROM_EMAIL": env("REMINDER_FROM_EMAIL") or DEFAULT_FROM_EMAIL,
-    "REMINDER_MAX_ATTEMPTS": env_int("REMINDER_MAX_ATTEMPTS", 6),
-    "REMINDER_RETRY_BASE_SECONDS": float(env("REMINDER_RETRY_BASE_SECONDS", "15")),
-    "REMINDER_RETRY_MAX_SECONDS": float(env("REMINDER_RETRY_MAX_SECONDS", "300")),
+    # One retry policy for everything sent out (harmplan/emails.py). The REMINDER_* names are
+    # still read, for deployments configured before the policy covered every message.
+    "SEND_MAX_ATTEMPTS": env_int("SEND_MAX_ATTEMPTS", env_int("REMINDER_MAX_ATTEMPTS", 6)),
+    "SEND_RETRY_BASE_SECONDS": float(
+        env("SEND_RETRY_BASE_SECONDS", env("REMINDER_RETRY_BASE_SECONDS", "15"))
+    ),
+    "SEND_RETRY_MAX_SECONDS": float(
+        env("SEND_RETRY_MAX_SECONDS", env("REMINDER_RETRY_MAX_SECONDS", "300"))
+    ),
 }
 
 LOGGING = {
@@ -337,3 +359,6 @@ LOGGING = {
 }
 
 FORM_RENDERER = "harmplan.forms.FormRenderer"
+
+# What other apps add to a strategy page (strategies/views.py: the catalog does not import plans).
+STRATEGY_PAGE_PARTS = ["plans.goals.strategy_page.add_to_goal"]

@@ -1,0 +1,1 @@
+"""Plans: goals, steps and strategies; check-ins, progress and reminders, one package each."""

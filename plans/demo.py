@@ -11,10 +11,11 @@ from django.db import transaction
 
 from strategies.models import Approach, FocusArea, Strategy
 
-from . import services
-from .checkins import Entry, checkin_record, client_today
+from .checkins.services import Entry, checkin_record
+from .goals import services
+from .goals.stepdown import plan_steps
 from .models import CheckIn, Direction, Goal, Lifecycle, Period, TargetKind, Unit
-from .stepdown import plan_steps
+from .timezones import client_today, program_today
 
 PLANS = {
     "demo-client": {
@@ -92,7 +93,7 @@ PLANS = {
 
 @transaction.atomic
 def seed_plans(users: dict) -> None:
-    today = date.today()
+    today = program_today()
     for username, spec in PLANS.items():
         client = users[username]
         plan = services.plan_for_client(client)

@@ -1,0 +1,1 @@
+"""The strategy catalog (curated in the admin) and each organization's local resources."""

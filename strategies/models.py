@@ -101,9 +101,11 @@ class Category(models.TextChoices):
 
 
 class TargetKind(models.TextChoices):
-    AMOUNT = "amount", "An amount per period (for example, drinks a week)"
-    PRACTICE = "practice", "A yes or no practice (for example, carried naloxone today)"
-    NONE = "none", "No target"
+    """What a goal tracks. The one definition: a strategy suggests one, a goal has one."""
+
+    AMOUNT = "amount", "An amount"
+    PRACTICE = "practice", "Something I do, yes or no"
+    NONE = "none", "No target for now"
 
 
 # The focus areas every catalog starts with (also added by migration 0003).

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from harmplan.accounts.models import User
-from plans.models import Goal, GoalStrategy
 
 from .forms import CatalogFilterForm
 from .models import Resource, Strategy
@@ -80,34 +80,27 @@ def resources_near(strategy: Strategy, user: User) -> list[Resource]:
     )
 
 
-def client_goals_for(strategy: Strategy, user: User) -> tuple[list, list]:
-    """A client's current goals this strategy could be added to, and those that have it already."""
-    if not user.is_client or not strategy.is_recommended:
-        return [], []
-    goals = list(
-        Goal.objects.current()
-        .filter(plan__client=user)
-        .select_related("plan")
-        .annotate(
-            has_it=Exists(GoalStrategy.objects.filter(goal=OuterRef("pk"), strategy=strategy))
-        )
-    )
-    with_it = [goal for goal in goals if goal.has_it]
-    fitting = [goal for goal in goals if not goal.has_it and goal.approach in strategy.approaches]
-    return fitting, with_it
-
-
 def strategy_page_context(strategy: Strategy, user: User) -> dict:
-    """What a strategy page shows. The admin preview uses the same, so it matches exactly."""
-    goals_to_add_to, goals_with_it = client_goals_for(strategy, user)
-    return {
+    """What a strategy page shows. The admin preview uses the same, so it matches exactly.
+
+    The catalog knows nothing of plans: apps that add to the page (adding the strategy to one of
+    your goals) are named in settings.STRATEGY_PAGE_PARTS. Each is called with the strategy and
+    the viewer and returns a template and its context, or None to add nothing.
+    """
+    context = {
         "strategy": strategy,
         "focus_areas": list(strategy.focus_areas.all()),
         "sources": list(strategy.sources.all()),
         "resources": resources_near(strategy, user),
-        "goals_to_add_to": goals_to_add_to,
-        "goals_with_it": goals_with_it,
+        "page_parts": [],
     }
+    for path in settings.STRATEGY_PAGE_PARTS:
+        part = import_string(path)(strategy, user)
+        if part is not None:
+            template, part_context = part
+            context.update(part_context)
+            context["page_parts"].append(template)
+    return context
 
 
 @catalog_reader_required

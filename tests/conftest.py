@@ -1,4 +1,9 @@
-"""Shared fixtures. The suite runs only against real services: `python3 manage.py test`."""
+"""Shared fixtures.
+
+The suite runs against real services (`python3 manage.py test`). A test that uses the database, a
+live server, a Celery worker or a browser is marked `services` here, from the fixtures it asks
+for; `python3 manage.py test --quick` runs only the others, with no server started.
+"""
 
 from __future__ import annotations
 
@@ -27,13 +32,44 @@ BROWSER_ARGS = [
 PHONE = {"width": 390, "height": 844}
 
 
+QUICK = os.environ.get("HARMPLAN_QUICK") == "1"
+# Asking for any of these (directly or through another fixture) means a real service.
+SERVICE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "browser"}
+
+
 def pytest_configure(config):
+    if QUICK:
+        return
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine != "django.db.backends.postgresql" or not os.environ.get("REDIS_URL"):
         raise pytest.UsageError(
             "The tests need PostgreSQL and Redis. Run them with `python3 manage.py test`, which "
             "starts both, or set DATABASE_URL and REDIS_URL yourself."
         )
+
+
+def needs_services(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        fixtures & SERVICE_FIXTURES
+        or item.get_closest_marker("django_db")
+        or item.get_closest_marker("browser")
+        or item.get_closest_marker("services")
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    quick, full = [], []
+    for item in items:
+        if needs_services(item):
+            item.add_marker(pytest.mark.services)
+            full.append(item)
+        else:
+            quick.append(item)
+    if QUICK:
+        # Not skipped: not selected. The full run (CI) runs every one of them.
+        config.hook.pytest_deselected(items=full)
+        items[:] = quick
 
 
 @pytest.fixture
@@ -204,7 +240,7 @@ def start_worker(transactional_db, reminder_queue, tmp_path):
     def start(name: str = "worker", concurrency: int = 2, **env: str) -> WorkerProcess:
         process_env = {
             **worker_env(mail),
-            "SMS_BACKEND": "plans.sms.FileBackend",
+            "SMS_BACKEND": "plans.reminders.sms.FileBackend",
             "SMS_FILE_PATH": str(tmp_path / "sms"),
             "DATABASE_CONN_MAX_AGE": "60",  # as in production
             "CELERY_TASK_DEFAULT_QUEUE": reminder_queue,  # retries stay on this test's queue

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from plans import services
+from plans.goals import services
+from plans.goals.stepdown import plan_steps
 from plans.models import Direction, Goal, Period, Plan, TargetKind, Unit
-from plans.stepdown import plan_steps
 from strategies.models import Approach, FocusArea
 from tests.catalog_factories import make_strategy
 

@@ -198,7 +198,7 @@ class FakeGateway:
     @property
     def worker_env(self) -> dict[str, str]:
         return {
-            "SMS_BACKEND": "plans.sms.TwilioBackend",
+            "SMS_BACKEND": "plans.reminders.sms.TwilioBackend",
             "SMS_TWILIO_BASE_URL": self.url,
             "SMS_TWILIO_ACCOUNT_SID": GATEWAY_SID,
             "SMS_TWILIO_AUTH_TOKEN": GATEWAY_TOKEN,

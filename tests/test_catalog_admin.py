@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from harmplan.demo import ensure_curators_group
-from plans.services import goal_strategy_add
+from plans.goals.services import goal_strategy_add
 from strategies.models import FocusArea, Strategy
 from tests.catalog_factories import make_strategy
 from tests.factories import make_user

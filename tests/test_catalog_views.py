@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.services import plan_for_client
+from plans.goals.services import plan_for_client
 from strategies import services
 from strategies.catalog_files import SEED_FILE, catalog_load, read_catalog
 from strategies.models import Approach, Category, FocusArea, Resource, Source, Strategy

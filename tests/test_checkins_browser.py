@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from plans import services
+from plans.goals import services
 from tests.accessibility import assert_no_axe_violations
 from tests.factories import make_people
 from tests.plan_factories import make_goal, practice_goal_data

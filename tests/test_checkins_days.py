@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from plans import checkins
+from plans import timezones
+from plans.checkins import services as checkins
 from plans.models import CheckIn
 from plans.reminders import services as reminder_services
 from tests.plan_factories import add_plans, practice_goal_data
@@ -66,14 +67,14 @@ def utc(*args) -> datetime:
     ],
 )
 def test_local_day(instant, zone, starts_at, expected):
-    assert checkins.local_day(instant, ZoneInfo(zone), starts_at) == expected
+    assert timezones.local_day(instant, ZoneInfo(zone), starts_at) == expected
 
 
 def test_local_day_needs_an_aware_time_and_a_real_hour():
     with pytest.raises(ValueError):
-        checkins.local_day(datetime(2026, 3, 8, 3, 0), NEW_YORK)
+        timezones.local_day(datetime(2026, 3, 8, 3, 0), NEW_YORK)
     with pytest.raises(ValueError):
-        checkins.local_day(utc(2026, 3, 8), NEW_YORK, 24)
+        timezones.local_day(utc(2026, 3, 8), NEW_YORK, 24)
 
 
 @pytest.fixture
@@ -121,13 +122,13 @@ def test_the_zone_of_the_clients_reminders_is_used_when_they_chose_none(people):
         channel="none",
     )
     people.plan_a.refresh_from_db()
-    assert checkins.zone_name_for(people.plan_a) == "Asia/Tokyo"
+    assert timezones.zone_name_for(people.plan_a) == "Asia/Tokyo"
     # 23:30 UTC on 7 March is 08:30 on 8 March in Tokyo, and still the 7th in New York.
-    assert checkins.client_today(people.plan_a, utc(2026, 3, 7, 23, 30)) == date(2026, 3, 8)
+    assert timezones.client_today(people.plan_a, utc(2026, 3, 7, 23, 30)) == date(2026, 3, 8)
     checkins.checkin_settings_save(
         plan=people.plan_a, time_zone="America/New_York", day_starts_at=4
     )
-    assert checkins.client_today(people.plan_a, utc(2026, 3, 7, 23, 30)) == date(2026, 3, 7)
+    assert timezones.client_today(people.plan_a, utc(2026, 3, 7, 23, 30)) == date(2026, 3, 7)
 
 
 def test_a_day_that_has_not_started_yet_is_refused(people, client):
@@ -159,7 +160,7 @@ def test_a_day_that_has_not_started_yet_is_refused(people, client):
 
 
 def test_practice_goals_and_past_days(people, client):
-    from plans import services
+    from plans.goals import services
 
     practice = services.goal_create(
         plan=people.plan_a, author=people.client_a, data=practice_goal_data()

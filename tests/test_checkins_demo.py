@@ -9,9 +9,9 @@ from django.db.models import Avg, Max, Min
 from django.urls import reverse
 
 from harmplan.accounts.models import User
-from plans.checkins import client_today
 from plans.models import CheckIn, CheckInEntry
-from plans.progress import Achievement, achievement, goal_stats
+from plans.progress.stats import Achievement, achievement, goal_stats
+from plans.timezones import client_today
 
 
 def test_seed_demo_adds_weeks_of_check_ins_once(db, client):

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from harmplan.accounts.models import AccessEvent
-from plans import services
+from plans.goals import services
 from plans.models import Direction, Goal, Period, Step, TargetKind, Unit
-from plans.progress import (
+from plans.progress.chart import build_chart, nice_ceiling
+from plans.progress.stats import (
     Achievement,
     GoalStats,
     Tally,
@@ -26,7 +27,6 @@ from plans.progress import (
     summary,
     targets_by_day,
 )
-from plans.progress_chart import build_chart, nice_ceiling
 from tests.plan_factories import add_checkins, add_plans, make_goal, practice_goal_data
 
 TODAY = date(2026, 3, 20)

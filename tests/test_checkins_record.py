@@ -16,7 +16,8 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from plans import checkins, services
+from plans.checkins import services as checkins
+from plans.goals import services
 from plans.models import CheckIn, CheckInEntry, Period, Unit
 from tests.factories import make_people
 from tests.plan_factories import add_plans, make_goal, practice_goal_data

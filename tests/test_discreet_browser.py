@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from plans import services
+from plans.goals import services
 from strategies.models import Resource
 from tests.accessibility import assert_no_axe_violations
 from tests.discreet_support import covers_its_middle, keep_traffic_local, too_small
@@ -151,15 +151,15 @@ def client_pages(people, plan) -> list[str]:
     """Every page a client opens, with data on each so that every control shows."""
     from datetime import time
 
-    from plans import checkins
+    from plans.checkins.services import checkin_record
     from plans.reminders import services as reminder_services
-    from plans.trusted_contacts import trusted_contacts_save
+    from plans.timezones import client_today
 
     goal = plan.goals.order_by("position", "created_at").first()
     step = goal.steps.first()
     link = goal.strategy_links.first()
-    checkins.checkin_record(client=people.client_a, day=checkins.client_today(plan), entries={})
-    trusted_contacts_save(plan=plan, contacts=[("Sam", "555 0101"), ("Ana", "555 0102")])
+    checkin_record(client=people.client_a, day=client_today(plan), entries={})
+    services.trusted_contacts_save(plan=plan, contacts=[("Sam", "555 0101"), ("Ana", "555 0102")])
     reminder_services.schedule_save(
         client=people.client_a,
         weekdays=0b0011111,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from plans import services
+from plans.goals import services
 from strategies.models import Approach
 from tests.accessibility import assert_no_axe_violations
 from tests.catalog_factories import make_strategy

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from harmplan.accounts.models import AccessEvent
-from plans import services
+from plans.goals import services
 from plans.models import Plan, Revision
 from strategies.models import Approach
 from tests.catalog_factories import make_strategy

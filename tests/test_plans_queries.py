@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from harmplan.accounts.models import Role
-from plans import services
+from plans.goals import services
 from strategies.models import Approach
 from tests.catalog_factories import make_strategy
 from tests.factories import assign, make_user

@@ -12,10 +12,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from harmplan import emails
 from harmplan.devtools.services import free_port
 from plans.models import Channel, DeliveryStatus, ReminderDelivery
 from plans.reminders import calendar, dispatch, links, messages, sending, services
-from plans.tasks import send_delivery
+from plans.reminders.tasks import send_delivery
 from tests.conftest import wait_for
 from tests.reminders_support import (
     assert_discreet,
@@ -166,12 +167,13 @@ def test_unreachable_email_server_retries_with_backoff_then_fails_visibly(
     assert schedule.client.email not in delivery.last_error
 
 
+@pytest.mark.services  # the cap is checked against the Redis broker's visibility timeout
 def test_backoff_grows_with_jitter_up_to_a_cap():
-    base = settings.HARMPLAN["REMINDER_RETRY_BASE_SECONDS"]
-    cap = settings.HARMPLAN["REMINDER_RETRY_MAX_SECONDS"]
+    base = settings.HARMPLAN["SEND_RETRY_BASE_SECONDS"]
+    cap = settings.HARMPLAN["SEND_RETRY_MAX_SECONDS"]
     for attempts in range(1, 12):
         ceiling = min(cap, base * 2 ** (attempts - 1))
-        waits = {sending.backoff_seconds(attempts) for _ in range(200)}
+        waits = {emails.backoff_seconds(attempts) for _ in range(200)}
         assert all(ceiling / 2 <= wait <= ceiling for wait in waits)
         assert len(waits) > 100  # jittered, so workers that failed together spread out
     assert cap < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 from harmplan.devtools.services import free_port
@@ -25,6 +26,7 @@ SERVICE_VARIABLES = {
 }
 
 
+@pytest.mark.services  # runs `start`: a web server, a Celery worker and beat
 def test_start_shows_a_demo_reminder_email_within_two_minutes(tmp_path):
     port = free_port()
     env = {name: value for name, value in os.environ.items() if name not in SERVICE_VARIABLES}

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from plans.models import DeliveryStatus, ReminderDelivery, ReminderSchedule
 from plans.reminders import dispatch
-from plans.tasks import dispatch_due
+from plans.reminders.tasks import dispatch_due
 from tests.reminders_support import (
     duplicates,
     make_due_schedules,

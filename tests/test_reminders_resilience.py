@@ -124,7 +124,7 @@ def test_a_row_stuck_in_sending_too_often_is_given_up(transactional_db, reminder
     ReminderDelivery.objects.filter(pk=delivery_id).update(
         status=DeliveryStatus.SENDING,
         sending_at=timezone.now(),
-        attempts=settings.HARMPLAN["REMINDER_MAX_ATTEMPTS"],
+        attempts=settings.HARMPLAN["SEND_MAX_ATTEMPTS"],
     )
     assert sweep_later(minutes=6) == []
     delivery = ReminderDelivery.objects.get()

@@ -51,3 +51,41 @@ def test_demo_data_is_refused_in_production():
     result = manage("seed_demo", **PRODUCTION_ENV)
     assert result.returncode != 0
     assert "refused in production" in result.stderr
+
+
+EMBEDDED_UNSET = {"SECRET_KEY", "DJANGO_ENV", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}
+
+
+def test_importing_settings_writes_nothing(tmp_path):
+    var, static = tmp_path / "var", tmp_path / "staticfiles"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings"],
+        cwd=settings.BASE_DIR,
+        env={
+            # The embedded default: SQLite, filesystem broker, no key configured.
+            **{k: v for k, v in os.environ.items() if k not in EMBEDDED_UNSET},
+            "HARMPLAN_VAR_DIR": str(var),
+            "HARMPLAN_STATIC_ROOT": str(static),
+            "DJANGO_SETTINGS_MODULE": "harmplan.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not var.exists()
+    assert not static.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["ture", "yes please", "2"])
+def test_a_bad_boolean_is_an_error_that_names_the_variable(value):
+    result = manage("check", DJANGO_DEBUG=value, HARMPLAN_BOOTSTRAP="0")
+    assert result.returncode != 0
+    assert f"DJANGO_DEBUG={value!r} is not a yes/no value" in result.stderr
+
+
+def test_a_bad_number_is_an_error_that_names_the_variable():
+    result = manage("check", SESSION_COOKIE_AGE="eight hours", HARMPLAN_BOOTSTRAP="0")
+    assert result.returncode != 0
+    assert "SESSION_COOKIE_AGE='eight hours' is not a whole number" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans.stepdown import MAX_STEPS, StepDownError, plan_steps
+from plans.goals.stepdown import MAX_STEPS, StepDownError, plan_steps
 
 amounts = st.decimals(min_value=0, max_value=400, places=1)
 

@@ -1,0 +1,1 @@
+"""People, organizations, roles, caseloads, invitations, sign-in and the access log."""

@@ -34,6 +34,32 @@ def client_ip(request: HttpRequest) -> str | None:
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
+def record_access(
+    *,
+    actor: User,
+    client: User,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    ip: str | None = None,
+) -> AccessEvent | None:
+    """Record that someone other than the client touched the client's records.
+
+    Services call this inside their own transaction, so a write and its entry stand or fall
+    together, whoever calls the service (a view, a command, the admin).
+    """
+    if actor.pk == client.pk:
+        return None
+    return AccessEvent.objects.create(
+        actor=actor,
+        client=client,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        ip_address=ip,
+    )
+
+
 def log_access(
     request: HttpRequest,
     client: User,
@@ -41,14 +67,12 @@ def log_access(
     object_type: str,
     object_id: object = "",
 ) -> AccessEvent | None:
-    """Record that someone other than the client touched the client's records."""
-    if request.user.pk == client.pk:
-        return None
-    return AccessEvent.objects.create(
+    """A read (or write) seen by a view: the request's user and address."""
+    return record_access(
         actor=request.user,
         client=client,
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
-        ip_address=client_ip(request),
+        object_id=object_id,
+        ip=client_ip(request),
     )

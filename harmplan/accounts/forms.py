@@ -5,6 +5,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from harmplan.forms import PhoneField
+
 from .models import ICON_CHOICES, Organization, Role, User
 
 
@@ -51,12 +53,10 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Enter an email address like name@example.com"},
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Mobile number (optional)",
-        max_length=32,
         required=False,
         help_text="Only used for reminders, if you choose.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
 
     def clean_username(self) -> str:
@@ -64,13 +64,6 @@ class AcceptInvitationForm(forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("That username is taken. Try another one.")
         return username
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        digits = [ch for ch in phone if ch.isdigit()]
-        if phone and (len(digits) < 7 or any(ch not in "+0123456789 -()." for ch in phone)):
-            raise forms.ValidationError("Enter a phone number using numbers, like 555 123 4567")
-        return phone
 
     def clean(self):
         cleaned = super().clean()

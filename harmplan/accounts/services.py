@@ -10,7 +10,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CareAssignment, Invitation, Membership, Organization, Role, User, hash_secret
+from .access import record_access
+from .models import (
+    AccessEvent,
+    CareAssignment,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+    hash_secret,
+)
 
 # No 0/O or 1/I/L: the code is read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -119,8 +129,14 @@ def invitation_accept(
 
 @transaction.atomic
 def assignment_create(
-    *, organization: Organization, counselor: User, client: User
+    *,
+    organization: Organization,
+    counselor: User,
+    client: User,
+    by: User | None = None,
+    ip: str | None = None,
 ) -> CareAssignment:
+    """Put `client` on `counselor`'s caseload; `by` (an org admin) is in the client's access log."""
     if counselor.organization != organization or not counselor.is_counselor:
         raise PermissionError("That counselor is not in this organization.")
     if client.organization != organization or not client.is_client:
@@ -128,11 +144,31 @@ def assignment_create(
     assignment, _ = CareAssignment.objects.get_or_create(
         counselor=counselor, client=client, defaults={"organization": organization}
     )
+    if by is not None:
+        record_access(
+            actor=by,
+            client=client,
+            action=AccessEvent.Action.CREATE,
+            object_type="care team",
+            object_id=assignment.pk,
+            ip=ip,
+        )
     return assignment
 
 
 @transaction.atomic
-def assignment_remove(*, assignment: CareAssignment) -> None:
+def assignment_remove(
+    *, assignment: CareAssignment, by: User | None = None, ip: str | None = None
+) -> None:
+    if by is not None:
+        record_access(
+            actor=by,
+            client=assignment.client,
+            action=AccessEvent.Action.DELETE,
+            object_type="care team",
+            object_id=assignment.pk,
+            ip=ip,
+        )
     assignment.delete()
 
 

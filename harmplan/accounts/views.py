@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
-from .access import clients_visible_to, get_client_for_user, log_access
+from .access import client_ip, clients_visible_to, get_client_for_user, log_access
 from .decorators import role_required
 from .forms import AcceptInvitationForm, AppearanceForm, AssignmentForm, CodeForm, InvitationForm
 from .models import AccessEvent, CareAssignment, Invitation, Role, User
@@ -193,15 +192,13 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
     form = AssignmentForm(request.POST, organization=organization)
     if not form.is_valid():
         return render(request, "accounts/assignment_new.html", {"form": form}, status=400)
-    with transaction.atomic():
-        assignment = services.assignment_create(
-            organization=organization,
-            counselor=form.cleaned_data["counselor"],
-            client=form.cleaned_data["client"],
-        )
-        log_access(
-            request, assignment.client, AccessEvent.Action.CREATE, "care team", assignment.pk
-        )
+    services.assignment_create(
+        organization=organization,
+        counselor=form.cleaned_data["counselor"],
+        client=form.cleaned_data["client"],
+        by=request.user,
+        ip=client_ip(request),
+    )
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")
 
@@ -212,10 +209,6 @@ def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
         CareAssignment, pk=assignment_id, organization=request.user.organization
     )
-    with transaction.atomic():
-        log_access(
-            request, assignment.client, AccessEvent.Action.DELETE, "care team", assignment.pk
-        )
-        services.assignment_remove(assignment=assignment)
+    services.assignment_remove(assignment=assignment, by=request.user, ip=client_ip(request))
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")

@@ -6,6 +6,7 @@ The same commands start the servers in docker-compose.yml. Nothing here is used 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -13,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -201,6 +202,7 @@ class Services:
     workdir: Path
     postgres: Postgres
     redis: Redis | None
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
 
     def environment(self) -> dict[str, str]:
         """os.environ pointed at these servers, for a child process running HarmPlan."""
@@ -209,6 +211,9 @@ class Services:
             "DATABASE_URL": self.postgres.url,
             "HARMPLAN_VAR_DIR": str(self.workdir / "var"),
             "HARMPLAN_BOOTSTRAP": "0",
+            # One key for the run: the test process, its servers and its workers check each
+            # other's signed links and tokens.
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or self.secret_key,
         }
         if self.redis:
             env.update(

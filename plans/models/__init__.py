@@ -1,3 +1,5 @@
+"""The shared domain models of plans: plans, goals, steps, check-ins, reminders."""
+
 from .checkin import FEELINGS, CheckIn, CheckInEntry, CheckInReceipt
 from .plan import (
     AuthorRole,

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from strategies.models import Approach, FocusArea, Strategy
+from strategies.models import Approach, FocusArea, Strategy, TargetKind
 
 
 class AuthorRole(models.TextChoices):
@@ -90,12 +90,6 @@ class Lifecycle(models.TextChoices):
     ON_HOLD = "on-hold", "On hold"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Stopped"
-
-
-class TargetKind(models.TextChoices):
-    AMOUNT = "amount", "An amount"
-    PRACTICE = "practice", "Something I do, yes or no"
-    NONE = "none", "No target for now"
 
 
 class Unit(models.TextChoices):

@@ -18,10 +18,10 @@ from django.utils import timezone
 from plans.reminders.schedule import (
     EVERY_DAY,
     WEEKDAY_NAMES,
-    get_zone,
     mask_to_weekdays,
     next_occurrence,
 )
+from plans.timezones import get_zone
 
 # "Until I turn them back on": a date no reminder will ever reach.
 PAUSED_INDEFINITELY = date(9999, 12, 31)

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from harmplan.accounts.models import User
 from plans.models import Channel
+from plans.timezones import get_zone
 
 from . import services
-from .schedule import EVERY_DAY, get_zone
+from .schedule import EVERY_DAY
 
 DEMO_CLIENT = "demo-client"
 DEMO_EMAIL = "alex@example.org"

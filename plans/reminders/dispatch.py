@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
+from harmplan import emails
 from plans.models import Channel, DeliveryStatus, ReminderDelivery, ReminderSchedule
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,8 @@ SEND_CHUNK = 20
 # A slot this late (beat or the database was down for hours) is recorded as missed, not sent:
 # a morning reminder in the evening helps nobody. Slots after it are still sent.
 MISSED_AFTER = timedelta(hours=6)
-# Longer than a send task's hard time limit (plans.tasks), so a slow send is never taken for a
-# dead one.
+# Longer than a send task's hard time limit (plans/reminders/tasks.py), so a slow send is never
+# taken for a dead one.
 SENDING_STUCK_AFTER = timedelta(minutes=5)
 QUEUED_STUCK_AFTER = timedelta(minutes=3)
 SWEEP_LIMIT = 2000
@@ -67,12 +68,12 @@ def enqueue_sends(delivery_ids: Iterable[int]) -> int:
     Called after COMMIT. When the broker is unreachable it stops at the first failure and logs:
     the rows stay queued in PostgreSQL and the sweeper queues them when the broker is back.
     """
-    from plans.tasks import send_deliveries
-
     delivery_ids = list(delivery_ids)
     done = 0
+    # By name: the tasks module imports this one, so this one does not import it.
+    send_deliveries = current_app.signature("plans.tasks.send_deliveries")
     try:
-        with send_deliveries.app.producer_or_acquire() as producer:
+        with current_app.producer_or_acquire() as producer:
             for start in range(0, len(delivery_ids), SEND_CHUNK):
                 chunk = delivery_ids[start : start + SEND_CHUNK]
                 send_deliveries.apply_async(
@@ -164,7 +165,7 @@ def reminders_dispatch(
 def deliveries_sweep(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> list[int]:
     """Queue again the deliveries whose send task was lost. Returns their ids."""
     now = now or timezone.now()
-    max_attempts = settings.HARMPLAN["REMINDER_MAX_ATTEMPTS"]
+    max_attempts = emails.max_attempts()
     with transaction.atomic():
         # A row in "sending" this long belongs to a worker that died. See the note in
         # plans/reminders/sending.py: if it died after the provider accepted, this sends again.

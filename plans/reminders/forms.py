@@ -3,12 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from plans import sms
+from harmplan.forms import PhoneField, TimeZoneField
 from plans.models import Channel, ReminderSchedule
+from plans.timezones import get_zone, local_day
 
-from .schedule import WEEKDAY_NAMES, get_zone, timezone_names, weekdays_to_mask
-
-PHONE_CHARACTERS = set("+0123456789 -().")
+from . import sms
+from .schedule import WEEKDAY_NAMES, weekdays_to_mask
 
 
 class ReminderSettingsForm(forms.Form):
@@ -24,12 +24,10 @@ class ReminderSettingsForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Enter an email address like name@example.com"},
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Mobile number",
-        max_length=32,
         required=False,
         help_text="Only needed for text messages.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     weekdays = forms.TypedMultipleChoiceField(
         label="Which days?",
@@ -47,10 +45,9 @@ class ReminderSettingsForm(forms.Form):
             "invalid": "Enter a time, like 09:00",
         },
     )
-    timezone = forms.ChoiceField(
+    timezone = TimeZoneField(
         label="Your time zone",
         help_text="Reminders follow the clock where you are, including summer time.",
-        error_messages={"invalid_choice": "Choose a time zone from the list"},
     )
     paused_until = forms.DateField(
         label="Pause reminders until (optional)",
@@ -77,25 +74,7 @@ class ReminderSettingsForm(forms.Form):
         if sms.sms_enabled() or schedule.channel == Channel.SMS:
             channels.insert(1, (Channel.SMS, "Text message"))
         self.fields["channel"].choices = channels
-        zones = list(timezone_names())
-        if schedule.timezone not in zones:
-            zones.append(schedule.timezone)
-        self.fields["timezone"].choices = [(zone, zone.replace("_", " ")) for zone in zones]
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        digits = [ch for ch in phone if ch.isdigit()]
-        if phone and (len(digits) < 7 or any(ch not in PHONE_CHARACTERS for ch in phone)):
-            raise forms.ValidationError("Enter a phone number using numbers, like 555 123 4567")
-        return phone
-
-    def clean_timezone(self) -> str:
-        name = self.cleaned_data["timezone"]
-        try:
-            get_zone(name)
-        except ValueError:
-            raise forms.ValidationError("Choose a time zone from the list") from None
-        return name
+        self.fields["timezone"].include(schedule.timezone)
 
     def clean(self):
         cleaned = super().clean()
@@ -109,7 +88,7 @@ class ReminderSettingsForm(forms.Form):
         paused_until = cleaned.get("paused_until")
         zone_name = cleaned.get("timezone")
         if paused_until and zone_name:
-            today = timezone.now().astimezone(get_zone(zone_name)).date()
+            today = local_day(timezone.now(), get_zone(zone_name), day_starts_at=0)
             if paused_until <= today:
                 self.add_error("paused_until", "Choose a day after today, or leave it empty")
         return cleaned

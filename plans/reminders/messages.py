@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 
+from harmplan import emails
 from plans.models import ReminderSchedule
 
 from . import links
@@ -54,13 +55,12 @@ def _context(schedule: ReminderSchedule) -> dict:
 
 def email_parts(schedule: ReminderSchedule) -> tuple[EmailPreview, dict]:
     context = _context(schedule)
-    subject = "".join(render_to_string("emails/reminder_subject.txt", context).splitlines())
-    context["subject"] = subject
+    rendered = emails.render("reminder", context)
     preview = EmailPreview(
         sender_name=context["sender_name"],
-        subject=subject,
-        text=render_to_string("emails/reminder.txt", context),
-        html=render_to_string("emails/reminder.html", context),
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
     )
     return preview, context
 
@@ -75,24 +75,21 @@ def message_id(delivery_id: int) -> str:
 def reminder_email(
     schedule: ReminderSchedule, *, delivery_id: int | None = None
 ) -> EmailMultiAlternatives:
-    preview, context = email_parts(schedule)
+    context = _context(schedule)
     headers = {
         # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
         "List-Unsubscribe": f"<{context['pause_url']}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "Auto-Submitted": "auto-generated",
     }
     if delivery_id is not None:
         headers["Message-ID"] = message_id(delivery_id)
-    message = EmailMultiAlternatives(
-        subject=preview.subject,
-        body=preview.text,
-        from_email=from_email(schedule),
+    return emails.build(
+        "reminder",
+        context,
         to=[schedule.client.email],
+        from_email=from_email(schedule),
         headers=headers,
     )
-    message.attach_alternative(preview.html, "text/html")
-    return message
 
 
 def reminder_sms(schedule: ReminderSchedule) -> str:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 # Python's date.weekday(): Monday is 0. Bit n of a weekday mask is set when day n is chosen.
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -33,25 +32,6 @@ def weekdays_to_mask(days: Iterable[int]) -> int:
 
 def mask_to_weekdays(mask: int) -> list[int]:
     return [day for day in range(7) if mask & (1 << day)]
-
-
-@cache
-def timezone_names() -> tuple[str, ...]:
-    # Legacy aliases ("US/Eastern", "EST5EDT") are left out of the choices but still accepted.
-    return tuple(
-        sorted(
-            name
-            for name in available_timezones()
-            if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
-        )
-    )
-
-
-def get_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"Unknown time zone: {name!r}") from error
 
 
 def _gap_end(naive: datetime, zone: ZoneInfo) -> datetime:

@@ -12,7 +12,6 @@ twice, late or after a crash does no harm:
 from __future__ import annotations
 
 import logging
-import random
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,10 +23,10 @@ from django.core.mail import get_connection
 from django.db.models import F
 from django.utils import timezone
 
-from plans import sms
+from harmplan import emails
 from plans.models import Channel, DeliveryStatus, ReminderDelivery
 
-from . import messages
+from . import messages, sms
 
 log = logging.getLogger(__name__)
 
@@ -62,21 +61,6 @@ class Rejected(Exception):
 
 class OutcomeUnknown(Exception):
     """Perhaps sent. Another attempt could reach the person twice, so there is none."""
-
-
-def backoff_seconds(attempts: int) -> float:
-    """Exponential backoff with jitter, capped: about 15 s, 30 s, 60 s … up to 5 minutes.
-
-    Half of each wait is fixed and half random ("equal jitter"), so waits still grow while
-    workers that failed together do not all come back at the same moment. The cap stays below
-    the broker's visibility timeout, which a retry's countdown must not reach.
-    """
-    conf = settings.HARMPLAN
-    ceiling = min(
-        conf["REMINDER_RETRY_MAX_SECONDS"],
-        conf["REMINDER_RETRY_BASE_SECONDS"] * 2 ** max(0, attempts - 1),
-    )
-    return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
 def _send_email(delivery: ReminderDelivery) -> str:
@@ -156,12 +140,14 @@ def _fail(delivery: ReminderDelivery, reason: str) -> SendResult:
 
 
 def _retry_or_fail(delivery: ReminderDelivery, error: NotSent) -> SendResult:
-    if delivery.attempts >= settings.HARMPLAN["REMINDER_MAX_ATTEMPTS"]:
+    if delivery.attempts >= emails.max_attempts():
         return _fail(delivery, f"{error} (gave up after {delivery.attempts} attempts)")
     wait = (
-        error.retry_after if error.retry_after is not None else backoff_seconds(delivery.attempts)
+        error.retry_after
+        if error.retry_after is not None
+        else emails.backoff_seconds(delivery.attempts)
     )
-    wait = min(wait, settings.HARMPLAN["REMINDER_RETRY_MAX_SECONDS"])
+    wait = min(wait, settings.HARMPLAN["SEND_RETRY_MAX_SECONDS"])
     now = timezone.now()
     ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.QUEUED,

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from harmplan.accounts.models import User
 from plans.models import PAUSED_INDEFINITELY, Channel, ReminderSchedule
+from plans.timezones import get_zone
 
 from . import links
-from .schedule import EVERY_DAY, get_zone
+from .schedule import EVERY_DAY
 
 
 def schedule_for(client: User) -> ReminderSchedule:

@@ -7,6 +7,7 @@ environment says otherwise. Ctrl-C stops everything this command started. Safe t
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -24,6 +25,22 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def prepare_var() -> None:
+    """The folders and the secret key of the embedded default, in var/ (settings write nothing).
+
+    The key is kept so sessions survive a restart, and handed to the web server and the worker so
+    both sign and check the same links.
+    """
+    var = settings.VAR_DIR
+    for folder in ("queue", "processed", "control"):
+        (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    key = var / "secret_key"
+    if not key.exists():
+        key.write_text(secrets.token_urlsafe(50))
+        key.chmod(0o600)
+    os.environ.setdefault("SECRET_KEY", key.read_text().strip())
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -34,6 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, host: str, **options):
         if settings.PRODUCTION:
             raise CommandError("start is for trying HarmPlan; production uses docker-compose.yml.")
+        prepare_var()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -3,10 +3,15 @@
 Installs what is missing, starts throwaway PostgreSQL and Redis servers on loopback ports, runs
 pytest with any extra arguments given (`manage.py test -k invitation`), then stops the servers.
 If a service cannot start, the run fails: no test is skipped for a missing service.
+
+`manage.py test --quick` is the fast loop: only the tests that need no database, Redis, worker or
+browser (pure logic, forms, schedule maths, step-down, progress rules, charts), with no server
+started. CI runs the full command.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -25,15 +30,30 @@ class Command(BaseCommand):
     help = __doc__
 
     def run_from_argv(self, argv: list[str]) -> None:
-        # Everything after "test" goes to pytest unchanged.
-        sys.exit(self.run_tests(argv[2:]))
+        # Everything after "test" goes to pytest unchanged, except our own --quick.
+        args = argv[2:]
+        if "--quick" in args:
+            args.remove("--quick")
+            sys.exit(self.run_quick(args))
+        sys.exit(self.run_tests(args))
 
     def handle(self, *args, **options):
         sys.exit(self.run_tests(list(args)))
 
+    def run_quick(self, pytest_args: list[str]) -> int:
+        env = {**os.environ, "HARMPLAN_QUICK": "1", "HARMPLAN_BOOTSTRAP": "0"}
+        for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV"):
+            env.pop(name, None)
+        return subprocess.call(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+
     def run_tests(self, pytest_args: list[str]) -> int:
         # Stopped from outside (CI time-out, `kill`): still stop the servers in `finally`.
         signal.signal(signal.SIGTERM, _stop)
+        typed = 0
         try:
             with throwaway_services("harmplan-test-") as services:
                 self.stdout.write(
@@ -47,9 +67,10 @@ class Command(BaseCommand):
                     # made by the same tests are still synchronous.
                     "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
                 }
-                return subprocess.call(
+                tested = subprocess.call(
                     [sys.executable, "-m", "pytest", *pytest_args], cwd=settings.BASE_DIR, env=env
                 )
         except (ServiceError, subprocess.CalledProcessError) as error:
             self.stderr.write(f"A test service could not start: {error}")
             return 2
+        return tested or typed

@@ -68,7 +68,7 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         from plans.models import DeliveryStatus, ReminderDelivery, ReminderSchedule
-        from plans.tasks import dispatch_due
+        from plans.reminders.tasks import dispatch_due
 
         call_command("migrate", interactive=False, verbosity=0)
         started = time.monotonic()
@@ -137,7 +137,7 @@ class Command(BaseCommand):
         env = {
             **os.environ,
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            "SMS_BACKEND": "plans.sms.NullBackend",
+            "SMS_BACKEND": "plans.reminders.sms.NullBackend",
             "DATABASE_CONN_MAX_AGE": "60",  # as in production
         }
         logs = Path(settings.VAR_DIR) / "benchmark-logs"

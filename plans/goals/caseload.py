@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET
 from harmplan.accounts.access import clients_visible_to, get_client_for_user
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from plans import timezones
+from plans.models import CheckIn
 
-from . import checkins, services
-from .models import CheckIn
+from . import services
 
 SORTS = {
     "name": ("Name", [F("preferred_name").asc(), F("username").asc()]),
@@ -49,9 +50,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "sorts": [(key, label) for key, (label, _) in SORTS.items()],
         "querystring": f"q={query}&sort={sort}" if query else f"sort={sort}",
         # Last check-in on or before this day: the neutral "no check-in for 14 days" marker.
-        "quiet_since": checkins.program_today() - timedelta(days=QUIET_DAYS),
+        "quiet_since": timezones.program_today() - timedelta(days=QUIET_DAYS),
     }
-    template = "plans/caseload.html#results" if request.htmx else "plans/caseload.html"
+    template = "plans/goals/caseload.html#results" if request.htmx else "plans/goals/caseload.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

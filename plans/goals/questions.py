@@ -12,16 +12,18 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from harmplan.accounts.access import client_ip
+from plans.access import get_plan_for_user, log_read
+from plans.models import Direction, Period, Plan, TargetKind, Unit
+from plans.timezones import client_today
 from strategies.models import Approach, FocusArea, Strategy
 
 from . import services
-from .access import get_plan_for_user, log_read, log_write
 from .forms import (
     ApproachForm,
     FocusForm,
@@ -31,7 +33,6 @@ from .forms import (
     StrategiesForm,
     TargetForm,
 )
-from .models import Direction, Period, Plan, TargetKind, Unit
 from .stepdown import StepDownError, plan_steps
 
 QUESTIONS = {
@@ -101,7 +102,7 @@ def _url(plan: Plan, question: str) -> str:
     return reverse("plans:goal_question", args=[plan.public_id, question])
 
 
-def _form_for(question: str, draft: dict, data=None):
+def _form_for(question: str, draft: dict, plan: Plan, data=None):
     form_class = QUESTIONS[question][1]
     kwargs = {}
     if question == "strategies":
@@ -113,6 +114,7 @@ def _form_for(question: str, draft: dict, data=None):
         kwargs = {
             "baseline": Decimal(draft["baseline_value"]),
             "target": Decimal(draft["target_value"]),
+            "today": client_today(plan),
         }
     initial = {name: draft[name] for name in form_class.base_fields if name in draft}
     if data is None:
@@ -140,7 +142,7 @@ def goal_question(request: HttpRequest, plan_id, question: str) -> HttpResponse:
         return redirect(_url(plan, missing or "check"))
     changing = request.GET.get("change") == "1"
     if request.method == "POST":
-        form = _form_for(question, draft, request.POST)
+        form = _form_for(question, draft, plan, request.POST)
         if form.is_valid():
             # The draft lives in this session only; the plan changes (and is logged) at the end.
             for name, value in form.cleaned_data.items():
@@ -158,7 +160,7 @@ def goal_question(request: HttpRequest, plan_id, question: str) -> HttpResponse:
             return redirect(_url(plan, next_question))
     else:
         log_read(request, plan)
-        form = _form_for(question, draft)
+        form = _form_for(question, draft, plan)
     if len(form.fields) == 1:
         form.heading_field = next(iter(form.fields))  # the question is the page's heading
     index = sequence.index(question)
@@ -167,7 +169,7 @@ def goal_question(request: HttpRequest, plan_id, question: str) -> HttpResponse:
         back = _url(plan, "check")
     return render(
         request,
-        "plans/goal_question.html",
+        "plans/goals/goal_question.html",
         {
             "plan": plan,
             "form": form,
@@ -271,15 +273,14 @@ def goal_check(request: HttpRequest, plan_id) -> HttpResponse:
     if request.method == "POST":
         strategies = Strategy.objects.filter(pk__in=draft.get("strategies") or [])
         try:
-            with transaction.atomic():
-                goal = services.goal_create(
-                    plan=plan,
-                    author=request.user,
-                    data=_goal_data(draft),
-                    strategies=strategies,
-                    steps=_planned_steps(draft),
-                )
-                log_write(request, plan, "goal", goal.public_id, created=True)
+            goal = services.goal_create(
+                plan=plan,
+                author=request.user,
+                ip=client_ip(request),
+                data=_goal_data(draft),
+                strategies=strategies,
+                steps=_planned_steps(draft),
+            )
         except services.StrategyDoesNotFit as problem:
             messages.warning(request, str(problem))
             draft["answered"].remove("strategies")
@@ -291,7 +292,7 @@ def goal_check(request: HttpRequest, plan_id) -> HttpResponse:
     log_read(request, plan)
     return render(
         request,
-        "plans/goal_check.html",
+        "plans/goals/goal_check.html",
         {
             "plan": plan,
             "answers": _answers(draft),

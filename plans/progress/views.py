@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET
 
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from plans import timezones
+from plans.access import get_goal_for_user, log_read
+from plans.goals import services
+from plans.models import CheckIn, Step
 
-from . import checkins, services
-from .access import get_goal_for_user, log_read
-from .models import CheckIn, Step
-from .progress import progress_lines, series, targets_by_day
-from .progress_chart import build_chart
+from .chart import build_chart
+from .stats import progress_lines, series, targets_by_day
 
 SPANS = {"4": 4, "12": 12}
 
@@ -48,7 +49,7 @@ def _steps_by_goal(goals) -> dict[int, list[Step]]:
 @require_GET
 def progress_overview(request: HttpRequest) -> HttpResponse:
     plan = services.plan_for_client(request.user)
-    today = checkins.client_today(plan)
+    today = timezones.client_today(plan)
     goals = list(plan.goals.active().order_by("position", "created_at"))
     lines = progress_lines(goals, today)
     charts = _charts(goals, today, 4, _steps_by_goal(goals))
@@ -69,7 +70,7 @@ def goal_progress(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
     if not is_client:
         log_read(request, plan, "progress", goal.public_id)
     weeks = SPANS.get(request.GET.get("weeks", ""), 4)
-    today = checkins.client_today(plan)
+    today = timezones.client_today(plan)
     line = progress_lines([goal], today, you=is_client)[goal.pk]
     chart = _charts([goal], today, weeks, _steps_by_goal([goal]))[goal.pk]
     context = {

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from harmplan.accounts.access import client_ip
+from plans.access import get_goal_for_user, log_read
+from plans.models import GoalStrategy, Step
+from plans.timezones import client_today
 from strategies.models import Strategy
 
 from . import services
-from .access import get_goal_for_user, log_read, log_write
+from .conflicts import conflict_response
 from .forms import AddStrategyForm, GoalEditForm, NoteForm, StepDownForm, StepForm, VersionedForm
-from .models import GoalStrategy, Step
-from .plan_views import conflict_response
 
 
 @require_GET
@@ -31,7 +32,7 @@ def goal_page(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
     )
     return render(
         request,
-        "plans/goal.html",
+        "plans/goals/goal.html",
         {
             "plan": goal.plan,
             "goal": goal,
@@ -51,14 +52,13 @@ def goal_edit(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                with transaction.atomic():
-                    services.goal_update(
-                        goal=goal,
-                        expected_version=data.pop("version"),
-                        data=data,
-                        author=request.user,
-                    )
-                    log_write(request, goal.plan, "goal", goal.public_id)
+                services.goal_update(
+                    goal=goal,
+                    expected_version=data.pop("version"),
+                    data=data,
+                    author=request.user,
+                    ip=client_ip(request),
+                )
             except services.EditConflict as conflict:
                 return conflict_response(
                     request, conflict, GoalEditForm, "Change this goal", goal.plan, goal
@@ -68,25 +68,31 @@ def goal_edit(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
     else:
         log_read(request, goal.plan, "goal", goal.public_id)
         form = GoalEditForm(initial={**GoalEditForm.initial_for(goal), "version": goal.version})
-    return render(request, "plans/goal_edit.html", {"plan": goal.plan, "goal": goal, "form": form})
+    return render(
+        request, "plans/goals/goal_edit.html", {"plan": goal.plan, "goal": goal, "form": form}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def goal_step_planner(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     data = request.POST if request.method == "POST" else None
-    form = StepDownForm(data, baseline=goal.baseline_value, target=goal.target_value)
+    form = StepDownForm(
+        data,
+        baseline=goal.baseline_value,
+        target=goal.target_value,
+        today=client_today(goal.plan),
+    )
     version_form = VersionedForm(data, initial={"version": goal.version})
     if data is not None and form.is_valid() and version_form.is_valid():
         try:
-            with transaction.atomic():
-                services.goal_steps_replace(
-                    goal=goal,
-                    expected_version=version_form.cleaned_data["version"],
-                    steps=form.steps,
-                    author=request.user,
-                )
-                log_write(request, goal.plan, "goal steps", goal.public_id)
+            services.goal_steps_replace(
+                goal=goal,
+                expected_version=version_form.cleaned_data["version"],
+                steps=form.steps,
+                author=request.user,
+                ip=client_ip(request),
+            )
         except services.EditConflict:
             messages.warning(request, _CHANGED_MEANWHILE)
             return redirect(goal)
@@ -96,7 +102,7 @@ def goal_step_planner(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
         log_read(request, goal.plan, "goal", goal.public_id)
     return render(
         request,
-        "plans/goal_step_planner.html",
+        "plans/goals/goal_step_planner.html",
         {
             "plan": goal.plan,
             "goal": goal,
@@ -121,15 +127,14 @@ def step_edit(request: HttpRequest, plan_id, goal_id, step_id: int | None = None
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                with transaction.atomic():
-                    services.step_save(
-                        goal=goal,
-                        expected_version=data.pop("version"),
-                        author=request.user,
-                        step=step,
-                        data=data,
-                    )
-                    log_write(request, goal.plan, "goal step", goal.public_id, created=not step)
+                services.step_save(
+                    goal=goal,
+                    expected_version=data.pop("version"),
+                    author=request.user,
+                    ip=client_ip(request),
+                    step=step,
+                    data=data,
+                )
             except services.EditConflict as conflict:
                 return conflict_response(
                     request,
@@ -146,7 +151,7 @@ def step_edit(request: HttpRequest, plan_id, goal_id, step_id: int | None = None
         form = StepForm(initial={**initial, "version": goal.version}, goal=goal)
     return render(
         request,
-        "plans/step_edit.html",
+        "plans/goals/step_edit.html",
         {"plan": goal.plan, "goal": goal, "step": step, "form": form},
     )
 
@@ -159,14 +164,13 @@ def step_delete(request: HttpRequest, plan_id, goal_id, step_id: int) -> HttpRes
     if not form.is_valid():
         raise Http404
     try:
-        with transaction.atomic():
-            services.step_delete(
-                goal=goal,
-                expected_version=form.cleaned_data["version"],
-                author=request.user,
-                step=step,
-            )
-            log_write(request, goal.plan, "goal step", goal.public_id)
+        services.step_delete(
+            goal=goal,
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+            ip=client_ip(request),
+            step=step,
+        )
     except services.EditConflict:
         messages.warning(request, _CHANGED_MEANWHILE)
         return redirect(goal)
@@ -180,15 +184,14 @@ def goal_strategy_add(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
     form = AddStrategyForm(request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                services.goal_strategy_add(
-                    goal=goal,
-                    expected_version=form.cleaned_data["version"],
-                    strategy=form.cleaned_data["strategy"],
-                    note=form.cleaned_data["note"],
-                    author=request.user,
-                )
-                log_write(request, goal.plan, "goal strategy", goal.public_id)
+            services.goal_strategy_add(
+                goal=goal,
+                expected_version=form.cleaned_data["version"],
+                strategy=form.cleaned_data["strategy"],
+                note=form.cleaned_data["note"],
+                author=request.user,
+                ip=client_ip(request),
+            )
         except services.StrategyDoesNotFit as problem:
             messages.warning(request, str(problem))
         except services.EditConflict:
@@ -209,20 +212,23 @@ def goal_strategy_edit(request: HttpRequest, plan_id, goal_id, link_id: int) -> 
         if form.is_valid():
             version = form.cleaned_data["version"]
             try:
-                with transaction.atomic():
-                    if "remove" in request.POST:
-                        services.goal_strategy_remove(
-                            goal=goal, expected_version=version, link=link, author=request.user
-                        )
-                    else:
-                        services.goal_strategy_note(
-                            goal=goal,
-                            expected_version=version,
-                            link=link,
-                            note=form.cleaned_data["note"],
-                            author=request.user,
-                        )
-                    log_write(request, goal.plan, "goal strategy", goal.public_id)
+                if "remove" in request.POST:
+                    services.goal_strategy_remove(
+                        goal=goal,
+                        expected_version=version,
+                        link=link,
+                        author=request.user,
+                        ip=client_ip(request),
+                    )
+                else:
+                    services.goal_strategy_note(
+                        goal=goal,
+                        expected_version=version,
+                        link=link,
+                        note=form.cleaned_data["note"],
+                        author=request.user,
+                        ip=client_ip(request),
+                    )
             except services.EditConflict as conflict:
                 return conflict_response(
                     request, conflict, NoteForm, "Your note on a strategy", goal.plan, goal
@@ -233,6 +239,6 @@ def goal_strategy_edit(request: HttpRequest, plan_id, goal_id, link_id: int) -> 
         form = NoteForm(initial={"note": link.note, "version": goal.version})
     return render(
         request,
-        "plans/goal_strategy_edit.html",
+        "plans/goals/goal_strategy_edit.html",
         {"plan": goal.plan, "goal": goal, "link": link, "form": form},
     )

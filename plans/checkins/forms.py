@@ -6,10 +6,11 @@ from datetime import date
 
 from django import forms
 
-from .checkins import CheckInError, Entry, asks_yes_no, check_day, daily_limit
-from .models import FEELINGS, CheckIn, Goal, TargetKind
-from .models.plan import format_amount
-from .reminders.schedule import get_zone, timezone_names
+from harmplan.forms import TimeZoneField
+from plans.models import FEELINGS, CheckIn, Goal, TargetKind
+from plans.models.plan import format_amount
+
+from .services import CheckInError, Entry, asks_yes_no, check_day, daily_limit
 
 YES_NO_SKIP = [("yes", "Yes"), ("no", "No"), ("", "Skip for today")]
 CRAVINGS = [("", "Skip")] + [
@@ -38,10 +39,25 @@ def _date_error(day_field: str) -> dict:
     }
 
 
+class DayField(forms.DateField):
+    """A day to check in for: not after the client's `today`, not more than a year before it.
+    The form sets `today` (the client's local day)."""
+
+    today: date | None = None
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and self.today:
+            try:
+                check_day(value, self.today)
+            except CheckInError as error:
+                raise forms.ValidationError(str(error)) from None
+
+
 class DayForm(forms.Form):
     """Which day to check in for (a GET form, so it works without JavaScript)."""
 
-    day = forms.DateField(
+    day = DayField(
         label="Check in for another day",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="You can fill in or change a day that has passed.",
@@ -51,21 +67,14 @@ class DayForm(forms.Form):
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.fields["day"].today = today
         self.fields["day"].widget.attrs["max"] = today.isoformat()
-
-    def clean_day(self) -> date:
-        day = self.cleaned_data["day"]
-        try:
-            check_day(day, self.today)
-        except CheckInError as error:
-            raise forms.ValidationError(str(error)) from None
-        return day
 
 
 class CheckInForm(forms.Form):
     """One check-in: an entry for each goal, then how the day felt. Every part is optional."""
 
-    day = forms.DateField(widget=forms.HiddenInput, error_messages=_date_error("day"))
+    day = DayField(widget=forms.HiddenInput, error_messages=_date_error("day"))
     # An id the phone makes for this check-in (static/js/offline.js): sent twice, saved once.
     checkin_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     feeling = forms.TypedChoiceField(
@@ -97,6 +106,7 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.goals = goals
         self.today = today
+        self.fields["day"].today = today
         for goal in goals:
             hint = _question(goal)
             if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
@@ -165,14 +175,6 @@ class CheckInForm(forms.Form):
     def goal_fields(self):
         return [self[goal_field_name(goal)] for goal in self.goals]
 
-    def clean_day(self) -> date:
-        day = self.cleaned_data["day"]
-        try:
-            check_day(day, self.today)
-        except CheckInError as error:
-            raise forms.ValidationError(str(error)) from None
-        return day
-
     def entries(self) -> dict[Goal, Entry]:
         entries = {}
         for goal in self.goals:
@@ -190,10 +192,9 @@ HOURS = [(0, "Midnight")] + [(h, f"{h} a.m.") for h in range(1, 12)] + [(12, "No
 
 
 class CheckInSettingsForm(forms.Form):
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label="Your time zone",
         help_text="Your days follow the clock where you are, including summer time.",
-        error_messages={"invalid_choice": "Choose a time zone from the list"},
     )
     day_starts_at = forms.TypedChoiceField(
         label="My day starts at",
@@ -206,15 +207,4 @@ class CheckInSettingsForm(forms.Form):
 
     def __init__(self, *args, current_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
-        zones = list(timezone_names())
-        if current_zone not in zones:
-            zones.append(current_zone)
-        self.fields["time_zone"].choices = [(zone, zone.replace("_", " ")) for zone in zones]
-
-    def clean_time_zone(self) -> str:
-        name = self.cleaned_data["time_zone"]
-        try:
-            get_zone(name)
-        except ValueError:
-            raise forms.ValidationError("Choose a time zone from the list") from None
-        return name
+        self.fields["time_zone"].include(current_zone)

@@ -10,26 +10,36 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from plans.reminders import dispatch, reviews, sending
+from harmplan import emails
+from plans.reminders import digests, dispatch, sending
 
 # Hard limits, below the sweeper's SENDING_STUCK_AFTER (5 minutes), so a slow send is never taken
 # for a dead one. One send takes at most EMAIL_TIMEOUT or SMS_TWILIO_TIMEOUT seconds.
 SEND_LIMITS = {"soft_time_limit": 240, "time_limit": 270}
+# Names stay as they were before the reminder code moved here, so queued messages, beat
+# schedules and worker routing written for them keep working.
+NAMES = "plans.tasks."
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=NAMES + "dispatch_due", ignore_result=True)
 def dispatch_due() -> int:
     """Claim every due schedule and queue its sends (beat runs this every minute)."""
     return len(dispatch.reminders_dispatch().queued)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=NAMES + "sweep_stuck", ignore_result=True)
 def sweep_stuck() -> int:
     """Queue again the deliveries whose send task was lost (beat runs this every minute)."""
     return len(dispatch.deliveries_sweep())
 
 
-@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True, **SEND_LIMITS)
+@shared_task(
+    name=NAMES + "send_deliveries",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    **SEND_LIMITS,
+)
 def send_deliveries(delivery_ids: list[int]) -> None:
     """Send a batch of reminders queued together by the dispatcher or the sweeper.
 
@@ -42,7 +52,12 @@ def send_deliveries(delivery_ids: list[int]) -> None:
 
 
 @shared_task(
-    bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True, **SEND_LIMITS
+    name=NAMES + "send_delivery",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    **SEND_LIMITS,
 )
 def send_delivery(self, delivery_id: int) -> str:
     """Send one reminder. Backoff and the number of attempts are kept on the row, not by Celery."""
@@ -52,14 +67,23 @@ def send_delivery(self, delivery_id: int) -> str:
     return result.outcome.value
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=NAMES + "review_digests", ignore_result=True)
 def review_digests() -> int:
     """Counselors' daily "plan reviews due" email (beat runs this every hour)."""
-    reviews.review_digests_requeue()
-    return len(reviews.review_digests_dispatch())
+    digests.review_digests_requeue()
+    return len(digests.review_digests_dispatch())
 
 
-@shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    name=NAMES + "send_review_digest",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def send_review_digest(self, digest_id: int) -> None:
-    if not reviews.review_digest_send(digest_id=digest_id):
-        raise self.retry(countdown=sending.backoff_seconds(self.request.retries + 1), max_retries=5)
+    if not digests.review_digest_send(digest_id=digest_id):
+        attempt = self.request.retries + 1
+        raise self.retry(
+            countdown=emails.backoff_seconds(attempt), max_retries=emails.max_attempts() - 1
+        )

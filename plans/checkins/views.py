@@ -21,10 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from plans import timezones
+from plans.goals import services as goal_services
+from plans.models import CheckIn, CheckInEntry, Goal, Lifecycle, Plan
 
-from . import checkins, services
-from .checkin_forms import CheckInForm, CheckInSettingsForm, DayForm
-from .models import CheckIn, CheckInEntry, Goal, Lifecycle, Plan
+from . import services
+from .forms import CheckInForm, CheckInSettingsForm, DayForm
 
 GOAL_FIELD_PREFIX = "goal-"
 
@@ -69,8 +71,8 @@ def _day_text(day, today) -> str:
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
-    plan = services.plan_for_client(request.user)
-    today = checkins.client_today(plan)
+    plan = goal_services.plan_for_client(request.user)
+    today = timezones.client_today(plan)
     picker = DayForm(request.GET if "day" in request.GET else None, today=today)
     if request.method == "POST":
         _refuse_goals_not_in(plan, request.POST)
@@ -82,7 +84,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                checkins.checkin_record(
+                services.checkin_record(
                     client=request.user,
                     day=data["day"],
                     entries=form.entries(),
@@ -91,7 +93,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                     key=data["checkin_key"],
                 )
-            except checkins.CheckInError as error:
+            except services.CheckInError as error:
                 form.add_error(None, str(error))
             else:
                 if _wants_json(request):
@@ -129,7 +131,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
         "day_text": _day_text(day, today),
         "yesterday": today.fromordinal(today.toordinal() - 1),
     }
-    template = "plans/checkin/checkin.html"
+    template = "plans/checkins/checkin.html"
     if request.htmx and request.method == "GET":
         template += "#checkin-day"
     response = render(request, template, context)
@@ -140,22 +142,22 @@ def checkin(request: HttpRequest) -> HttpResponse:
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
 def checkin_settings(request: HttpRequest) -> HttpResponse:
-    plan = services.plan_for_client(request.user)
-    current_zone = checkins.zone_name_for(plan)
+    plan = goal_services.plan_for_client(request.user)
+    current_zone = timezones.zone_name_for(plan)
     form = CheckInSettingsForm(
         request.POST if request.method == "POST" else None,
         initial={"time_zone": current_zone, "day_starts_at": plan.day_starts_at},
         current_zone=current_zone,
     )
     if form.is_valid():
-        checkins.checkin_settings_save(
+        services.checkin_settings_save(
             plan=plan,
             time_zone=form.cleaned_data["time_zone"],
             day_starts_at=form.cleaned_data["day_starts_at"],
         )
         messages.success(request, "Saved. Your check-ins follow these settings from now on.")
         return redirect("plans:checkin")
-    return render(request, "plans/checkin/settings.html", {"form": form, "plan": plan})
+    return render(request, "plans/checkins/settings.html", {"form": form, "plan": plan})
 
 
 # CSV ---------------------------------------------------------------------------------------------

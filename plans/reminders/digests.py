@@ -14,27 +14,23 @@ import logging
 import smtplib
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
+from celery import current_app
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from harmplan import emails
 from harmplan.accounts.models import CareAssignment, Role
 from plans.models import DeliveryStatus, ReviewDigest
+from plans.timezones import program_today, program_zone
 
 from . import links
-from .schedule import get_zone
 
 log = logging.getLogger(__name__)
 
 DIGEST_HOUR = time(7, 0)
-
-
-def program_today(now: datetime) -> date:
-    return now.astimezone(get_zone(settings.HARMPLAN["DEFAULT_TIME_ZONE"])).date()
 
 
 def reviews_due(today: date):
@@ -59,8 +55,7 @@ def reviews_due(today: date):
 def review_digests_dispatch(*, now: datetime | None = None) -> list[int]:
     """Write today's digests (once a day, after DIGEST_HOUR) and queue them. Returns new ids."""
     now = now or timezone.now()
-    zone = get_zone(settings.HARMPLAN["DEFAULT_TIME_ZONE"])
-    if now.astimezone(zone).time() < DIGEST_HOUR:
+    if now.astimezone(program_zone()).time() < DIGEST_HOUR:
         return []
     today = program_today(now)
     with transaction.atomic():
@@ -88,8 +83,8 @@ def review_digests_dispatch(*, now: datetime | None = None) -> list[int]:
 
 
 def _enqueue(ids: list[int]) -> None:
-    from plans.tasks import send_review_digest
-
+    # By name: the tasks module imports this one, so this one does not import it.
+    send_review_digest = current_app.signature("plans.tasks.send_review_digest")
     try:
         for digest_id in ids:
             send_review_digest.delay(digest_id)
@@ -120,17 +115,7 @@ def digest_email(digest: ReviewDigest) -> EmailMultiAlternatives:
         "total": digest.due_today + digest.overdue,
         "caseload_url": caseload,
     }
-    subject = "".join(render_to_string("emails/reviews_due_subject.txt", context).splitlines())
-    context["subject"] = subject
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/reviews_due.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[digest.counselor.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(render_to_string("emails/reviews_due.html", context), "text/html")
-    return message
+    return emails.build("reviews_due", context, to=[digest.counselor.email])
 
 
 def review_digest_send(*, digest_id: int) -> bool:

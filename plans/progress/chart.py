@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .models import Goal, Period, TargetKind
-from .models.plan import format_amount
-from .progress import DayPoint
+from plans.models import Goal, Period, TargetKind
+from plans.models.plan import format_amount
+
+from .stats import DayPoint
 
 WIDTH, HEIGHT = 360, 210
 LEFT, RIGHT, TOP, BOTTOM = 34, 8, 12, 30

@@ -159,8 +159,16 @@ class TwilioBackend(BaseSmsBackend):
         return SmsRejected(f"SMS gateway refused the message ({code})")
 
 
+# Where the backends lived before the reminder code moved into plans/reminders/; deployments may
+# still name them so in SMS_BACKEND.
+LEGACY_PREFIX = "plans.sms."
+
+
 def get_backend(path: str | None = None, **options) -> BaseSmsBackend:
-    return import_string(path or settings.SMS_BACKEND)(**options)
+    path = path or settings.SMS_BACKEND
+    if path.startswith(LEGACY_PREFIX):
+        path = __name__ + "." + path.removeprefix(LEGACY_PREFIX)
+    return import_string(path)(**options)
 
 
 def sms_enabled() -> bool:

@@ -45,8 +45,8 @@ from django.db.models import (
 from django.db.models.expressions import ValueRange
 from django.db.models.functions import Coalesce
 
-from .models import CheckInEntry, Direction, Goal, Period, Step, TargetKind
-from .models.plan import format_amount
+from plans.models import CheckInEntry, Direction, Goal, Period, Step, TargetKind
+from plans.models.plan import format_amount
 
 
 class Achievement:

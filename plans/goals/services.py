@@ -15,9 +15,22 @@ from django.db import transaction
 from django.db.models import F, Model
 from django.utils import timezone
 
+from harmplan.accounts.access import record_access
+from harmplan.accounts.models import AccessEvent
+from plans.models import (
+    AuthorRole,
+    Goal,
+    GoalStrategy,
+    Lifecycle,
+    Plan,
+    Review,
+    Revision,
+    Step,
+    TrustedContact,
+)
+from plans.models.plan import MAX_TRUSTED_CONTACTS
 from strategies.models import Approach, Strategy
 
-from .models import AuthorRole, Goal, GoalStrategy, Lifecycle, Plan, Review, Revision, Step
 from .stepdown import PlannedStep
 
 PLAN_FIELDS = ["what_matters", "strengths", "supports", "safety_plan", "next_review_on"]
@@ -122,6 +135,20 @@ def _record(
     )
 
 
+def _log(
+    plan: Plan, author, what: str, object_id: object, *, created: bool = False, ip: str | None
+) -> None:
+    """The access-log entry for a write by anyone but the client (the same transaction)."""
+    record_access(
+        actor=author,
+        client=plan.client,
+        action=AccessEvent.Action.CREATE if created else AccessEvent.Action.UPDATE,
+        object_type=what,
+        object_id=object_id,
+        ip=ip,
+    )
+
+
 def _lock_plan(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
@@ -149,7 +176,9 @@ def plan_for_client(client) -> Plan:
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, expected_version: int, data: dict[str, Any], author) -> Plan:
+def plan_update(
+    *, plan: Plan, expected_version: int, data: dict[str, Any], author, ip: str | None = None
+) -> Plan:
     locked = _lock_plan(plan)
     if locked.version != expected_version:
         raise EditConflict(
@@ -165,6 +194,7 @@ def plan_update(*, plan: Plan, expected_version: int, data: dict[str, Any], auth
         return locked
     locked.version += 1
     locked.save(update_fields=[*PLAN_FIELDS, "version", "updated_at"])
+    _log(locked, author, "plan", locked.public_id, ip=ip)
     _record(
         locked,
         author=author,
@@ -199,7 +229,13 @@ def plan_agree(*, plan: Plan, client, content_version: int) -> Plan:
 
 @transaction.atomic
 def review_record(
-    *, plan: Plan, counselor, held_on: date, notes: str, next_review_on: date | None
+    *,
+    plan: Plan,
+    counselor,
+    held_on: date,
+    notes: str,
+    next_review_on: date | None,
+    ip: str | None = None,
 ) -> Review:
     locked = _lock_plan(plan)
     review = Review.objects.create(
@@ -209,6 +245,7 @@ def review_record(
         notes=notes,
         next_review_on=next_review_on,
     )
+    _log(locked, counselor, "review", review.pk, created=True, ip=ip)
     changes = _apply(locked, {"next_review_on": next_review_on}, ["next_review_on"])
     if changes:
         locked.version += 1
@@ -256,6 +293,7 @@ def goal_create(
     data: dict[str, Any],
     strategies: Iterable[Strategy] = (),
     steps: Iterable[PlannedStep] = (),
+    ip: str | None = None,
 ) -> Goal:
     locked = _lock_plan(plan)
     role = role_of(author, locked)
@@ -270,12 +308,15 @@ def goal_create(
         check_strategy_fits(strategy, goal.approach)
         GoalStrategy.objects.create(goal=goal, strategy=strategy, strategy_version=strategy.version)
     Step.objects.bulk_create(Step(goal=goal, starts_on=s.starts_on, value=s.value) for s in steps)
+    _log(locked, author, "goal", goal.public_id, created=True, ip=ip)
     _record(locked, author=author, goal=goal, summary=f"Added the goal “{goal.statement[:80]}”")
     return goal
 
 
 @transaction.atomic
-def goal_update(*, goal: Goal, expected_version: int, data: dict[str, Any], author) -> Goal:
+def goal_update(
+    *, goal: Goal, expected_version: int, data: dict[str, Any], author, ip: str | None = None
+) -> Goal:
     locked = _lock_goal(goal, expected_version)
     changes = _apply(locked, data, GOAL_FIELDS)
     if not changes:
@@ -283,6 +324,7 @@ def goal_update(*, goal: Goal, expected_version: int, data: dict[str, Any], auth
     locked.full_clean(exclude=["plan"])
     locked.version += 1
     locked.save()
+    _log(locked.plan, author, "goal", locked.public_id, ip=ip)
     _record(
         locked.plan,
         author=author,
@@ -293,31 +335,53 @@ def goal_update(*, goal: Goal, expected_version: int, data: dict[str, Any], auth
     return locked
 
 
-def _touch_goal(goal: Goal, *, author, summary: str, changes: list[dict] | None = None) -> None:
+def _touch_goal(
+    goal: Goal,
+    *,
+    author,
+    summary: str,
+    what: str,
+    ip: str | None,
+    created: bool = False,
+    changes: list[dict] | None = None,
+) -> None:
+    """A change to something inside the goal: the goal's version moves on, logged and recorded."""
     goal.version += 1
     goal.save(update_fields=["version", "updated_at"])
+    _log(goal.plan, author, what, goal.public_id, created=created, ip=ip)
     _record(goal.plan, author=author, goal=goal, summary=summary, changes=changes)
 
 
 @transaction.atomic
 def goal_steps_replace(
-    *, goal: Goal, expected_version: int, steps: list[PlannedStep], author
+    *, goal: Goal, expected_version: int, steps: list[PlannedStep], author, ip: str | None = None
 ) -> Goal:
     """Replace the goal's steps with a new plan from the step-down planner."""
     locked = _lock_goal(goal, expected_version)
     locked.steps.all().delete()
     Step.objects.bulk_create(Step(goal=locked, starts_on=s.starts_on, value=s.value) for s in steps)
     _touch_goal(
-        locked, author=author, summary=f"Planned {len(steps)} steps for “{locked.statement[:60]}”"
+        locked,
+        author=author,
+        summary=f"Planned {len(steps)} steps for “{locked.statement[:60]}”",
+        what="goal steps",
+        ip=ip,
     )
     return locked
 
 
 @transaction.atomic
 def step_save(
-    *, goal: Goal, expected_version: int, author, step: Step | None, data: dict[str, Any]
+    *,
+    goal: Goal,
+    expected_version: int,
+    author,
+    step: Step | None,
+    data: dict[str, Any],
+    ip: str | None = None,
 ) -> Step:
     locked = _lock_goal(goal, expected_version)
+    created = step is None
     if step is None:
         step = Step(goal=locked, **data)
         summary = "Added a step"
@@ -328,21 +392,41 @@ def step_save(
     step.full_clean(exclude=["goal"])
     step.save()
     _touch_goal(
-        locked, author=author, summary=f"{summary} for “{locked.statement[:60]}”", changes=changes
+        locked,
+        author=author,
+        summary=f"{summary} for “{locked.statement[:60]}”",
+        changes=changes,
+        what="goal step",
+        created=created,
+        ip=ip,
     )
     return step
 
 
 @transaction.atomic
-def step_delete(*, goal: Goal, expected_version: int, author, step: Step) -> None:
+def step_delete(
+    *, goal: Goal, expected_version: int, author, step: Step, ip: str | None = None
+) -> None:
     locked = _lock_goal(goal, expected_version)
     step.delete()
-    _touch_goal(locked, author=author, summary=f"Removed a step from “{locked.statement[:60]}”")
+    _touch_goal(
+        locked,
+        author=author,
+        summary=f"Removed a step from “{locked.statement[:60]}”",
+        what="goal step",
+        ip=ip,
+    )
 
 
 @transaction.atomic
 def goal_strategy_add(
-    *, goal: Goal, expected_version: int, strategy: Strategy, note: str, author
+    *,
+    goal: Goal,
+    expected_version: int,
+    strategy: Strategy,
+    note: str,
+    author,
+    ip: str | None = None,
 ) -> GoalStrategy:
     locked = _lock_goal(goal, expected_version)
     check_strategy_fits(strategy, locked.approach)
@@ -351,13 +435,25 @@ def goal_strategy_add(
         strategy=strategy,
         defaults={"note": note, "strategy_version": strategy.version},
     )
-    _touch_goal(locked, author=author, summary=f"Added the strategy “{strategy.title}”")
+    _touch_goal(
+        locked,
+        author=author,
+        summary=f"Added the strategy “{strategy.title}”",
+        what="goal strategy",
+        ip=ip,
+    )
     return link
 
 
 @transaction.atomic
 def goal_strategy_note(
-    *, goal: Goal, expected_version: int, link: GoalStrategy, note: str, author
+    *,
+    goal: Goal,
+    expected_version: int,
+    link: GoalStrategy,
+    note: str,
+    author,
+    ip: str | None = None,
 ) -> GoalStrategy:
     locked = _lock_goal(goal, expected_version)
     changes = _apply(link, {"note": note}, ["note"])
@@ -367,13 +463,48 @@ def goal_strategy_note(
         author=author,
         changes=changes,
         summary=f"Changed the note on “{link.strategy.title}”",
+        what="goal strategy",
+        ip=ip,
     )
     return link
 
 
 @transaction.atomic
-def goal_strategy_remove(*, goal: Goal, expected_version: int, link: GoalStrategy, author) -> None:
+def goal_strategy_remove(
+    *, goal: Goal, expected_version: int, link: GoalStrategy, author, ip: str | None = None
+) -> None:
     locked = _lock_goal(goal, expected_version)
     title = link.strategy.title
     link.delete()
-    _touch_goal(locked, author=author, summary=f"Removed the strategy “{title}”")
+    _touch_goal(
+        locked,
+        author=author,
+        summary=f"Removed the strategy “{title}”",
+        what="goal strategy",
+        ip=ip,
+    )
+
+
+# The client's own settings for their plan: not part of its content, so no new version, revision
+# or agreement. Only the client changes them (the views are for clients only), so there is no
+# staff access to log.
+
+
+@transaction.atomic
+def trusted_contacts_save(*, plan: Plan, contacts: list[tuple[str, str]]) -> list[TrustedContact]:
+    """Replace the client's trusted contacts with `contacts` (name, phone), in that order."""
+    if len(contacts) > MAX_TRUSTED_CONTACTS:
+        raise ValueError(f"At most {MAX_TRUSTED_CONTACTS} trusted contacts")
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one save at a time
+    TrustedContact.objects.filter(plan=plan).delete()
+    return TrustedContact.objects.bulk_create(
+        TrustedContact(plan=plan, name=name, phone=phone, position=position)
+        for position, (name, phone) in enumerate(contacts)
+    )
+
+
+@transaction.atomic
+def plan_privacy_save(*, plan: Plan, show_focus_areas: bool) -> Plan:
+    Plan.objects.filter(pk=plan.pk).update(show_focus_areas=show_focus_areas)
+    plan.show_focus_areas = show_focus_areas
+    return plan

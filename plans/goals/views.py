@@ -1,25 +1,35 @@
 """The plan page (client dashboard and counselor in-session view), its sections, agreement,
-history and reviews."""
+history and reviews; the client's people I trust and what their plan page shows."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from harmplan.accounts.access import client_ip
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from plans.access import get_plan_for_user, log_read
+from plans.models import Goal, GoalStrategy, Lifecycle, Plan, Revision, Step
+from plans.progress.stats import progress_lines
+from plans.timezones import client_today
 
 from . import services
-from .access import get_plan_for_user, log_read, log_write
-from .checkins import client_today
-from .forms import AgreeForm, PlanSectionForm, ReviewForm, plan_initial
-from .models import Goal, GoalStrategy, Plan, Revision, Step
+from .conflicts import conflict_response
+from .forms import (
+    AgreeForm,
+    PlanPrivacyForm,
+    PlanSectionForm,
+    ReviewForm,
+    TrustedContactsForm,
+    plan_initial,
+)
 
 
 def _goals_for_page(plan: Plan, today: date) -> list[Goal]:
@@ -39,6 +49,14 @@ def _goals_for_page(plan: Plan, today: date) -> list[Goal]:
         steps = list(goal.steps.all())
         goal.current_step = next((s for s in reversed(steps) if s.starts_on <= today), None)
         goal.next_step = next((s for s in steps if s.starts_on > today), None)
+    return goals
+
+
+def _with_progress(goals: list[Goal], today: date, *, you: bool) -> list[Goal]:
+    """Each active goal gets its progress line: one query for all of them."""
+    lines = progress_lines([g for g in goals if g.lifecycle == Lifecycle.ACTIVE], today, you=you)
+    for goal in goals:
+        goal.progress_line = lines.get(goal.pk)
     return goals
 
 
@@ -70,19 +88,19 @@ def plan_page(request: HttpRequest, plan_id) -> HttpResponse:
         "plan": plan,
         "client": plan.client,
         "is_client": is_client,
-        "goals": _goals_for_page(plan, today),
+        "goals": _with_progress(_goals_for_page(plan, today), today, you=is_client),
         "today": today,
         "changes_since_last_visit": changes,
         "latest_review": plan.reviews.select_related("counselor").first(),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
     }
-    return render(request, "plans/plan.html", context)
+    return render(request, "plans/goals/plan.html", context)
 
 
 def _section_response(request, plan: Plan, section: str) -> HttpResponse:
     if request.htmx:
         return render(
-            request, f"plans/plan.html#section-{section}", {"plan": plan, "is_client": True}
+            request, f"plans/goals/plan.html#section-{section}", {"plan": plan, "is_client": True}
         )
     return redirect(f"{plan.get_absolute_url()}#section-{section}")
 
@@ -98,14 +116,13 @@ def plan_section_edit(request: HttpRequest, plan_id, section: str) -> HttpRespon
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                with transaction.atomic():
-                    plan = services.plan_update(
-                        plan=plan,
-                        expected_version=data.pop("version"),
-                        data=data,
-                        author=request.user,
-                    )
-                    log_write(request, plan, "plan")
+                plan = services.plan_update(
+                    plan=plan,
+                    expected_version=data.pop("version"),
+                    data=data,
+                    author=request.user,
+                    ip=client_ip(request),
+                )
             except services.EditConflict as conflict:
                 return conflict_response(
                     request, conflict, lambda d: PlanSectionForm(d, section=section), title, plan
@@ -114,48 +131,12 @@ def plan_section_edit(request: HttpRequest, plan_id, section: str) -> HttpRespon
     else:
         log_read(request, plan)
         form = PlanSectionForm(initial=plan_initial(plan, section), section=section)
-    template = "plans/plan_section_edit.html"
+    template = "plans/goals/plan_section_edit.html"
     if request.htmx:
         template += "#section-form"
     return render(
         request, template, {"plan": plan, "form": form, "title": title, "section": section}
     )
-
-
-def conflict_response(
-    request,
-    conflict: services.EditConflict,
-    make_form,
-    title: str,
-    plan: Plan,
-    goal: Goal | None = None,
-) -> HttpResponse:
-    """HTTP 409: show the other person's change next to yours, keep everything typed.
-
-    The form is rebuilt from what was posted with the current version, so saving it again
-    applies this person's input on top of the other change, knowingly.
-    """
-    data = request.POST.copy()
-    data["version"] = conflict.current.version
-    form = make_form(data)
-    form.is_valid()
-    response = render(
-        request,
-        "plans/conflict.html",
-        {
-            "plan": plan,
-            "goal": goal,
-            "form": form,
-            "title": title,
-            "their_changes": conflict.their_changes,
-        },
-        status=409,
-    )
-    if request.htmx:
-        response["HX-Retarget"] = "#main"
-        response["HX-Reswap"] = "outerHTML"
-        response["HX-Reselect"] = "#main"
-    return response
 
 
 @role_required(Role.CLIENT)
@@ -185,23 +166,60 @@ def plan_history(request: HttpRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     log_read(request, plan, "plan history")
     revisions = plan.revisions.select_related("author", "goal")[:200]
-    return render(request, "plans/history.html", {"plan": plan, "revisions": revisions})
+    return render(request, "plans/goals/history.html", {"plan": plan, "revisions": revisions})
 
 
 @role_required(Role.COUNSELOR)
 @require_http_methods(["GET", "POST"])
 def review_new(request: HttpRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
+    today = client_today(plan)
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
-        initial={"held_on": date.today(), "next_review_on": plan.next_review_on},
+        initial={"held_on": today, "next_review_on": plan.next_review_on},
+        today=today,
     )
     if form.is_valid():
-        with transaction.atomic():
-            review = services.review_record(plan=plan, counselor=request.user, **form.cleaned_data)
-            log_write(request, plan, "review", review.pk, created=True)
+        services.review_record(
+            plan=plan, counselor=request.user, ip=client_ip(request), **form.cleaned_data
+        )
         messages.success(request, "Review saved. Your client can see the notes.")
         return redirect(plan)
     if request.method == "GET":
         log_read(request, plan)
-    return render(request, "plans/review_new.html", {"plan": plan, "form": form})
+    return render(request, "plans/goals/review_new.html", {"plan": plan, "form": form})
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def trusted_contacts(request: HttpRequest) -> HttpResponse:
+    """Up to three people the client can call, first on "Get help now"."""
+    plan = services.plan_for_client(request.user)
+    if request.method == "POST":
+        form = TrustedContactsForm(request.POST)
+        if form.is_valid():
+            services.trusted_contacts_save(plan=plan, contacts=form.contacts())
+            messages.success(request, _("Saved. They are at the top of “Get help now”."))
+            return redirect(plan.get_absolute_url() + "#people-i-trust")
+        status = 400
+    else:
+        form, status = TrustedContactsForm(initial=TrustedContactsForm.initial_for(plan)), 200
+    context = {"form": form, "plan": plan}
+    return render(request, "plans/goals/trusted_contacts.html", context, status=status)
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def plan_privacy(request: HttpRequest) -> HttpResponse:
+    """By default the plan page, a client's first screen, does not say what goals are about."""
+    plan = services.plan_for_client(request.user)
+    form = PlanPrivacyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"show_focus_areas": plan.show_focus_areas},
+    )
+    if form.is_valid():
+        show = form.cleaned_data["show_focus_areas"]
+        services.plan_privacy_save(plan=plan, show_focus_areas=show)
+        messages.success(request, _("Saved."))
+        return redirect(plan)
+    return render(request, "plans/goals/plan_privacy.html", {"form": form, "plan": plan})

@@ -6,11 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from harmplan.forms import PhoneField
+from plans.models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
+from plans.models.plan import AMOUNT_LIMITS, MAX_TRUSTED_CONTACTS
 from strategies.models import Approach, FocusArea, Strategy
 
-from .models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
-from .models.plan import AMOUNT_LIMITS
 from .stepdown import StepDownError, plan_steps
 
 RADIO = forms.RadioSelect(attrs={"class": "choices"})
@@ -279,10 +282,12 @@ class StepDownForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, baseline: Decimal | None, target: Decimal | None, **kwargs):
+    def __init__(
+        self, *args, baseline: Decimal | None, target: Decimal | None, today: date, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.baseline, self.target = baseline, target
-        self.fields["first_step_on"].initial = date.today() + timedelta(days=1)
+        self.fields["first_step_on"].initial = today + timedelta(days=1)
         self.steps = []
 
     def clean(self):
@@ -403,6 +408,8 @@ class NoteForm(VersionedForm):
 
 
 class ReviewForm(forms.Form):
+    """`today` is the client's local day (plans/timezones.py), not the server's date."""
+
     held_on = forms.DateField(
         label="Date of the review",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -425,10 +432,14 @@ class ReviewForm(forms.Form):
         error_messages={"invalid": "Enter the next review as a real date"},
     )
 
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
     def clean(self):
         data = super().clean()
         held, following = data.get("held_on"), data.get("next_review_on")
-        if held and held > date.today():
+        if held and held > self.today:
             self.add_error("held_on", "The review date cannot be in the future")
         if held and following and following <= held:
             self.add_error("next_review_on", "The next review must be after this one")
@@ -442,3 +453,65 @@ class AgreeForm(forms.Form):
 def plan_initial(plan: Plan, section: str) -> dict:
     fields = PlanSectionForm.SECTIONS[section][1]
     return {"version": plan.version, **{name: getattr(plan, name) for name in fields}}
+
+
+class TrustedContactsForm(forms.Form):
+    """People I trust: three rows of name and number. A row left empty is removed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=_("Person %(n)s: name") % {"n": n}, max_length=80, required=False
+            )
+            self.fields[f"phone_{n}"] = PhoneField(
+                label=_("Person %(n)s: phone number") % {"n": n},
+                required=False,
+                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            )
+
+    @staticmethod
+    def initial_for(plan: Plan) -> dict:
+        initial = {}
+        for n, contact in enumerate(plan.trusted_contacts.all()[:MAX_TRUSTED_CONTACTS], start=1):
+            initial[f"name_{n}"], initial[f"phone_{n}"] = contact.name, contact.phone
+        return initial
+
+    def rows(self):
+        return [(self[f"name_{n}"], self[f"phone_{n}"]) for n in range(1, MAX_TRUSTED_CONTACTS + 1)]
+
+    def clean(self):
+        cleaned = super().clean()
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            if f"phone_{n}" in self.errors:
+                continue
+            name = cleaned.get(f"name_{n}", "").strip()
+            phone = cleaned.get(f"phone_{n}", "")
+            if name and not phone:
+                message = _("Enter a phone number for %(name)s") % {"name": name}
+                self.add_error(f"phone_{n}", message)
+            elif phone and not name:
+                self.add_error(f"name_{n}", _("Enter a name for this number"))
+        return cleaned
+
+    def contacts(self) -> list[tuple[str, str]]:
+        rows = []
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            name = self.cleaned_data[f"name_{n}"].strip()
+            phone = self.cleaned_data[f"phone_{n}"]
+            if name and phone:
+                rows.append((name, phone))
+        return rows
+
+
+class PlanPrivacyForm(forms.Form):
+    """Whether the client's plan page says what each goal is about (off unless they choose)."""
+
+    show_focus_areas = forms.BooleanField(
+        label=gettext_lazy(
+            "Show what each goal is about, like “Alcohol”, and its strategies on my plan page"
+        ),
+        help_text=gettext_lazy("Anyone who sees your phone could read it."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_show_focus_areas_helptext"}),
+    )

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from harmplan.accounts.models import Role
 from plans.models import DeliveryStatus, Plan, ReviewDigest
-from plans.reminders import reviews
+from plans.reminders import digests as reviews
 from tests.conftest import wait_for
 from tests.factories import assign, make_user
 from tests.reminders_support import assert_discreet, read_mail, text_of

@@ -1,15 +1,4 @@
-"""Check-ins: which local day an instant belongs to, and recording a check-in.
-
-The local day, decided once here:
-
-- A check-in belongs to the client's *local day*: the date on the clock where they are (their
-  time zone), except that the hours before "my day starts at" (04:00 unless they change it)
-  still count for the day before. A drink at 1 a.m. on Saturday counts for Friday evening.
-- The rule compares wall-clock hours, so daylight saving changes need no special case: on the
-  day the clocks jump forward (New York, 8 March 2026) 03:30 still belongs to the day before and
-  04:00 starts the new day; on the day they go back (1 November 2026) both 01:30s belong to the
-  day before.
-"""
+"""Recording check-ins: one per client and local day (see plans/timezones.py), safe to repeat."""
 
 from __future__ import annotations
 
@@ -18,25 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from .models import (
-    CheckIn,
-    CheckInEntry,
-    CheckInReceipt,
-    Goal,
-    Period,
-    Plan,
-    ReminderSchedule,
-    TargetKind,
-    Unit,
-)
-from .models.plan import AMOUNT_LIMITS, format_amount
-from .reminders.schedule import get_zone
+from plans.models import CheckIn, CheckInEntry, CheckInReceipt, Goal, Period, Plan, TargetKind, Unit
+from plans.models.plan import AMOUNT_LIMITS, format_amount
+from plans.timezones import client_today, get_zone
 
 # How far back a day can be filled in. Older days are refused: almost always a typing mistake.
 OLDEST_DAYS_BACK = 366
@@ -44,52 +20,6 @@ OLDEST_DAYS_BACK = 366
 
 class CheckInError(ValueError):
     """A check-in that cannot be saved. The message says why, in plain words."""
-
-
-def local_day(instant: datetime, zone: ZoneInfo, day_starts_at: int = 4) -> date:
-    """The local day `instant` counts for, in `zone`, when the day starts at `day_starts_at` h."""
-    if instant.tzinfo is None:
-        raise ValueError("local_day needs an aware datetime")
-    if not 0 <= day_starts_at <= 23:
-        raise ValueError(f"Not an hour of the day: {day_starts_at}")
-    local = instant.astimezone(zone)
-    day = local.date()
-    if local.hour < day_starts_at:
-        day -= timedelta(days=1)
-    return day
-
-
-def default_zone_name() -> str:
-    return settings.HARMPLAN["DEFAULT_TIME_ZONE"]
-
-
-def zone_name_for(plan: Plan) -> str:
-    """The client's own choice, else the time zone of their reminders, else the program's."""
-    if plan.time_zone:
-        return plan.time_zone
-    reminder_zone = (
-        ReminderSchedule.objects.filter(client_id=plan.client_id)
-        .values_list("timezone", flat=True)
-        .first()
-    )
-    return reminder_zone or default_zone_name()
-
-
-def zone_for(plan: Plan) -> ZoneInfo:
-    try:
-        return get_zone(zone_name_for(plan))
-    except ValueError:
-        return get_zone(default_zone_name())
-
-
-def client_today(plan: Plan, now: datetime | None = None) -> date:
-    """Today, for this client: their local day right now."""
-    return local_day(now or timezone.now(), zone_for(plan), plan.day_starts_at)
-
-
-def program_today(now: datetime | None = None) -> date:
-    """Today in the program's default time zone, for staff pages that list many clients."""
-    return local_day(now or timezone.now(), get_zone(default_zone_name()))
 
 
 # Entries -----------------------------------------------------------------------------------------

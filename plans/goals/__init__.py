@@ -1,0 +1,1 @@
+"""Plan page, goals, question pages, steps, strategies, conflicts, reviews and caseload."""

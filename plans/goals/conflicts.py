@@ -1,0 +1,46 @@
+"""The 409 page: someone else saved first. Their change is shown next to what you typed."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from plans.models import Goal, Plan
+
+from .services import EditConflict
+
+
+def conflict_response(
+    request: HttpRequest,
+    conflict: EditConflict,
+    make_form,
+    title: str,
+    plan: Plan,
+    goal: Goal | None = None,
+) -> HttpResponse:
+    """HTTP 409: show the other person's change next to yours, keep everything typed.
+
+    The form is rebuilt from what was posted with the current version, so saving it again
+    applies this person's input on top of the other change, knowingly.
+    """
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    form = make_form(data)
+    form.is_valid()
+    response = render(
+        request,
+        "plans/goals/conflict.html",
+        {
+            "plan": plan,
+            "goal": goal,
+            "form": form,
+            "title": title,
+            "their_changes": conflict.their_changes,
+        },
+        status=409,
+    )
+    if request.htmx:
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#main"
+    return response

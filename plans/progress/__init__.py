@@ -1,0 +1,1 @@
+"""Progress: statistics, achievement states and charts from a client's check-ins."""
