@@ -31,10 +31,13 @@ def _nav_for(user) -> list[tuple[str, str]]:
 def harmplan(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     branding = branding_for(user)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": [], "branding": branding}
+    signed_in = user is not None and user.is_authenticated
+    # "Exit this page" on every page a client or a visitor sees, and on "Get help now" for all.
+    show_exit = not signed_in or user.is_client or request.path == reverse("help")
+    if not signed_in:
+        return {"nav_items": [], "branding": branding, "show_exit": show_exit}
     nav = []
     for label, name in _nav_for(user):
         url = reverse(name)
         nav.append({"label": label, "url": url, "current": request.path == url})
-    return {"nav_items": nav, "branding": branding}
+    return {"nav_items": nav, "branding": branding, "show_exit": show_exit}

@@ -79,3 +79,14 @@ def test_org_admin_changes_what_clients_see(client):
     # Another organization's clients still see their own.
     people.other_org.refresh_from_db()
     assert people.other_org.display_name == "Check-in"
+
+
+def test_exit_this_page_is_on_client_and_public_pages_and_on_help_for_everyone(client):
+    people = make_people()
+    exit_link = "data-exit-button"
+    assert exit_link in client.get(reverse("login")).content.decode()
+    client.force_login(people.client_a)
+    assert exit_link in client.get(reverse("plans:checkin")).content.decode()
+    client.force_login(people.counselor)
+    assert exit_link in client.get(reverse("help")).content.decode()
+    assert exit_link not in client.get(reverse("plans:caseload")).content.decode()
