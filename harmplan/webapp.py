@@ -16,10 +16,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from harmplan.accounts.models import ICON_CHOICES
 from harmplan.branding import branding_for
+from plans.checkins.forms import CheckInForm
 
 SHELL_FILES = [
     "css/harmplan.css",
@@ -87,4 +89,6 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def offline(request: HttpRequest) -> HttpResponse:
-    return render(request, "harmplan/offline.html")
+    # The same for everyone (it is kept without cookies): no goals, only how the day feels.
+    form = CheckInForm(goals=[], today=timezone.localdate(), auto_id="id_offline_%s")
+    return render(request, "harmplan/offline.html", {"form": form})

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from plans.models import CheckIn, CheckInReceipt
+from plans.timezones import client_today
 from tests.accessibility import assert_no_axe_violations
 from tests.test_browser_accounts import sign_in
 from tests.test_checkins_browser import check_in, client_with_goals
@@ -101,3 +102,30 @@ def test_signing_out_deletes_a_waiting_check_in(phone):
     expect(phone.get_by_role("heading", name="You are signed out")).to_be_visible()
     assert phone.evaluate(PENDING) == []
     assert_no_axe_violations(phone)
+
+
+def test_opening_the_check_in_page_with_no_signal_still_takes_a_check_in(phone):
+    people, plan, drinks = client_with_goals()
+    sign_in(phone, "client-a")
+    phone.goto("/checkin/")  # the phone learns whose it is and how their day is counted
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.context.set_offline(True)
+    phone.goto("/checkin/")
+    expect(phone.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(phone.get_by_text("Drink less on weeknights")).to_have_count(0)  # goals are not kept
+    section = phone.get_by_role("region", name="Check in on this phone")
+    section.get_by_role("group", name="How do you feel? (optional)").get_by_label(
+        "Very good"
+    ).check()
+    section.get_by_label("A note for yourself (optional)").fill("Walked by the river.")
+    section.get_by_role("button", name="Save on this phone").click()
+    expect(waiting_notice(phone)).to_contain_text("Waiting to send")
+    assert_no_axe_violations(phone)
+    assert CheckIn.objects.count() == 0
+
+    phone.context.set_offline(False)
+    phone.goto("/plan/")
+    expect(waiting_notice(phone)).to_have_text("Your check-in from this phone has been sent.")
+    checkin = CheckIn.objects.get(client=people.client_a)
+    assert (checkin.feeling, checkin.note) == (5, "Walked by the river.")
+    assert checkin.day == client_today(plan)  # the phone counted the day as the server does

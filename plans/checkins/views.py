@@ -16,6 +16,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -72,7 +73,8 @@ def _day_text(day, today) -> str:
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
     plan = goal_services.plan_for_client(request.user)
-    today = timezones.client_today(plan)
+    zone = timezones.zone_for(plan)
+    today = timezones.local_day(timezone.now(), zone, plan.day_starts_at)
     picker = DayForm(request.GET if "day" in request.GET else None, today=today)
     if request.method == "POST":
         _refuse_goals_not_in(plan, request.POST)
@@ -130,6 +132,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
         "is_today": day == today,
         "day_text": _day_text(day, today),
         "yesterday": today.fromordinal(today.toordinal() - 1),
+        # For a check-in made on the offline page: the phone works out the same local day.
+        "zone_name": zone.key,
     }
     template = "plans/checkins/checkin.html"
     if request.htmx and request.method == "GET":

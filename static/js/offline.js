@@ -6,8 +6,34 @@
 (function () {
   "use strict";
   var STORE = "pending-checkins";
+  // Who last used the check-in page on this phone, and how their day is counted: for a check-in
+  // made on the offline page, which is the same for everyone. An opaque id and a time zone only.
+  var OWNER = "checkin-person";
+  var DAY = "checkin-day";
 
-  function person() { return document.body.dataset.person || ""; }
+  function signedInPerson() { return document.body.dataset.person || ""; }
+  function person() { return signedInPerson() || localStorage.getItem(OWNER) || ""; }
+
+  function forget() {
+    [STORE, OWNER, DAY].forEach(function (key) { localStorage.removeItem(key); });
+  }
+
+  // The client's local day, as the server counts it (plans/timezones.py: local_day): the date
+  // where they are, and hours before their day starts still count for the day before.
+  function localDay() {
+    var setting = {};
+    try { setting = JSON.parse(localStorage.getItem(DAY) || "{}"); } catch (e) { setting = {}; }
+    var startsAt = typeof setting.dayStartsAt === "number" ? setting.dayStartsAt : 4;
+    var options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" };
+    var parts = {};
+    var format;
+    try { format = new Intl.DateTimeFormat("en-CA", Object.assign({ timeZone: setting.zone }, options)); }
+    catch (e) { format = new Intl.DateTimeFormat("en-CA", options); }
+    format.formatToParts(new Date()).forEach(function (part) { parts[part.type] = part.value; });
+    var day = new Date(Date.UTC(+parts.year, +parts.month - 1, +parts.day));
+    if (+parts.hour < startsAt) { day.setUTCDate(day.getUTCDate() - 1); }
+    return day.toISOString().slice(0, 10);
+  }
 
   function csrfToken() {
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"]; } catch (e) { return ""; }
@@ -46,7 +72,8 @@
 
   var sending = false;
   function sendPending() {
-    if (sending || !navigator.onLine || !person()) { return; }
+    // Sent only while its own person is signed in, never as someone else.
+    if (sending || !navigator.onLine || !signedInPerson()) { return; }
     var items = mine(load());
     if (!items.length) { return; }
     sending = true;
@@ -84,8 +111,8 @@
     });
   }
 
-  function keepOffline(form) {
-    var fields = [];
+  function keepOffline(form, extra) {
+    var fields = extra || [];
     new FormData(form).forEach(function (value, name) { fields.push([name, String(value)]); });
     // Only a check-in kept here carries an id: the server saves it once, however often it is sent.
     var id = newKey();
@@ -99,17 +126,32 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.body.hasAttribute("data-signed-out")) { localStorage.removeItem(STORE); }
+    if (document.body.hasAttribute("data-signed-out")) { forget(); }
     document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
-      form.addEventListener("submit", function () { localStorage.removeItem(STORE); });
+      form.addEventListener("submit", forget);
     });
     document.querySelectorAll("form[data-offline-checkin]").forEach(function (form) {
+      if (signedInPerson()) {
+        localStorage.setItem(OWNER, signedInPerson());
+        localStorage.setItem(DAY, JSON.stringify({ zone: form.dataset.zone, dayStartsAt: +form.dataset.dayStartsAt }));
+      }
       form.addEventListener("submit", function (event) {
         if (navigator.onLine) { return; }  // online: the ordinary form post
         event.preventDefault();
         keepOffline(form);
       });
     });
+    // The offline page: a short check-in for the person who used the check-in page here.
+    var section = document.querySelector("[data-offline-checkin-section]");
+    var basic = document.querySelector("form[data-offline-basic]");
+    if (section && basic && localStorage.getItem(OWNER)) {
+      section.hidden = false;
+      basic.addEventListener("submit", function (event) {
+        event.preventDefault();
+        keepOffline(basic, [["day", localDay()]]);
+        basic.reset();
+      });
+    }
     showStatus();
     sendPending();
     var worker = document.body.dataset.serviceWorker;
