@@ -56,6 +56,12 @@ def too_small(page, minimum: float = 44) -> list[dict]:
     return [t for t in targets if t["width"] < minimum or t["height"] < minimum]
 
 
+def too_small_lines(page, minimum: float = 44) -> list[str]:
+    """`too_small`, one line for each target, saying where it is."""
+    path = urlsplit(page.url).path
+    return [f"{path}: {t['what']!r} {t['width']}×{t['height']}" for t in too_small(page, minimum)]
+
+
 def covers_its_middle(page, locator) -> bool:
     """Whether a finger on the middle of `locator` touches it, not something on top of it."""
     box = locator.bounding_box()

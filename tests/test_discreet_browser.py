@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from plans.goals import services
 from strategies.models import Resource
 from tests.accessibility import assert_no_axe_violations
-from tests.discreet_support import covers_its_middle, keep_traffic_local, too_small
+from tests.discreet_support import covers_its_middle, keep_traffic_local, too_small_lines
 from tests.factories import make_people
 from tests.plan_factories import make_goal, practice_goal_data
 from tests.test_browser_accounts import sign_in
@@ -216,7 +216,7 @@ def test_tap_targets_on_every_client_page_are_at_least_44_px(phone, local_only):
 
     def measure(path):
         phone.goto(path)
-        small.extend(f"{path}: {t['what']!r} {t['width']}×{t['height']}" for t in too_small(phone))
+        small.extend(too_small_lines(phone))
 
     for path in PUBLIC_PAGES:
         measure(path)
@@ -380,3 +380,77 @@ def test_client_chooses_to_see_focus_areas_on_the_plan_page(phone_no_js, local_o
     expect(page.get_by_text("Alcohol", exact=True)).to_be_visible()
     expect(page.get_by_text("Opioids", exact=True)).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_tap_targets_on_pages_reached_by_a_form_are_at_least_44_px(phone, local_only):
+    """The goal questions in turn, the calendar link, the pause page of a reminder email and the
+    offline check-in: pages that only a form or a link from outside opens."""
+    from datetime import time
+
+    from plans.reminders import links
+    from plans.reminders import services as reminder_services
+    from strategies.models import Approach
+    from tests.catalog_factories import make_strategy
+
+    people = make_people()
+    make_strategy(
+        "alternate-with-water",
+        title="Alternate with water",
+        approaches=(Approach.MANAGED_USE,),
+        focus_areas=("alcohol",),
+    )
+    small = []
+
+    def measure():
+        small.extend(too_small_lines(phone))
+
+    sign_in(phone, "client-a")
+    phone.get_by_role("link", name="Add a goal").click()
+    answers = [
+        lambda: phone.get_by_label("Alcohol", exact=True).check(),
+        lambda: phone.get_by_label("Managed use").check(),
+        lambda: phone.get_by_label("What is your goal, in your own words?").fill("Drink less"),
+        lambda: (
+            phone.get_by_label("An amount", exact=True).check(),
+            phone.get_by_label("Target amount").fill("14"),
+            phone.get_by_label("Of what?").select_option("standard drinks"),
+            phone.get_by_label("How often?").select_option("week"),
+            phone.get_by_label("Where are you now? (optional)").fill("28"),
+        ),
+        lambda: phone.get_by_label("Alternate with water").check(),
+        lambda: phone.get_by_label("Yes, plan steps for me").check(),
+        lambda: None,  # the pace: 10 % every two weeks
+    ]
+    for give_answer in answers:  # each question page, then its answer
+        measure()
+        give_answer()
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Continue").click()
+    expect(phone.get_by_role("heading", name="Check your answers")).to_be_visible()
+    measure()
+    phone.get_by_role("button", name="Save this goal").click()
+    expect(phone.get_by_role("heading", name="Drink less")).to_be_visible()
+    measure()  # the new goal's page
+
+    schedule = reminder_services.schedule_save(
+        client=people.client_a,
+        weekdays=0b0011111,
+        local_time=time(9),
+        timezone_name="UTC",
+        channel="email",
+    )
+    phone.goto("/reminders/")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Get a calendar link").click()
+    measure()
+    phone.goto(f"/reminders/pause/{links.pause_token(schedule)}/")
+    measure()
+    phone.goto("/checkin/")
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.context.set_offline(True)
+    phone.goto("/checkin/")
+    expect(phone.get_by_role("heading", name="Check in on this phone")).to_be_visible()
+    measure()
+    phone.context.set_offline(False)
+    assert not small, "\n".join(small)
+    assert local_only == []
