@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from harmplan.celery import app as celery_app
+from harmplan.phones import tel_href
 from plans.models import Plan
 from plans.models.plan import MAX_TRUSTED_CONTACTS
 from strategies.models import Resource
@@ -53,8 +54,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
         "harmplan/help.html",
         {
             "emergency_number": emergency_number,
-            "emergency_tel": "tel:"
-            + "".join(ch for ch in emergency_number if ch.isdigit() or ch == "+"),
+            "emergency_tel": tel_href(emergency_number),
             "crisis_lines": crisis_lines,
             "resources": [r for r in resources if r not in crisis_lines],
             "plan": plan,

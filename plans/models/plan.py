@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from harmplan.phones import tel_href
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
 
 
@@ -323,4 +324,4 @@ class TrustedContact(models.Model):
 
     @property
     def tel_href(self) -> str:
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return tel_href(self.phone)
