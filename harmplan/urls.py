@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from harmplan.accounts import language
 from harmplan.accounts.forms import QueuedPasswordResetForm
 
 from . import views, webapp
@@ -45,6 +46,7 @@ urlpatterns = [
     path("manifest.webmanifest", webapp.manifest, name="manifest"),
     path("service-worker.js", webapp.service_worker, name="service_worker"),
     path("offline/", webapp.offline, name="offline"),
+    path("language/", language.language_switch, name="language_switch"),
     path("account/", include(auth_patterns)),
     path("", include("harmplan.accounts.urls")),
     path("strategies/", include("strategies.urls")),

@@ -67,6 +67,8 @@ CASES = [
     Case("manifest", expect(200)),
     Case("service_worker", expect(200)),
     Case("offline", expect(200)),
+    # Anyone may choose a language (the sign-in page too); it redirects back.
+    Case("language_switch", expect(302), method="post", data={"language": "es", "next": "/help/"}),
     Case("login", expect(302, anonymous=200)),
     Case("logout", signed_in(200), method="post"),
     Case("password_change", signed_in(200)),
