@@ -16,6 +16,15 @@ from .plan import (
     TrustedContact,
     Unit,
 )
+from .records import (
+    AccountClosure,
+    Consent,
+    Disclosure,
+    Method,
+    PrivacyChoice,
+    RecordsPolicy,
+    Shares,
+)
 from .reminders import (
     PAUSED_INDEFINITELY,
     Channel,
@@ -49,4 +58,11 @@ __all__ = [
     "CheckInEntry",
     "CheckInReceipt",
     "TrustedContact",
+    "AccountClosure",
+    "Consent",
+    "Disclosure",
+    "Method",
+    "PrivacyChoice",
+    "RecordsPolicy",
+    "Shares",
 ]

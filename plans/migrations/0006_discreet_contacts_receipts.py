@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_review_digests'),
+        ('plans', '0005_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
