@@ -196,6 +196,7 @@ def client_pages(people, plan) -> list[str]:
         "/records/sharing/new/",
         "/records/close/",
         "/help/",
+        "/account/contact/",
         "/account/password/",
         "/account/password/done/",
         "/no-such-page/",

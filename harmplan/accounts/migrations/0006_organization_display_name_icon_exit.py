@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_user_language'),
+        ('accounts', '0005_email_changes'),
     ]
 
     operations = [
