@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from harmplan.accounts.models import Organization
+from harmplan.phones import tel_href
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -64,7 +65,7 @@ class Resource(models.Model):
 
     @property
     def tel_href(self) -> str:
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return tel_href(self.phone)
 
 
 # The strategy catalog -----------------------------------------------------------------------------

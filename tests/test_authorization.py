@@ -72,6 +72,10 @@ CASES = [
     Case("home", signed_in(302)),  # each role has its own home page
     Case("help", expect(200)),
     Case("healthz", expect(200)),
+    # The installable web app: the same for everyone, apart from the organization's name and icon.
+    Case("manifest", expect(200)),
+    Case("service_worker", expect(200)),
+    Case("offline", expect(200)),
     # Anyone may choose a language (the sign-in page too); it redirects back.
     Case("language_switch", expect(302), method="post", data={"language": "es", "next": "/help/"}),
     Case("login", expect(302, anonymous=200)),
@@ -151,6 +155,14 @@ CASES = [
     Case("twofactor:recovery_codes_new", signed_in(302), method="post"),
     Case("twofactor:turn_off", signed_in(302), method="post"),
     Case("accounts:org_overview", signed_in(403, org_admin=200)),
+    Case("accounts:org_appearance", signed_in(403, org_admin=200)),
+    Case(
+        "accounts:org_appearance",
+        signed_in(403, org_admin=400),
+        method="post",
+        data={"display_name": "", "icon": "icons/check.svg", "exit_url": "http://x.example"},
+        label="bad-input",
+    ),
     Case(
         "accounts:assignment_new",
         signed_in(403, org_admin=400),
@@ -354,6 +366,15 @@ CASES += [
         label="goal-of-another-client",
     ),
     Case("plans:checkin_settings", CLIENTS_ONLY),
+    Case("plans:trusted_contacts", CLIENTS_ONLY),
+    Case(
+        "plans:trusted_contacts",
+        signed_in(403, client_a=400, client_b=400),
+        method="post",
+        data={"name_1": "Sam"},
+        label="no-number",
+    ),
+    Case("plans:plan_privacy", CLIENTS_ONLY),
     Case("plans:checkin_export", CLIENTS_ONLY),
     Case("plans:progress", CLIENTS_ONLY),
     Case("plans:goal_progress", PLAN, args=goal_args),

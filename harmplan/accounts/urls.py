@@ -21,6 +21,7 @@ urlpatterns = [
         name="twofactor_reset",
     ),
     path("organization/", views.org_overview, name="org_overview"),
+    path("organization/appearance/", views.org_appearance, name="org_appearance"),
     path("organization/assignments/", views.assignment_new, name="assignment_new"),
     path("organization/client-sessions/", views.org_client_idle, name="org_client_idle"),
     path(

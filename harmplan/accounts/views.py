@@ -26,6 +26,7 @@ from .access import client_ip, clients_visible_to, get_client_for_user, log_acce
 from .decorators import role_required
 from .forms import (
     AcceptInvitationForm,
+    AppearanceForm,
     AssignmentForm,
     ClientIdleForm,
     CodeForm,
@@ -248,6 +249,19 @@ def org_overview(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@role_required(Role.ORG_ADMIN)
+@require_http_methods(["GET", "POST"])
+def org_appearance(request: HttpRequest) -> HttpResponse:
+    organization = request.user.organization
+    form = AppearanceForm(request.POST if request.method == "POST" else None, instance=organization)
+    if form.is_valid():
+        services.organization_appearance_save(organization=organization, **form.cleaned_data)
+        messages.success(request, _("Saved. Your clients see the new name and icon from now on."))
+        return redirect("accounts:org_overview")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/org_appearance.html", {"form": form}, status=status)
 
 
 @role_required(Role.ORG_ADMIN)

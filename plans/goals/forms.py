@@ -6,9 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from harmplan.forms import PhoneField
 from plans.models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
-from plans.models.plan import AMOUNT_LIMITS
+from plans.models.plan import AMOUNT_LIMITS, MAX_TRUSTED_CONTACTS
 from strategies.models import Approach, FocusArea, Strategy
 
 from .stepdown import StepDownError, plan_steps
@@ -462,3 +465,65 @@ class AgreeForm(forms.Form):
 def plan_initial(plan: Plan, section: str) -> dict:
     fields = PlanSectionForm.SECTIONS[section][1]
     return {"version": plan.version, **{name: getattr(plan, name) for name in fields}}
+
+
+class TrustedContactsForm(forms.Form):
+    """People I trust: three rows of name and number. A row left empty is removed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=_("Person %(n)s: name") % {"n": n}, max_length=80, required=False
+            )
+            self.fields[f"phone_{n}"] = PhoneField(
+                label=_("Person %(n)s: phone number") % {"n": n},
+                required=False,
+                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            )
+
+    @staticmethod
+    def initial_for(plan: Plan) -> dict:
+        initial = {}
+        for n, contact in enumerate(plan.trusted_contacts.all()[:MAX_TRUSTED_CONTACTS], start=1):
+            initial[f"name_{n}"], initial[f"phone_{n}"] = contact.name, contact.phone
+        return initial
+
+    def rows(self):
+        return [(self[f"name_{n}"], self[f"phone_{n}"]) for n in range(1, MAX_TRUSTED_CONTACTS + 1)]
+
+    def clean(self):
+        cleaned = super().clean()
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            if f"phone_{n}" in self.errors:
+                continue
+            name = cleaned.get(f"name_{n}", "").strip()
+            phone = cleaned.get(f"phone_{n}", "")
+            if name and not phone:
+                message = _("Enter a phone number for %(name)s") % {"name": name}
+                self.add_error(f"phone_{n}", message)
+            elif phone and not name:
+                self.add_error(f"name_{n}", _("Enter a name for this number"))
+        return cleaned
+
+    def contacts(self) -> list[tuple[str, str]]:
+        rows = []
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            name = self.cleaned_data[f"name_{n}"].strip()
+            phone = self.cleaned_data[f"phone_{n}"]
+            if name and phone:
+                rows.append((name, phone))
+        return rows
+
+
+class PlanPrivacyForm(forms.Form):
+    """Whether the client's plan page says what each goal is about (off unless they choose)."""
+
+    show_focus_areas = forms.BooleanField(
+        label=gettext_lazy(
+            "Show what each goal is about, like “Alcohol”, and its strategies on my plan page"
+        ),
+        help_text=gettext_lazy("Anyone who sees your phone could read it."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_show_focus_areas_helptext"}),
+    )

@@ -17,7 +17,18 @@ from django.utils import timezone
 
 from harmplan.accounts.access import record_access
 from harmplan.accounts.models import AccessEvent
-from plans.models import AuthorRole, Goal, GoalStrategy, Lifecycle, Plan, Review, Revision, Step
+from plans.models import (
+    AuthorRole,
+    Goal,
+    GoalStrategy,
+    Lifecycle,
+    Plan,
+    Review,
+    Revision,
+    Step,
+    TrustedContact,
+)
+from plans.models.plan import MAX_TRUSTED_CONTACTS
 from strategies.models import Approach, Strategy
 
 from .stepdown import PlannedStep
@@ -475,3 +486,28 @@ def goal_strategy_remove(
         what="goal strategy",
         ip=ip,
     )
+
+
+# The client's own settings for their plan: not part of its content, so no new version, revision
+# or agreement. Only the client changes them (the views are for clients only), so there is no
+# staff access to log.
+
+
+@transaction.atomic
+def trusted_contacts_save(*, plan: Plan, contacts: list[tuple[str, str]]) -> list[TrustedContact]:
+    """Replace the client's trusted contacts with `contacts` (name, phone), in that order."""
+    if len(contacts) > MAX_TRUSTED_CONTACTS:
+        raise ValueError(f"At most {MAX_TRUSTED_CONTACTS} trusted contacts")
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one save at a time
+    TrustedContact.objects.filter(plan=plan).delete()
+    return TrustedContact.objects.bulk_create(
+        TrustedContact(plan=plan, name=name, phone=phone, position=position)
+        for position, (name, phone) in enumerate(contacts)
+    )
+
+
+@transaction.atomic
+def plan_privacy_save(*, plan: Plan, show_focus_areas: bool) -> Plan:
+    Plan.objects.filter(pk=plan.pk).update(show_focus_areas=show_focus_areas)
+    plan.show_focus_areas = show_focus_areas
+    return plan

@@ -1,5 +1,5 @@
 """The plan page (client dashboard and counselor in-session view), its sections, agreement,
-history and reviews."""
+history and reviews; the client's people I trust and what their plan page shows."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.accounts.access import client_ip
@@ -23,7 +24,14 @@ from plans.timezones import client_today
 
 from . import services
 from .conflicts import conflict_response
-from .forms import AgreeForm, PlanSectionForm, ReviewForm, plan_initial
+from .forms import (
+    AgreeForm,
+    PlanPrivacyForm,
+    PlanSectionForm,
+    ReviewForm,
+    TrustedContactsForm,
+    plan_initial,
+)
 
 
 def _goals_for_page(plan: Plan, today: date) -> list[Goal]:
@@ -185,3 +193,38 @@ def review_new(request: HttpRequest, plan_id) -> HttpResponse:
     if request.method == "GET":
         log_read(request, plan)
     return render(request, "plans/goals/review_new.html", {"plan": plan, "form": form})
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def trusted_contacts(request: HttpRequest) -> HttpResponse:
+    """Up to three people the client can call, first on "Get help now"."""
+    plan = services.plan_for_client(request.user)
+    if request.method == "POST":
+        form = TrustedContactsForm(request.POST)
+        if form.is_valid():
+            services.trusted_contacts_save(plan=plan, contacts=form.contacts())
+            messages.success(request, _("Saved. They are at the top of “Get help now”."))
+            return redirect(plan.get_absolute_url() + "#people-i-trust")
+        status = 400
+    else:
+        form, status = TrustedContactsForm(initial=TrustedContactsForm.initial_for(plan)), 200
+    context = {"form": form, "plan": plan}
+    return render(request, "plans/goals/trusted_contacts.html", context, status=status)
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def plan_privacy(request: HttpRequest) -> HttpResponse:
+    """By default the plan page, a client's first screen, does not say what goals are about."""
+    plan = services.plan_for_client(request.user)
+    form = PlanPrivacyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"show_focus_areas": plan.show_focus_areas},
+    )
+    if form.is_valid():
+        show = form.cleaned_data["show_focus_areas"]
+        services.plan_privacy_save(plan=plan, show_focus_areas=show)
+        messages.success(request, _("Saved."))
+        return redirect(plan)
+    return render(request, "plans/goals/plan_privacy.html", {"form": form, "plan": plan})

@@ -1,6 +1,6 @@
 """The shared domain models of plans: plans, goals, steps, check-ins, reminders."""
 
-from .checkin import FEELINGS, CheckIn, CheckInEntry
+from .checkin import FEELINGS, CheckIn, CheckInEntry, CheckInReceipt
 from .plan import (
     AuthorRole,
     Direction,
@@ -13,6 +13,7 @@ from .plan import (
     Revision,
     Step,
     TargetKind,
+    TrustedContact,
     Unit,
 )
 from .records import (
@@ -55,6 +56,8 @@ __all__ = [
     "FEELINGS",
     "CheckIn",
     "CheckInEntry",
+    "CheckInReceipt",
+    "TrustedContact",
     "AccountClosure",
     "Consent",
     "Disclosure",

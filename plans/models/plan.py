@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from harmplan.phones import tel_href
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
 
 
@@ -54,6 +55,11 @@ class Plan(models.Model):
     time_zone = models.CharField("Your time zone", max_length=64, blank=True)
     day_starts_at = models.PositiveSmallIntegerField(
         "My day starts at", default=4, validators=[MaxValueValidator(12)]
+    )
+    # Off by default: a first screen that says "Alcohol" or "Opioids" tells anyone who looks at
+    # the phone what the plan is about. The client can turn it on.
+    show_focus_areas = models.BooleanField(
+        "Show what my goals are about (like alcohol) on my plan", default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -295,3 +301,27 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review on {self.held_on}"
+
+
+# How many trusted contacts "Get help now" shows: few enough to find one at a glance.
+MAX_TRUSTED_CONTACTS = 3
+
+
+class TrustedContact(models.Model):
+    """Someone the client can call when things are hard, shown first on "Get help now"."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="trusted_contacts")
+    name = models.CharField("Name", max_length=80)
+    phone = models.CharField("Phone number", max_length=32)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tel_href(self) -> str:
+        return tel_href(self.phone)
