@@ -6,6 +6,7 @@ from plans.checkins import urls as checkins
 from plans.goals import urls as goals
 from plans.progress import urls as progress
 from plans.reminders import urls as reminders
+from plans.reports import urls as reports
 
 app_name = "plans"
 
@@ -14,4 +15,5 @@ urlpatterns = [
     *checkins.urlpatterns,
     *progress.urlpatterns,
     *reminders.urlpatterns,
+    *reports.urlpatterns,
 ]

@@ -216,22 +216,37 @@ def plan_agree(*, plan: Plan, client, content_version: int) -> Plan:
     return locked
 
 
+class EmptyReview(ValueError):
+    pass
+
+
+def review_has_content(went_well: str, was_hard: str, changes_agreed: str) -> bool:
+    """A review says at least one thing to the client; a date alone is not a review."""
+    return any(part.strip() for part in (went_well, was_hard, changes_agreed))
+
+
 @transaction.atomic
 def review_record(
     *,
     plan: Plan,
     counselor,
     held_on: date,
-    notes: str,
+    went_well: str = "",
+    was_hard: str = "",
+    changes_agreed: str = "",
     next_review_on: date | None,
     ip: str | None = None,
 ) -> Review:
+    if not review_has_content(went_well, was_hard, changes_agreed):
+        raise EmptyReview("A review needs what went well, what was hard or the changes agreed.")
     locked = _lock_plan(plan)
     review = Review.objects.create(
         plan=locked,
         counselor=counselor,
         held_on=held_on,
-        notes=notes,
+        went_well=went_well.strip(),
+        was_hard=was_hard.strip(),
+        changes_agreed=changes_agreed.strip(),
         next_review_on=next_review_on,
     )
     _log(locked, counselor, "review", review.pk, created=True, ip=ip)

@@ -1,4 +1,5 @@
-"""The shared domain models of plans: plans, goals, steps, check-ins, reminders."""
+"""The shared domain models of plans: plans, goals, steps, check-ins, reminders, services
+given in session."""
 
 from .checkin import FEELINGS, CheckIn, CheckInEntry
 from .plan import (
@@ -23,6 +24,12 @@ from .reminders import (
     ReminderSchedule,
     ReviewDigest,
 )
+from .services_given import (
+    COUNTED_KINDS,
+    ReferralOutcome,
+    ServiceGiven,
+    ServiceKind,
+)
 
 __all__ = [
     "AuthorRole",
@@ -46,4 +53,8 @@ __all__ = [
     "FEELINGS",
     "CheckIn",
     "CheckInEntry",
+    "COUNTED_KINDS",
+    "ReferralOutcome",
+    "ServiceGiven",
+    "ServiceKind",
 ]
