@@ -64,6 +64,8 @@ CASES = [
     Case("home", signed_in(302)),  # each role has its own home page
     Case("help", expect(200)),
     Case("healthz", expect(200)),
+    # Anyone may choose a language (the sign-in page too); it redirects back.
+    Case("language_switch", expect(302), method="post", data={"language": "es", "next": "/help/"}),
     Case("login", expect(302, anonymous=200)),
     Case("logout", signed_in(200), method="post"),
     Case("password_change", signed_in(200)),

@@ -23,6 +23,7 @@ APT_PACKAGES = {
     "postgresql": lambda: (PG_BIN / "initdb").exists(),
     "redis-server": lambda: shutil.which("redis-server") is not None,
     "chromium": lambda: CHROMIUM.exists(),
+    "gettext": lambda: shutil.which("msgfmt") is not None,  # compiles the translations
 }
 
 
@@ -48,6 +49,18 @@ def ensure_system_packages() -> None:
     still_missing = [name for name, present in APT_PACKAGES.items() if not present()]
     if still_missing:
         raise ServiceError(f"apt-get did not install: {', '.join(still_missing)}")
+
+
+def compile_translations() -> None:
+    """locale/*/django.po → .mo (not kept in git), so pages, emails and reminders can be read in
+    every language the program offers."""
+    from django.core.management import call_command
+
+    call_command(
+        "compilemessages",
+        ignore_patterns=[".venv", "var", "staticfiles", "node_modules"],
+        verbosity=0,
+    )
 
 
 def free_port() -> int:
