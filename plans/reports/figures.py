@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +39,7 @@ from plans.models import (
     ServiceGiven,
     ServiceKind,
 )
-from plans.progress.stats import ACHIEVEMENT_LABELS, Achievement, achievement, goal_stats
+from plans.progress.stats import ACHIEVEMENT_LABELS, Achievement, achievement, window_tallies
 from plans.timezones import program_today, program_zone
 from strategies.models import Approach, FocusArea
 
@@ -52,6 +54,17 @@ ACHIEVEMENT_ORDER = [
     Achievement.WORSENING,
     Achievement.IN_PROGRESS,
 ]
+
+
+class GoalTarget(NamedTuple):
+    """What `achievement` reads of a goal, without loading thousands of model instances."""
+
+    pk: int
+    target_kind: str
+    target_direction: str
+    target_value: Decimal | None
+    target_period: str
+    baseline_value: Decimal | None
 
 
 @dataclass
@@ -152,26 +165,28 @@ def build_report(
         )
     )
 
-    active = list(
-        current_goals.filter(lifecycle=Lifecycle.ACTIVE).only(
+    active = current_goals.filter(lifecycle=Lifecycle.ACTIVE)
+    targets = [
+        GoalTarget(*row)
+        for row in active.values_list(
             "pk",
             "target_kind",
             "target_direction",
             "target_value",
             "target_period",
             "baseline_value",
-        )
-    )
-    stats = goal_stats(active, as_of)
+        ).order_by()
+    ]
+    tallies = window_tallies(active.values("pk"), as_of)
     states = dict.fromkeys(ACHIEVEMENT_ORDER, 0)
-    for goal in active:
-        states[achievement(goal, stats.get(goal.pk))] += 1
+    for goal in targets:
+        states[achievement(goal, tallies.get(goal.pk))] += 1
     report.groups.append(
         Group(
             "achievement",
             _("Active goals by how they are going"),
             [Cell(ACHIEVEMENT_LABELS[state], states[state]) for state in ACHIEVEMENT_ORDER],
-            Cell(_("All active goals"), len(active)),
+            Cell(_("All active goals"), len(targets)),
         )
     )
 
