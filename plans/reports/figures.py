@@ -145,7 +145,26 @@ def build_report(
         )
     )
 
-    by_approach = dict(current_goals.values_list("approach").annotate(n=Count("pk")).order_by())
+    # One pass over the goals in progress gives approach, focus area and what achievement reads.
+    by_approach: dict[str, int] = {}
+    by_focus: dict[int, int] = {}
+    targets = []
+    rows = current_goals.values_list(
+        "approach",
+        "focus_area_id",
+        "lifecycle",
+        "pk",
+        "target_kind",
+        "target_direction",
+        "target_value",
+        "target_period",
+        "baseline_value",
+    ).order_by()
+    for approach, focus_id, lifecycle, *target in rows:
+        by_approach[approach] = by_approach.get(approach, 0) + 1
+        by_focus[focus_id] = by_focus.get(focus_id, 0) + 1
+        if lifecycle == Lifecycle.ACTIVE:
+            targets.append(GoalTarget(*target))
     goals_total = sum(by_approach.values())
     report.groups.append(
         Group(
@@ -155,7 +174,6 @@ def build_report(
             Cell(_("All goals in progress"), goals_total),
         )
     )
-    by_focus = dict(current_goals.values_list("focus_area_id").annotate(n=Count("pk")).order_by())
     report.groups.append(
         Group(
             "focus",
@@ -166,17 +184,6 @@ def build_report(
     )
 
     active = current_goals.filter(lifecycle=Lifecycle.ACTIVE)
-    targets = [
-        GoalTarget(*row)
-        for row in active.values_list(
-            "pk",
-            "target_kind",
-            "target_direction",
-            "target_value",
-            "target_period",
-            "baseline_value",
-        ).order_by()
-    ]
     tallies = window_tallies(active.values("pk"), as_of)
     states = dict.fromkeys(ACHIEVEMENT_ORDER, 0)
     for goal in targets:
@@ -193,7 +200,7 @@ def build_report(
     strategies = (
         GoalStrategy.objects.filter(goal__in=current_goals)
         .values_list("strategy__title")
-        .annotate(n=Count("goal", distinct=True))
+        .annotate(n=Count("pk"))  # a strategy is on a goal once
         .order_by("-n", "strategy__title")[:TOP_STRATEGIES]
     )
     report.groups.append(

@@ -10,6 +10,7 @@ and its CSV as the org admin, in this process (DEBUG off), and prints each one's
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -88,7 +89,11 @@ class Command(BaseCommand):
                     raise CommandError(f"{url} answered {response.status_code}")
             slowest = max(slowest, max(times))
             self.stdout.write(f"{label:<26}{statistics.median(times):>11.0f}{max(times):>12.0f}")
-        self.stdout.write(f"\n{RUNS} runs a page after one warm-up.")
+        load = os.getloadavg()
+        self.stdout.write(
+            f"\n{RUNS} runs a page after one warm-up; {os.cpu_count()} CPU cores, load average "
+            f"{load[0]:.1f} (other work on the machine shows here)."
+        )
         if queries:
             self.print_queries(browser, pages[1][1])
         if slowest >= 1000:
