@@ -232,7 +232,7 @@ def test_the_csv_shows_what_the_page_shows(program, client):
     client.force_login(program.org_admin)
     page = client.get(REPORT).content.decode()
     assert "From 1 November 2026 to 30 November 2026." in page
-    assert '<svg viewBox="0 0 640' in page and 'role="img"' in page
+    assert '<svg viewBox="0 0 720' in page and 'role="img"' in page
     on_page = page_rows(page)
     assert ("Referrals", "Not yet", "not shown") in on_page
     response = client.get(reverse("plans:program_report_csv") + "?period=last_month")

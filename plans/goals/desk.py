@@ -14,10 +14,12 @@ from plans.progress.chart import build_chart
 from plans.progress.stats import series, targets_by_day
 
 from .diff import word_diff
+from .services import AGREED_SUMMARY, REVIEW_SUMMARY
 
 CHART_WEEKS = 4
 CHANGES_SHOWN = 30
 SERVICES_SHOWN = 12
+NOT_CHANGES = [AGREED_SUMMARY, REVIEW_SUMMARY]
 
 
 def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
@@ -33,7 +35,8 @@ def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
             goal.chart = build_chart(goal, points[goal.pk], targets, first, today)
 
     latest_review: Review | None = plan.reviews.select_related("counselor").first()
-    changes = plan.revisions.select_related("author").exclude(summary="Agreed with the plan")
+    # Agreeing and reviewing are not changes to the plan (agreement is shown on its own).
+    changes = plan.revisions.select_related("author").exclude(summary__in=NOT_CHANGES)
     if latest_review:
         changes = changes.filter(at__gt=latest_review.created_at)
     changes = list(changes[:CHANGES_SHOWN])

@@ -39,6 +39,11 @@ GOAL_FIELDS = [
 ]
 
 
+# Revisions that record an event rather than a change to the plan's content.
+AGREED_SUMMARY = "Agreed with the plan"
+REVIEW_SUMMARY = "Recorded a review"
+
+
 class EditConflict(Exception):
     """Someone saved a newer version first. `their_changes` are the revisions since yours."""
 
@@ -212,7 +217,7 @@ def plan_agree(*, plan: Plan, client, content_version: int) -> Plan:
     locked.agreed_content_version = locked.content_version
     locked.agreed_at = timezone.now()
     locked.save(update_fields=["agreed_content_version", "agreed_at"])
-    _record(locked, author=client, summary="Agreed with the plan", counts_as_content=False)
+    _record(locked, author=client, summary=AGREED_SUMMARY, counts_as_content=False)
     return locked
 
 
@@ -258,7 +263,7 @@ def review_record(
     _record(
         locked,
         author=counselor,
-        summary="Recorded a review",
+        summary=REVIEW_SUMMARY,
         changes=changes,
         counts_as_content=False,
         plan_version=locked.version if changes else None,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from .figures import Group
 
-WIDTH = 640
-LABEL_WIDTH = 230
-VALUE_WIDTH = 110
+WIDTH = 720
+LABEL_WIDTH = 300
+VALUE_WIDTH = 130
 ROW = 28
 BAR = 18
 
