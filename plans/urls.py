@@ -5,6 +5,7 @@ from __future__ import annotations
 from plans.checkins import urls as checkins
 from plans.goals import urls as goals
 from plans.progress import urls as progress
+from plans.records import urls as records
 from plans.reminders import urls as reminders
 from plans.reports import urls as reports
 
@@ -16,4 +17,5 @@ urlpatterns = [
     *progress.urlpatterns,
     *reminders.urlpatterns,
     *reports.urlpatterns,
+    *records.urlpatterns,
 ]

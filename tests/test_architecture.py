@@ -131,6 +131,7 @@ def test_feature_packages_have_their_parts():
         "progress": ("urls", "views", "stats"),
         "reminders": ("urls", "views", "forms", "services", "tasks"),
         "reports": ("urls", "views", "forms", "services"),
+        "records": ("urls", "views", "forms", "services", "tasks"),
     }
     for feature, names in parts.items():
         for name in ("__init__", *names):

@@ -17,6 +17,8 @@ from harmplan.accounts.models import Role
 from plans.access import get_plan_for_user, log_read
 from plans.models import Goal, GoalStrategy, Lifecycle, Plan, Revision, Step
 from plans.progress.stats import progress_lines
+from plans.records import closing as records_closing
+from plans.records import privacy as records_privacy
 from plans.reports.wording import services_for_client
 from plans.timezones import client_today, viewer_zone
 
@@ -81,7 +83,15 @@ def plan_page(request: HttpRequest, plan_id) -> HttpResponse:
     today = client_today(plan)  # the client's local day, as check-ins count it
     goals = _with_progress(_goals_for_page(plan, today), today, you=is_client)
     if not is_client:
-        context = {"plan": plan, "client": plan.client, "goals": goals, "today": today}
+        context = {
+            "plan": plan,
+            "client": plan.client,
+            "goals": goals,
+            "today": today,
+            # From the client's records: "closing on …", and what the care team may see.
+            "closing_on": records_closing.closing_day(plan.client, request.user),
+            "team_checkins": records_privacy.care_team_checkins(plan.client),
+        }
         context.update(desk_context(plan, goals, today))
         context["zone"] = viewer_zone(request.user, plan)
         return render(request, "plans/goals/desk.html", context)
@@ -95,6 +105,8 @@ def plan_page(request: HttpRequest, plan_id) -> HttpResponse:
         "latest_review": plan.reviews.select_related("counselor").first(),
         "services_given": services_for_client(plan.client),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
+        # From the client's records: "closing on …", and what the care team may see.
+        "closing_on": records_closing.closing_day(plan.client, request.user),
     }
     return render(request, "plans/goals/plan.html", context)
 

@@ -16,6 +16,15 @@ from .plan import (
     TargetKind,
     Unit,
 )
+from .records import (
+    AccountClosure,
+    Consent,
+    Disclosure,
+    Method,
+    PrivacyChoice,
+    RecordsPolicy,
+    Shares,
+)
 from .reminders import (
     PAUSED_INDEFINITELY,
     Channel,
@@ -57,4 +66,11 @@ __all__ = [
     "ReferralOutcome",
     "ServiceGiven",
     "ServiceKind",
+    "AccountClosure",
+    "Consent",
+    "Disclosure",
+    "Method",
+    "PrivacyChoice",
+    "RecordsPolicy",
+    "Shares",
 ]
