@@ -32,6 +32,7 @@ from plans.models import (
     ReminderSchedule,
     Review,
     Revision,
+    ServiceGiven,
     Step,
 )
 from plans.records import closing, privacy, sharing
@@ -185,6 +186,7 @@ CONTENT = {
     ReminderSchedule: "client",
     ReminderDelivery: "schedule__client",
     PrivacyChoice: "client",
+    ServiceGiven: "client",
     CareAssignment: "client",
 }
 
