@@ -23,6 +23,7 @@ from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import add_plans, make_goal
 from tests.records_support import make_consent
+from tests.report_factories import add_referrals
 from tests.signin import sign_in
 
 ROLES = ["anonymous", "client_a", "client_b", "counselor", "other_counselor", "org_admin", "staff"]
@@ -387,6 +388,33 @@ CASES += [
 ]
 
 
+# Services given in session: the assigned counselor only. The report: org admins only.
+CASES += [
+    Case(
+        "plans:service_new",
+        signed_in(403, counselor=200, other_counselor=404),
+        args=plan_args,
+    ),
+    Case(
+        "plans:referral_outcome",
+        signed_in(403, counselor=302, other_counselor=404),
+        args=lambda p: [p.plan_a.public_id, p.referral.pk],
+        method="post",
+        data={"outcome": "attended"},
+    ),
+    Case(
+        "plans:referral_outcome",
+        signed_in(403, counselor=404, other_counselor=404),
+        args=lambda p: [p.plan_a.public_id, p.other_referral.pk],
+        method="post",
+        data={"outcome": "attended"},
+        label="referral-of-another-client",
+    ),
+    Case("plans:program_report", signed_in(403, org_admin=200)),
+    Case("plans:program_report_csv", signed_in(403, org_admin=200)),
+]
+
+
 # Records: the client's own, except the printable plan (also their counselor, in session), the
 # shared link (the key is the way in) and the program's consents (its org admin).
 def consent_args(p):
@@ -453,6 +481,7 @@ def people(db):
     people = make_people()
     add_plans(people)
     people.other_goal = make_goal(people.other_plan)
+    add_referrals(people)
     return people
 
 

@@ -98,7 +98,7 @@ def test_zip_has_every_table_with_a_neutral_name(client, full):
         "Never use alone",
     }
     assert records["checkins"][0]["note"] == "Note from day 3"
-    assert records["reviews"][0]["notes"] == "Talked about weekends"
+    assert records["reviews"][0]["went_well"] == "Talked about weekends"
     assert records["access_log"][0]["who"] == "counselor"
     assert {d["kind"] for d in records["disclosures"]} == {"pdf", "link_view"}
     assert records["reminder_settings"][0]["time"] == "09:00"

@@ -6,14 +6,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import PhoneField
 from plans.models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
 from plans.models.plan import AMOUNT_LIMITS, MAX_TRUSTED_CONTACTS
 from strategies.models import Approach, FocusArea, Strategy
 
+from .services import review_has_content
 from .stepdown import StepDownError, plan_steps
 
 RADIO = forms.RadioSelect(attrs={"class": "choices"})
@@ -422,6 +423,8 @@ class NoteForm(VersionedForm):
 class ReviewForm(forms.Form):
     """`today` is the client's local day (plans/timezones.py), not the server's date."""
 
+    PARTS = ("went_well", "was_hard", "changes_agreed")
+
     held_on = forms.DateField(
         label="Date of the review",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -430,12 +433,24 @@ class ReviewForm(forms.Form):
             "invalid": "Enter the date of the review as a real date",
         },
     )
-    notes = forms.CharField(
-        label="Notes",
+    went_well = forms.CharField(
+        label=_("What went well"),
         required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Your client can read these notes.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    was_hard = forms.CharField(
+        label=_("What was hard"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    changes_agreed = forms.CharField(
+        label=_("Changes we agreed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Your client reads all of this review on their plan."),
     )
     next_review_on = forms.DateField(
         label="Next review (optional)",
@@ -455,6 +470,15 @@ class ReviewForm(forms.Form):
             self.add_error("held_on", "The review date cannot be in the future")
         if held and following and following <= held:
             self.add_error("next_review_on", "The next review must be after this one")
+        if not review_has_content(*(data.get(name, "") for name in self.PARTS)):
+            # An empty review would show the client nothing; say so beside the first part.
+            self.add_error(
+                "went_well",
+                _(
+                    "Write what went well, what was hard or the changes you agreed: a review "
+                    "needs at least one of them"
+                ),
+            )
         return data
 
 

@@ -50,6 +50,11 @@ GOAL_FIELDS = [
 ]
 
 
+# Revisions that record an event rather than a change to the plan's content.
+AGREED_SUMMARY = "Agreed with the plan"
+REVIEW_SUMMARY = "Recorded a review"
+
+
 class EditConflict(Exception):
     """Someone saved a newer version first. `their_changes` are the revisions since yours."""
 
@@ -226,8 +231,17 @@ def plan_agree(*, plan: Plan, client, content_version: int) -> Plan:
     locked.agreed_content_version = locked.content_version
     locked.agreed_at = timezone.now()
     locked.save(update_fields=["agreed_content_version", "agreed_at"])
-    _record(locked, author=client, summary="Agreed with the plan", counts_as_content=False)
+    _record(locked, author=client, summary=AGREED_SUMMARY, counts_as_content=False)
     return locked
+
+
+class EmptyReview(ValueError):
+    pass
+
+
+def review_has_content(went_well: str, was_hard: str, changes_agreed: str) -> bool:
+    """A review says at least one thing to the client; a date alone is not a review."""
+    return any(part.strip() for part in (went_well, was_hard, changes_agreed))
 
 
 @transaction.atomic
@@ -236,16 +250,22 @@ def review_record(
     plan: Plan,
     counselor,
     held_on: date,
-    notes: str,
+    went_well: str = "",
+    was_hard: str = "",
+    changes_agreed: str = "",
     next_review_on: date | None,
     ip: str | None = None,
 ) -> Review:
+    if not review_has_content(went_well, was_hard, changes_agreed):
+        raise EmptyReview("A review needs what went well, what was hard or the changes agreed.")
     locked = _lock_plan(plan)
     review = Review.objects.create(
         plan=locked,
         counselor=counselor,
         held_on=held_on,
-        notes=notes,
+        went_well=went_well.strip(),
+        was_hard=was_hard.strip(),
+        changes_agreed=changes_agreed.strip(),
         next_review_on=next_review_on,
     )
     _log(locked, counselor, "review", review.pk, created=True, ip=ip)
@@ -257,7 +277,7 @@ def review_record(
     _record(
         locked,
         author=counselor,
-        summary="Recorded a review",
+        summary=REVIEW_SUMMARY,
         changes=changes,
         counts_as_content=False,
         plan_version=locked.version if changes else None,

@@ -20,10 +20,13 @@ from plans.models import Goal, GoalStrategy, Lifecycle, Plan, Revision, Step
 from plans.progress.stats import progress_lines
 from plans.records import closing as records_closing
 from plans.records import privacy as records_privacy
-from plans.timezones import client_today
+from plans.reports.wording import services_for_client
+from plans.timezones import client_today, viewer_zone
 
 from . import services
 from .conflicts import conflict_response
+from .desk import desk_context
+from .diff import word_diff
 from .forms import (
     AgreeForm,
     PlanPrivacyForm,
@@ -86,18 +89,32 @@ def plan_page(request: HttpRequest, plan_id) -> HttpResponse:
     else:
         log_read(request, plan)
     today = client_today(plan)  # the client's local day, as check-ins count it
+    goals = _with_progress(_goals_for_page(plan, today), today, you=is_client)
+    if not is_client:
+        context = {
+            "plan": plan,
+            "client": plan.client,
+            "goals": goals,
+            "today": today,
+            # From the client's records: "closing on …", and what the care team may see.
+            "closing_on": records_closing.closing_day(plan.client, request.user),
+            "team_checkins": records_privacy.care_team_checkins(plan.client),
+        }
+        context.update(desk_context(plan, goals, today))
+        context["zone"] = viewer_zone(request.user, plan)
+        return render(request, "plans/goals/desk.html", context)
     context = {
         "plan": plan,
         "client": plan.client,
         "is_client": is_client,
-        "goals": _with_progress(_goals_for_page(plan, today), today, you=is_client),
+        "goals": goals,
         "today": today,
         "changes_since_last_visit": changes,
         "latest_review": plan.reviews.select_related("counselor").first(),
+        "services_given": services_for_client(plan.client),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
         # From the client's records: "closing on …", and what the care team may see.
         "closing_on": records_closing.closing_day(plan.client, request.user),
-        "team_checkins": None if is_client else records_privacy.care_team_checkins(plan.client),
     }
     return render(request, "plans/goals/plan.html", context)
 
@@ -170,8 +187,15 @@ def plan_agree(request: HttpRequest, plan_id) -> HttpResponse:
 def plan_history(request: HttpRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     log_read(request, plan, "plan history")
-    revisions = plan.revisions.select_related("author", "goal")[:200]
-    return render(request, "plans/goals/history.html", {"plan": plan, "revisions": revisions})
+    revisions = list(plan.revisions.select_related("author", "goal")[:200])
+    for revision in revisions:
+        for change in revision.changes:
+            change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
+    return render(
+        request,
+        "plans/goals/history.html",
+        {"plan": plan, "revisions": revisions, "zone": viewer_zone(request.user, plan)},
+    )
 
 
 @role_required(Role.COUNSELOR)

@@ -1,4 +1,5 @@
-"""The shared domain models of plans: plans, goals, steps, check-ins, reminders."""
+"""The shared domain models of plans: plans, goals, steps, check-ins, reminders, services
+given in session."""
 
 from .checkin import FEELINGS, CheckIn, CheckInEntry, CheckInReceipt
 from .plan import (
@@ -33,6 +34,12 @@ from .reminders import (
     ReminderSchedule,
     ReviewDigest,
 )
+from .services_given import (
+    COUNTED_KINDS,
+    ReferralOutcome,
+    ServiceGiven,
+    ServiceKind,
+)
 
 __all__ = [
     "AuthorRole",
@@ -58,6 +65,10 @@ __all__ = [
     "CheckInEntry",
     "CheckInReceipt",
     "TrustedContact",
+    "COUNTED_KINDS",
+    "ReferralOutcome",
+    "ServiceGiven",
+    "ServiceKind",
     "AccountClosure",
     "Consent",
     "Disclosure",

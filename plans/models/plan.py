@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from harmplan.phones import tel_href
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
@@ -285,19 +286,26 @@ class Revision(models.Model):
 
 
 class Review(models.Model):
-    """A counselor's review of the plan with the client. Notes are visible to the client."""
+    """A counselor's review of the plan with the client, in four parts the client reads.
+
+    `notes` is what reviews held before the structured parts were written in.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    held_on = models.DateField("Date of the review")
-    notes = models.TextField("Notes", max_length=4000, blank=True)
+    held_on = models.DateField(_("Date of the review"))
+    went_well = models.TextField(_("What went well"), max_length=2000, blank=True)
+    was_hard = models.TextField(_("What was hard"), max_length=2000, blank=True)
+    changes_agreed = models.TextField(_("Changes we agreed"), max_length=2000, blank=True)
+    notes = models.TextField(_("Notes"), max_length=4000, blank=True)
     next_review_on = models.DateField("Next review", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["held_on"])]
 
     def __str__(self) -> str:
         return f"Review on {self.held_on}"

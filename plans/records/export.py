@@ -30,6 +30,7 @@ from plans.models import (
     ReminderSchedule,
     Review,
     Revision,
+    ServiceGiven,
     Step,
 )
 
@@ -54,6 +55,7 @@ TABLES = {
     "consents": Consent,
     "disclosures": Disclosure,
     "privacy": PrivacyChoice,
+    "services_given": ServiceGiven,
 }
 
 
@@ -155,6 +157,9 @@ def collect(client) -> dict[str, list[dict]]:
             {
                 "held_on": v(review.held_on),
                 "counselor": _person(review.counselor),
+                "went_well": review.went_well,
+                "was_hard": review.was_hard,
+                "changes_agreed": review.changes_agreed,
                 "notes": review.notes,
                 "next_review_on": v(review.next_review_on),
             }
@@ -247,6 +252,17 @@ def collect(client) -> dict[str, list[dict]]:
                 "recipient": disclosure.consent.recipient,
                 "kind": disclosure.kind,
                 "shares": disclosure.shares,
+            }
+        )
+    for service in ServiceGiven.objects.for_client(client).select_related("resource", "counselor"):
+        tables["services_given"].append(
+            {
+                "given_on": v(service.given_on),
+                "counselor": _person(service.counselor),
+                "kind": service.kind,
+                "count": service.count,
+                "referred_to": service.resource.name if service.resource else "",
+                "outcome": service.outcome,
             }
         )
     # The effective choice: the client's own, else the program's default.
