@@ -32,6 +32,7 @@ from plans.models import (
     Revision,
     ServiceGiven,
     Step,
+    TrustedContact,
 )
 
 from . import fhir
@@ -56,6 +57,7 @@ TABLES = {
     "disclosures": Disclosure,
     "privacy": PrivacyChoice,
     "services_given": ServiceGiven,
+    "people_i_trust": TrustedContact,
 }
 
 
@@ -264,6 +266,10 @@ def collect(client) -> dict[str, list[dict]]:
                 "referred_to": service.resource.name if service.resource else "",
                 "outcome": service.outcome,
             }
+        )
+    for contact in TrustedContact.objects.filter(plan__client=client):
+        tables["people_i_trust"].append(
+            {"name": contact.name, "phone": contact.phone, "added_at": v(contact.created_at)}
         )
     # The effective choice: the client's own, else the program's default.
     tables["privacy"].append({"notes_kept_from_care_team": notes_private(client)})
