@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from harmplan import emails
 from harmplan.accounts.language import language_for
+from harmplan.branding import branding_for
 from plans.models import ReminderSchedule
 
 from . import links
@@ -36,9 +37,8 @@ class EmailPreview:
 
 
 def sender_name(schedule: ReminderSchedule) -> str:
-    organization = schedule.client.organization
-    name = organization.reminder_sender_name.strip() if organization else ""
-    return name or str(DEFAULT_SENDER_NAME)
+    """The organization's own name (one name for tabs, header, emails and reminders)."""
+    return branding_for(schedule.client).name or str(DEFAULT_SENDER_NAME)
 
 
 def from_email(schedule: ReminderSchedule) -> str:
