@@ -98,6 +98,7 @@ class Command(BaseCommand):
                 sent = ReminderDelivery.objects.filter(status=DeliveryStatus.SENT).count()
                 self.stdout.write(f"  {sent:>9,} sent", ending="\r")
             self.stdout.write("")
+            rss = worker_rss_mb(processes)
         finally:
             for process in processes:
                 process.terminate()
@@ -107,6 +108,11 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     process.kill()
         self._report(due, schedules)
+        self.stdout.write(
+            "Worker memory (RSS) after the burst: "
+            + ", ".join(f"{mb:.0f} MB" for mb in rss)
+            + " (main process, then each pool process)\n"
+        )
 
     def _create(self, count: int, channel: str) -> None:
         from harmplan.accounts.models import Membership, Organization, Role, User
@@ -204,6 +210,24 @@ class Command(BaseCommand):
                 ]
             )
         )
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_rss_mb(processes: list[subprocess.Popen]) -> list[float]:
+    """RSS of each worker's main process and of its pool processes."""
+    sizes = []
+    for process in processes:
+        sizes.append(rss_mb(process.pid))
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        sizes += [rss_mb(int(child)) for child in children]
+    return sizes
 
 
 def argparse_hidden():
