@@ -162,7 +162,7 @@ TEMPLATES = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "harmplan.accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -319,6 +319,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Cache and sessions. With Redis (the production layout) the cache is shared by every web worker
+# and sessions are cached_db: read from Redis, so a signed-in page costs no session query, and
+# written through to the database, so a session can still be listed or ended by its row and
+# survives a Redis restart. End a session with SessionStore(key).delete() (it clears both), not a
+# queryset delete. Signed cookies would cost nothing either, but a copied cookie would stay valid
+# after sign-out and a goal's draft answers would have to fit in a cookie. Without Redis (the
+# embedded default) a per-process cache could serve a session another process ended: plain db.
+CACHE_REDIS_URL = env("CACHE_REDIS_URL") or env("REDIS_URL")
+if not CACHE_REDIS_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHE_REDIS_URL = CELERY_BROKER_URL
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": "harmplan",
+            "TIMEOUT": SESSION_COOKIE_AGE,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 HARMPLAN = {
     # Shown on the help page when a person is not logged in or their organization has none set.
