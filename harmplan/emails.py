@@ -41,9 +41,11 @@ def build(
     to: list[str],
     from_email: str | None = None,
     headers: dict[str, str] | None = None,
+    rendered: Rendered | None = None,
 ) -> EmailMultiAlternatives:
-    """An email ready to send: text body with the HTML as an alternative."""
-    rendered = render(name, context)
+    """An email ready to send: text body with the HTML as an alternative. `rendered`: the trio
+    already rendered (many reminders share one rendering)."""
+    rendered = rendered or render(name, context)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,

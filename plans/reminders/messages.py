@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 
 from harmplan import emails
 from plans.models import ReminderSchedule
@@ -72,8 +73,36 @@ def message_id(delivery_id: int) -> str:
     return f"<{digest}@{domain or 'localhost'}>"
 
 
+# Stands in for a person's pause link while the shared text is rendered once for many reminders.
+# Letters and dashes only, so escaping leaves it as it is.
+PAUSE_URL_MARK = "harmplan-pause-url-mark"
+
+
+class SharedText:
+    """Render each organization's reminder once and reuse it for every reminder in a send chunk:
+    the only part that differs between two people is their pause link."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[str, emails.Rendered] = {}
+
+    def email(self, schedule: ReminderSchedule, pause_url: str) -> emails.Rendered:
+        name = sender_name(schedule)
+        if name not in self._rendered:
+            context = {**_context(schedule), "pause_url": PAUSE_URL_MARK}
+            self._rendered[name] = emails.render("reminder", context)
+        shared = self._rendered[name]
+        return emails.Rendered(
+            subject=shared.subject,
+            text=shared.text.replace(PAUSE_URL_MARK, pause_url),
+            html=shared.html.replace(PAUSE_URL_MARK, escape(pause_url)),
+        )
+
+
 def reminder_email(
-    schedule: ReminderSchedule, *, delivery_id: int | None = None
+    schedule: ReminderSchedule,
+    *,
+    delivery_id: int | None = None,
+    shared: SharedText | None = None,
 ) -> EmailMultiAlternatives:
     context = _context(schedule)
     headers = {
@@ -89,6 +118,7 @@ def reminder_email(
         to=[schedule.client.email],
         from_email=from_email(schedule),
         headers=headers,
+        rendered=shared.email(schedule, context["pause_url"]) if shared else None,
     )
 
 
