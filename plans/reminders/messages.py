@@ -13,16 +13,19 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy
 
 from harmplan import emails
+from harmplan.accounts.language import language_for
 from plans.models import ReminderSchedule
 
 from . import links
 
-DEFAULT_TEXT = "Time for your check-in. It takes under a minute."
-DEFAULT_SENDER_NAME = "Check-in"
+DEFAULT_TEXT = gettext_lazy("Time for your check-in. It takes under a minute.")
+DEFAULT_SENDER_NAME = gettext_lazy("Check-in")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class EmailPreview:
 def sender_name(schedule: ReminderSchedule) -> str:
     organization = schedule.client.organization
     name = organization.reminder_sender_name.strip() if organization else ""
-    return name or DEFAULT_SENDER_NAME
+    return name or str(DEFAULT_SENDER_NAME)
 
 
 def from_email(schedule: ReminderSchedule) -> str:
@@ -55,8 +58,10 @@ def _context(schedule: ReminderSchedule) -> dict:
 
 
 def email_parts(schedule: ReminderSchedule) -> tuple[EmailPreview, dict]:
-    context = _context(schedule)
-    rendered = emails.render("reminder", context)
+    language = language_for(schedule.client)
+    with translation.override(language):
+        context = _context(schedule)
+    rendered = emails.render("reminder", context, language=language)
     preview = EmailPreview(
         sender_name=context["sender_name"],
         subject=rendered.subject,
@@ -79,18 +84,19 @@ PAUSE_URL_MARK = "harmplan-pause-url-mark"
 
 
 class SharedText:
-    """Render each organization's reminder once and reuse it for every reminder in a send chunk:
-    the only part that differs between two people is their pause link."""
+    """Render each organization's reminder once per language and reuse it for every reminder in a
+    send chunk: the only part that differs between two people is their pause link."""
 
     def __init__(self) -> None:
-        self._rendered: dict[str, emails.Rendered] = {}
+        self._rendered: dict[tuple[str, str], emails.Rendered] = {}
 
     def email(self, schedule: ReminderSchedule, pause_url: str) -> emails.Rendered:
-        name = sender_name(schedule)
-        if name not in self._rendered:
+        """Called in the client's language (reminder_email)."""
+        key = (sender_name(schedule), translation.get_language())
+        if key not in self._rendered:
             context = {**_context(schedule), "pause_url": PAUSE_URL_MARK}
-            self._rendered[name] = emails.render("reminder", context)
-        shared = self._rendered[name]
+            self._rendered[key] = emails.render("reminder", context)
+        shared = self._rendered[key]
         return emails.Rendered(
             subject=shared.subject,
             text=shared.text.replace(PAUSE_URL_MARK, pause_url),
@@ -104,23 +110,26 @@ def reminder_email(
     delivery_id: int | None = None,
     shared: SharedText | None = None,
 ) -> EmailMultiAlternatives:
-    context = _context(schedule)
-    headers = {
-        # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
-        "List-Unsubscribe": f"<{context['pause_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    if delivery_id is not None:
-        headers["Message-ID"] = message_id(delivery_id)
-    return emails.build(
-        "reminder",
-        context,
-        to=[schedule.client.email],
-        from_email=from_email(schedule),
-        headers=headers,
-        rendered=shared.email(schedule, context["pause_url"]) if shared else None,
-    )
+    """The reminder as an email, in the client's language."""
+    with translation.override(language_for(schedule.client)):
+        context = _context(schedule)
+        headers = {
+            # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
+            "List-Unsubscribe": f"<{context['pause_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if delivery_id is not None:
+            headers["Message-ID"] = message_id(delivery_id)
+        return emails.build(
+            "reminder",
+            context,
+            to=[schedule.client.email],
+            from_email=from_email(schedule),
+            headers=headers,
+            rendered=shared.email(schedule, context["pause_url"]) if shared else None,
+        )
 
 
 def reminder_sms(schedule: ReminderSchedule) -> str:
-    return render_to_string("emails/reminder_sms.txt", _context(schedule)).strip()
+    with translation.override(language_for(schedule.client)):
+        return render_to_string("emails/reminder_sms.txt", _context(schedule)).strip()
