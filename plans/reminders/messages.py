@@ -84,11 +84,13 @@ PAUSE_URL_MARK = "harmplan-pause-url-mark"
 
 
 class SharedText:
-    """Render each organization's reminder once per language and reuse it for every reminder in a
-    send chunk: the only part that differs between two people is their pause link."""
+    """What the reminders of one send chunk have in common, worked out once per organization
+    and language: the rendered text (the only part that differs between two people is their
+    pause link) and the sender."""
 
     def __init__(self) -> None:
         self._rendered: dict[tuple[str, str], emails.Rendered] = {}
+        self._senders: dict[str, str] = {}
 
     def email(self, schedule: ReminderSchedule, pause_url: str) -> emails.Rendered:
         """Called in the client's language (reminder_email)."""
@@ -103,6 +105,12 @@ class SharedText:
             html=shared.html.replace(PAUSE_URL_MARK, escape(pause_url)),
         )
 
+    def from_email(self, schedule: ReminderSchedule) -> str:
+        name = sender_name(schedule)
+        if name not in self._senders:
+            self._senders[name] = from_email(schedule)
+        return self._senders[name]
+
 
 def reminder_email(
     schedule: ReminderSchedule,
@@ -110,23 +118,24 @@ def reminder_email(
     delivery_id: int | None = None,
     shared: SharedText | None = None,
 ) -> EmailMultiAlternatives:
-    """The reminder as an email, in the client's language."""
+    """The reminder as an email, in the client's language. `shared`: one for a whole chunk."""
+    shared = shared or SharedText()
     with translation.override(language_for(schedule.client)):
-        context = _context(schedule)
+        pause_url = links.pause_url(schedule)
         headers = {
             # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
-            "List-Unsubscribe": f"<{context['pause_url']}>",
+            "List-Unsubscribe": f"<{pause_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         if delivery_id is not None:
             headers["Message-ID"] = message_id(delivery_id)
         return emails.build(
             "reminder",
-            context,
+            {},
             to=[schedule.client.email],
-            from_email=from_email(schedule),
+            from_email=shared.from_email(schedule),
             headers=headers,
-            rendered=shared.email(schedule, context["pause_url"]) if shared else None,
+            rendered=shared.email(schedule, pause_url),
         )
 
 

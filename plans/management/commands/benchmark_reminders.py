@@ -5,7 +5,7 @@ clients whose reminders all fall due at the same moment, runs a double beat (two
 once) and real `celery worker` processes that send to Django's dummy email backend, then prints
 reminders per second and the p50/p99 delay from due time to sent. Nothing touches your own data.
 
-    python3 manage.py benchmark_reminders                 # 100,000 schedules, 1 worker × 2
+    python3 manage.py benchmark_reminders                 # 100,000 schedules, 1 worker × 4
     python3 manage.py benchmark_reminders --schedules 10000 --workers 2 --concurrency 2
 """
 
@@ -32,7 +32,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--schedules", type=int, default=100_000)
         parser.add_argument("--workers", type=int, default=1, help="worker processes")
-        parser.add_argument("--concurrency", type=int, default=2, help="pool size per worker")
+        parser.add_argument(
+            "--concurrency", type=int, default=4, help="pool size per worker (docker-compose: 4)"
+        )
         parser.add_argument("--channel", choices=["email", "sms"], default="email")
         parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait, at most")
         parser.add_argument("--inner", action="store_true", help=argparse_hidden())
