@@ -156,3 +156,13 @@ def test_a_zone_from_the_long_list_is_saved_and_then_offered_first(records, clie
     page = client.get(url).content.decode()
     assert 'value="Asia/Kathmandu" selected' in page
     assert page.count("<option") < 40
+
+
+def test_templates_are_compiled_once_per_process():
+    """Django's cached loader is on (django-template-partials wraps it around the default
+    loaders): no page reads or compiles a template file per request, in production as elsewhere."""
+    from django.template import engines
+
+    [partials] = engines["django"].engine.template_loaders
+    [loader] = partials.loaders
+    assert loader.__module__ == "django.template.loaders.cached"
