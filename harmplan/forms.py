@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from harmplan.phones import PHONE_CHARACTERS
 from plans.timezones import common_zone_names, get_zone, timezone_names
 
 
@@ -18,8 +19,6 @@ class FormRenderer(TemplatesSetting):
 
 
 # Fields used by more than one feature: one definition each ---------------------------------------
-
-PHONE_CHARACTERS = set("+0123456789 -().")
 
 
 class PhoneField(forms.CharField):
