@@ -199,6 +199,7 @@ CASES = [
         label="other-organization",
     ),
     Case("accounts:contact", signed_in(200)),
+    Case("accounts:confirm_password", signed_in(200)),
     Case("accounts:email_confirm", expect(410), args=lambda p: ["not-signed"]),
     Case("accounts:resource_list", signed_in(403, org_admin=200)),
     Case("accounts:resource_new", signed_in(403, org_admin=200)),

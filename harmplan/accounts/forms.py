@@ -262,8 +262,39 @@ class ResourceForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.Form):
+class CurrentPasswordForm(forms.Form):
+    """The current password, asked again before a change to how the account is reached or
+    signed in to (reauth.py). Wrong tries are counted per person."""
+
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        max_length=4096,
+        help_text=_("So that nobody else can change how your account is reached."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your current password")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self) -> str:
+        from . import throttle
+
+        password = self.cleaned_data["current_password"]
+        if throttle.over(throttle.REAUTHENTICATION, self.user.pk):
+            raise forms.ValidationError(_("Too many tries. Wait 15 minutes, then try again."))
+        if not self.user.check_password(password):
+            throttle.hit(throttle.REAUTHENTICATION, self.user.pk)
+            raise forms.ValidationError(_("That is not your current password"))
+        return password
+
+
+class ContactForm(CurrentPasswordForm):
     """Email and phone, behind the current password (unless the person just signed in)."""
+
+    field_order = ["email", "phone", "current_password"]
 
     email = forms.EmailField(
         label=_("Email address (optional)"),
@@ -280,28 +311,10 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("Only used for text message reminders, if you choose."),
     )
-    current_password = forms.CharField(
-        label=_("Your current password"),
-        strip=False,
-        max_length=4096,
-        help_text=_("So that nobody else can change how your account is reached."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": _("Enter your current password")},
-    )
 
     def __init__(self, *args, user: User, needs_password: bool, **kwargs):
-        super().__init__(*args, initial={"email": user.email, "phone": user.phone}, **kwargs)
-        self.user = user
+        super().__init__(
+            *args, user=user, initial={"email": user.email, "phone": user.phone}, **kwargs
+        )
         if not needs_password:
             del self.fields["current_password"]
-
-    def clean_current_password(self) -> str:
-        from . import throttle
-
-        password = self.cleaned_data["current_password"]
-        if throttle.over(throttle.REAUTHENTICATION, self.user.pk):
-            raise forms.ValidationError(_("Too many tries. Wait 15 minutes, then try again."))
-        if not self.user.check_password(password):
-            throttle.hit(throttle.REAUTHENTICATION, self.user.pk)
-            raise forms.ValidationError(_("That is not your current password"))
-        return password

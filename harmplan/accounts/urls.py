@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import reauth, views
 
 app_name = "accounts"
 
@@ -30,6 +30,7 @@ urlpatterns = [
         name="assignment_remove",
     ),
     path("account/contact/", views.contact_edit, name="contact"),
+    path("account/confirm-password/", reauth.confirm_password, name="confirm_password"),
     path("account/email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("organization/resources/", views.resource_list, name="resource_list"),
     path("organization/resources/new/", views.resource_edit, name="resource_new"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import client_ip
+from ..reauth import fresh_sign_in_required
 from . import services
 from .forms import AppCodeForm, RecoveryCodeForm
 
@@ -37,6 +38,7 @@ def _throttled_message(until) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@fresh_sign_in_required
 def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if services.is_enrolled(user) and not user.is_verified():
@@ -96,6 +98,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@fresh_sign_in_required
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     if not request.user.is_verified():
         return redirect("twofactor:verify")
@@ -152,6 +155,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@fresh_sign_in_required
 def turn_off(request: HttpRequest) -> HttpResponse:
     if services.staff_must_use(request.user):
         messages.error(request, _("Two-step sign-in is required for staff accounts."))
