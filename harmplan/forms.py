@@ -10,7 +10,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from harmplan.phones import PHONE_CHARACTERS
-from plans.timezones import get_zone, timezone_names
+from plans.timezones import common_zone_names, get_zone, timezone_names
 
 
 class FormRenderer(TemplatesSetting):
@@ -53,6 +53,13 @@ class TimeZoneField(forms.ChoiceField):
     def include(self, name: str) -> None:
         if name and name not in dict(self.choices):
             self.choices = [*self.choices, (name, name.replace("_", " "))]
+
+    def shorten(self, *keep: str) -> None:
+        """Offer the short list (plans/timezones.py) with `keep` first; any zone still validates."""
+        labels = dict(self.choices)
+        self.widget.choices = [
+            (name, labels[name]) for name in common_zone_names(*keep) if name in labels
+        ]
 
     def clean(self, value):
         name = super().clean(value)

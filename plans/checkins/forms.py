@@ -205,6 +205,8 @@ class CheckInSettingsForm(forms.Form):
         error_messages={"invalid_choice": "Choose a time from the list"},
     )
 
-    def __init__(self, *args, current_zone: str, **kwargs):
+    def __init__(self, *args, current_zone: str, all_zones: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].include(current_zone)
+        if not all_zones:
+            self.fields["time_zone"].shorten(self.data.get("time_zone", ""), current_zone)

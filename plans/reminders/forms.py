@@ -48,7 +48,7 @@ class ReminderSettingsForm(forms.Form):
         error_messages={"invalid": "Enter a date, like 2026-12-01"},
     )
 
-    def __init__(self, *args, schedule: ReminderSchedule, **kwargs):
+    def __init__(self, *args, schedule: ReminderSchedule, all_zones: bool = False, **kwargs):
         self.schedule = schedule
         initial = {
             "channel": schedule.channel,
@@ -63,6 +63,8 @@ class ReminderSettingsForm(forms.Form):
             channels.insert(1, (Channel.SMS, "Text message"))
         self.fields["channel"].choices = channels
         self.fields["timezone"].include(schedule.timezone)
+        if not all_zones:
+            self.fields["timezone"].shorten(self.data.get("timezone", ""), schedule.timezone)
 
     def clean(self):
         cleaned = super().clean()
