@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+
+from plans.timezones import zone_label
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
@@ -29,9 +32,13 @@ def _nav_for(user) -> list[tuple[str, str]]:
 def harmplan(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {
+            "nav_items": [],
+            "time_zone_label": zone_label(timezone.get_current_timezone_name()),
+        }
     nav = []
     for label, name in _nav_for(user):
         url = reverse(name)
         nav.append({"label": label, "url": url, "current": request.path == url})
-    return {"nav_items": nav}
+    # The zone harmplan.middleware.local_time_zone activated, named as people say it.
+    return {"nav_items": nav, "time_zone_label": zone_label(timezone.get_current_timezone_name())}

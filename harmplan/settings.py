@@ -134,6 +134,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "harmplan.middleware.private_responses",
+    "harmplan.middleware.local_time_zone",
     "axes.middleware.AxesMiddleware",
 ]
 

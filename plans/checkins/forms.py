@@ -203,6 +203,9 @@ class CheckInSettingsForm(forms.Form):
         error_messages={"invalid_choice": "Choose a time from the list"},
     )
 
-    def __init__(self, *args, current_zone: str, **kwargs):
+    def __init__(self, *args, current_zone: str, every_zone: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].include(current_zone)
+        zone = self.fields["time_zone"]
+        zone.include(self.data.get("time_zone") or current_zone)
+        if every_zone:
+            zone.show_everything()

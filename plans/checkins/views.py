@@ -130,6 +130,7 @@ def checkin_settings(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"time_zone": current_zone, "day_starts_at": plan.day_starts_at},
         current_zone=current_zone,
+        every_zone=request.GET.get("zones") == "all",
     )
     if form.is_valid():
         services.checkin_settings_save(
