@@ -10,6 +10,7 @@ from plans.timezones import zone_label
 def _nav_for(user) -> list[tuple[str, str]]:
     items = []
     if user.is_client:
+        items.append(("Today", "home"))
         items.append(("Check in", "plans:checkin"))
         items.append(("My plan", "plans:my_plan"))
         items.append(("Reminders", "plans:reminder_settings"))

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from harmplan.celery import app as celery_app
+from plans.today.views import today
 from strategies.models import Resource
 
 
@@ -18,7 +19,7 @@ from strategies.models import Resource
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_client:
-        return redirect("plans:my_plan")
+        return today(request)
     if user.is_counselor:
         return redirect("plans:caseload")
     if user.is_org_admin:

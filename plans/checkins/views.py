@@ -86,7 +86,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
             else:
                 day = _day_text(data["day"], today)
                 messages.success(request, f"Thank you. Your check-in for {day} is saved.")
-                return redirect("plans:progress")
+                # Today's check-in lands on Today's calm "Done for today"; another day, progress.
+                return redirect("home" if data["day"] == today else "plans:progress")
         day = form.cleaned_data.get("day") or today
     else:
         day = picker.cleaned_data["day"] if picker.is_valid() else today

@@ -150,6 +150,8 @@ def plan_agree(request: HttpRequest, plan_id) -> HttpResponse:
         )
         return redirect(plan)
     messages.success(request, "Thank you. You agreed with this version of your plan.")
+    if request.POST.get("back") == "today":
+        return redirect("home")
     return redirect(plan)
 
 
