@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 
@@ -10,12 +11,12 @@ from harmplan.forms import TimeZoneField
 from plans.models import FEELINGS, CheckIn, Goal, TargetKind
 from plans.models.plan import format_amount
 
+from .drinks import BY_KEY, DRINKS, standard_drinks
 from .services import CheckInError, Entry, asks_yes_no, check_day, daily_limit
 
 YES_NO_SKIP = [("yes", "Yes"), ("no", "No"), ("", "Skip for today")]
-CRAVINGS = [("", "Skip")] + [
-    (n, {0: "0 – none", 10: "10 – very strong"}.get(n, str(n))) for n in range(11)
-]
+# A row of 0 to 10 on a phone: the ends are explained in the hint, not in the buttons.
+CRAVINGS = [(n, str(n)) for n in range(11)] + [("", "Skip")]
 
 
 def goal_field_name(goal: Goal) -> str:
@@ -81,14 +82,16 @@ class CheckInForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        widget=forms.RadioSelect(attrs={"class": "choices inline"}),
+        widget=forms.RadioSelect(attrs={"class": "choices tiles"}),
     )
     cravings = forms.TypedChoiceField(
         label="Cravings, from 0 to 10 (optional)",
+        help_text="0 is none, 10 is very strong.",
         choices=CRAVINGS,
         coerce=int,
         empty_value=None,
         required=False,
+        widget=forms.RadioSelect(attrs={"class": "choices scale"}),
     )
     note = forms.CharField(
         label="A note for yourself (optional)",
@@ -108,14 +111,15 @@ class CheckInForm(forms.Form):
         for goal in goals:
             hint = _question(goal)
             if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
-                hint += f" Your target: {goal.target_text.lower()}."
+                # This step, not the final target: the step is what the client aims at now.
+                hint += f" This step: {goal.step_text(today).lower()}."
             if asks_yes_no(goal):
                 field = forms.ChoiceField(
                     label=goal.statement,
                     choices=YES_NO_SKIP,
                     required=False,
                     help_text=hint,
-                    widget=forms.RadioSelect(attrs={"class": "choices inline"}),
+                    widget=forms.RadioSelect(attrs={"class": "choices tiles"}),
                 )
             else:
                 limit = daily_limit(goal)
@@ -129,11 +133,15 @@ class CheckInForm(forms.Form):
                     decimal_places=1,
                     help_text=hint,
                     localize=False,
-                    widget=forms.TextInput(
+                    # A number box with − / + beside it (static/js/harmplan.js); the box alone
+                    # works without JavaScript.
+                    widget=forms.NumberInput(
                         attrs={
                             "inputmode": "decimal",
                             "autocomplete": "off",
-                            "class": "input-short",
+                            "class": "input-short stepper",
+                            "step": "any",
+                            "min": "0",
                         }
                     ),
                     error_messages={
@@ -184,6 +192,62 @@ class CheckInForm(forms.Form):
             else:
                 entries[goal] = Entry(amount=value)
         return entries
+
+
+class DrinkForm(forms.Form):
+    """The drink picker (a GET form, so it works without JavaScript): what and how many, with
+    size and strength that can be changed, converted to US standard drinks (drinks.py)."""
+
+    drink_goal = forms.UUIDField(widget=forms.HiddenInput)
+    drink = forms.ChoiceField(
+        label="What did you drink?",
+        choices=[(d.key, d.label) for d in DRINKS],
+        error_messages={"required": "Choose a drink", "invalid_choice": "Choose a drink"},
+    )
+    count = forms.DecimalField(
+        label="How many?",
+        min_value=Decimal("0.5"),
+        max_value=60,
+        decimal_places=1,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "input-short stepper", "step": "0.5", "min": "0"}),
+        error_messages={"invalid": "Enter a number, like 2", "required": "Enter how many"},
+    )
+    size_ml = forms.DecimalField(
+        label="Size of one, in ml (optional)",
+        required=False,
+        min_value=1,
+        max_value=2000,
+        decimal_places=0,
+        help_text="Leave it empty for the usual size. 1 oz is about 30 ml.",
+        widget=forms.NumberInput(attrs={"class": "input-short"}),
+        error_messages={"invalid": "Enter the size in ml, like 355"},
+    )
+    strength = forms.DecimalField(
+        label="Strength, % alcohol (optional)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text="Leave it empty for the usual strength. It is on the label, like 5% or 12%.",
+        widget=forms.NumberInput(attrs={"class": "input-short", "step": "any"}),
+        error_messages={"invalid": "Enter the strength as a number, like 5"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # These inputs sit inside the check-in form but submit with the picker's own form.
+            field.widget.attrs["form"] = "drink-form"
+
+    def standard_drinks(self) -> Decimal:
+        data = self.cleaned_data
+        drink = BY_KEY[data["drink"]]
+        return standard_drinks(
+            size_ml=data["size_ml"] or Decimal(drink.size_ml),
+            strength=data["strength"] if data["strength"] is not None else drink.strength,
+            count=data["count"],
+        )
 
 
 HOURS = [(0, "Midnight")] + [(h, f"{h} a.m.") for h in range(1, 12)] + [(12, "Noon")]

@@ -238,6 +238,24 @@ class Goal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:goal", args=[self.plan.public_id, self.public_id])
 
+    def step_on(self, day) -> Decimal | None:
+        """The amount aimed at on `day`: the step in effect, else the target. Reads
+        `self.steps.all()`, so callers prefetch steps to keep queries constant."""
+        value = self.target_value
+        for step in sorted(self.steps.all(), key=lambda s: (s.starts_on, s.pk)):
+            if step.starts_on <= day and step.value is not None:
+                value = step.value
+        return value
+
+    def step_text(self, day) -> str:
+        """This step in plain words: "At most 12 standard drinks a week"."""
+        value = self.step_on(day)
+        if self.target_kind != TargetKind.AMOUNT or value is None:
+            return self.target_text
+        period = Period(self.target_period).label if self.target_period else ""
+        amount = amount_with_unit(value, self.target_unit)
+        return f"{Direction(self.target_direction).label} {amount} {period}".strip()
+
     @property
     def target_text(self) -> str:
         """The target in plain words: "At most 10 standard drinks a week"."""

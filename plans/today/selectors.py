@@ -31,12 +31,7 @@ def week_start(day: date) -> date:
 
 
 def step_value(goal: Goal, day: date) -> Decimal | None:
-    """The amount aimed at on `day`: the step in effect (steps are prefetched), else the target."""
-    value = goal.target_value
-    for step in goal.steps.all():
-        if step.starts_on <= day and step.value is not None:
-            value = step.value
-    return value
+    return goal.step_on(day)
 
 
 @dataclass
