@@ -10,7 +10,7 @@ from plans.goals import services
 from tests.accessibility import assert_no_axe_violations
 from tests.factories import make_people
 from tests.plan_factories import make_goal, practice_goal_data
-from tests.test_browser_accounts import sign_in
+from tests.test_browser_accounts import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +46,9 @@ def test_client_checks_in_on_a_phone_and_sees_the_chart_change(phone, desk):
 
     check_in(phone, drinks="2")
     expect(phone.get_by_text("Thank you. Your check-in for today is saved.")).to_be_visible()
+    # Today's check-in lands on Today's "Done for today"; progress is one link away.
+    expect(phone.get_by_role("heading", name="Done for today")).to_be_visible()
+    phone.get_by_role("link", name="Your progress").click()
     expect(phone.get_by_role("heading", name="Your progress")).to_be_visible()
     drinks_chart = chart(phone, "Drink less on weeknights")
     expect(drinks_chart).to_have_attribute("data-answered", "1")
@@ -77,6 +80,7 @@ def test_client_checks_in_on_a_phone_and_sees_the_chart_change(phone, desk):
     expect(phone.get_by_role("cell", name="2 standard drinks")).to_be_visible()
     expect(phone.get_by_role("cell", name="4 standard drinks")).to_be_visible()
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
 
     # The counselor sees the same progress in session.
@@ -96,6 +100,8 @@ def test_checking_in_works_without_javascript(phone_no_js):
     sign_in(page, "client-a")
     page.get_by_role("link", name="Check in").click()
     check_in(page, drinks="1.5")
+    expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
+    page.get_by_role("link", name="Your progress").click()
     drinks_chart = chart(page, "Drink less on weeknights")
     expect(drinks_chart).to_have_attribute("data-answered", "1")
     assert_no_axe_violations(page)

@@ -13,7 +13,7 @@ from tests.accessibility import assert_no_axe_violations
 from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import make_goal
-from tests.test_browser_accounts import sign_in
+from tests.test_browser_accounts import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,6 +104,7 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(phone, de
     phone.get_by_role("button", name="I agree with this plan").click()
     expect(phone.get_by_text("You agreed with this plan")).to_be_visible()
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
 
     # The counselor opens the plan in session on a larger screen.

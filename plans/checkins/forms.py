@@ -135,13 +135,11 @@ class CheckInForm(forms.Form):
                     localize=False,
                     # A number box with − / + beside it (static/js/harmplan.js); the box alone
                     # works without JavaScript.
-                    widget=forms.NumberInput(
+                    widget=forms.TextInput(
                         attrs={
                             "inputmode": "decimal",
                             "autocomplete": "off",
                             "class": "input-short stepper",
-                            "step": "any",
-                            "min": "0",
                         }
                     ),
                     error_messages={

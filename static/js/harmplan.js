@@ -8,12 +8,12 @@
       var row = document.createElement("div");
       row.className = "stepper-row";
       input.parentNode.insertBefore(row, input);
-      var label = (input.labels && input.labels[0] ? input.labels[0].textContent : "").trim();
       function button(text, name, change) {
         var b = document.createElement("button");
         b.type = "button";
         b.textContent = text;
-        b.setAttribute("aria-label", name + (label ? ": " + label : ""));
+        b.setAttribute("aria-label", name);
+        if (input.id) { b.setAttribute("aria-controls", input.id); }
         if (input.getAttribute("form")) { b.setAttribute("form", input.getAttribute("form")); }
         b.addEventListener("click", function () {
           var value = parseFloat(input.value || "0") || 0;
