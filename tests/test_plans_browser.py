@@ -47,7 +47,9 @@ def build_managed_use_goal(page, *, check=True):
     answer(page, check=check)
     page.get_by_label("What is your goal, in your own words?").fill("Drink less on weeknights")
     answer(page, check=check)
-    page.get_by_label("An amount", exact=True).check()
+    page.get_by_label("An amount, like drinks a week or money spent").check()
+    answer(page, check=check)
+    expect(page.get_by_text("Question 5 of 7")).to_be_visible()
     page.get_by_label("Target amount").fill("14")
     page.get_by_label("Of what?").select_option("standard drinks")
     page.get_by_label("How often?").select_option("week")
@@ -66,7 +68,10 @@ def build_managed_use_goal(page, *, check=True):
         assert_no_axe_violations(page)
     page.get_by_role("button", name="Save this goal").click()
     expect(page.get_by_role("heading", name="Drink less on weeknights")).to_be_visible()
-    expect(page.get_by_role("cell", name="14", exact=True)).to_be_visible()
+    # The goal page shows this step in words; the steps table sits behind "All steps".
+    expect(page.get_by_text("At most 25 standard drinks a week")).to_be_visible()
+    page.get_by_text("All steps (7)").click()
+    expect(page.get_by_role("cell", name="14 standard drinks a week", exact=True)).to_be_visible()
 
 
 def test_client_builds_the_plan_and_agrees_after_the_counselors_change(phone, desk):
