@@ -145,6 +145,11 @@ def zone_for_user(user: User) -> ZoneInfo:
     return program_zone()
 
 
+def week_start(day: date) -> date:
+    """The Monday a local day's week starts on: weeks run Monday to Sunday everywhere."""
+    return day - timedelta(days=day.weekday())
+
+
 def client_today(plan: Plan, now: datetime | None = None) -> date:
     """Today, for this client: their local day right now."""
     return local_day(now or timezone.now(), zone_for(plan), plan.day_starts_at)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from plans.models import Direction, Period, TargetKind, Unit
 from plans.models.plan import format_amount
+from plans.timezones import week_start
 
-from .selectors import GoalToday, step_value, week_start
+from .selectors import GoalToday, step_value
 
 FREE_DAY_WORDS = {"alcohol": "alcohol-free"}
 

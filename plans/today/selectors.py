@@ -21,13 +21,9 @@ from plans.models import (
     Unit,
 )
 from plans.models.plan import amount_with_unit, format_amount
+from plans.timezones import week_start
 
 WEEKS_BACK = 4  # feedback looks at this week and the three before it
-
-
-def week_start(day: date) -> date:
-    """Weeks run Monday to Sunday, in the client's local days."""
-    return day - timedelta(days=day.weekday())
 
 
 def step_value(goal: Goal, day: date) -> Decimal | None:
