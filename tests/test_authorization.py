@@ -60,7 +60,8 @@ def reminder_schedule(client):
 
 
 CASES = [
-    Case("home", signed_in(302)),  # each role has its own home page
+    # Each role has its own home page; a client's is Today, shown at "/" itself.
+    Case("home", signed_in(302, client_a=200, client_b=200)),
     Case("help", expect(200)),
     Case("healthz", expect(200)),
     Case("login", expect(302, anonymous=200)),

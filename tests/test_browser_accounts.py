@@ -51,7 +51,9 @@ def test_client_accepts_an_invitation_and_signs_in_on_a_phone(phone):
     phone.get_by_label("Choose a password").fill("blue-kettle-morning-7")
     phone.get_by_label("Type the password again").fill("blue-kettle-morning-7")
     phone.get_by_role("button", name="Create my account").click()
-    expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
+    expect(
+        phone.get_by_role("heading", name="Today", exact=True)
+    ).to_be_visible()  # a client's home
     expect(phone.get_by_text("Welcome. Your account is ready.")).to_be_visible()
     assert_no_axe_violations(phone)
 
@@ -60,7 +62,9 @@ def test_client_accepts_an_invitation_and_signs_in_on_a_phone(phone):
     phone.get_by_role("button", name="Sign out").click()
     expect(phone.get_by_role("heading", name="You are signed out")).to_be_visible()
     sign_in(phone, "river-stone", "blue-kettle-morning-7")
-    expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
+    expect(
+        phone.get_by_role("heading", name="Today", exact=True)
+    ).to_be_visible()  # a client's home
 
     # The same link cannot be used again.
     open_menu(phone)
