@@ -19,7 +19,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from harmplan.devtools.services import ServiceError, throwaway_services
+from harmplan.devtools.services import ServiceError, compile_translations, throwaway_services
 
 
 def _stop(signum, frame):
@@ -41,6 +41,7 @@ class Command(BaseCommand):
         sys.exit(self.run_tests(list(args)))
 
     def run_quick(self, pytest_args: list[str]) -> int:
+        compile_translations()
         env = {**os.environ, "HARMPLAN_QUICK": "1", "HARMPLAN_BOOTSTRAP": "0"}
         for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV"):
             env.pop(name, None)
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         typed = 0
         try:
             with throwaway_services("harmplan-test-") as services:
+                compile_translations()
                 self.stdout.write(
                     f"PostgreSQL on port {services.postgres.port}, "
                     f"Redis on port {services.redis.port}"

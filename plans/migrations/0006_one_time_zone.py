@@ -39,6 +39,6 @@ def one_zone(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0004_review_digests")]
+    dependencies = [("plans", "0005_records")]
 
     operations = [migrations.RunPython(one_zone, migrations.RunPython.noop)]
