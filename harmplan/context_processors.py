@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from plans.timezones import zone_label
 
@@ -10,25 +11,25 @@ from plans.timezones import zone_label
 def _nav_for(user) -> list[tuple[str, str]]:
     items = []
     if user.is_client:
-        items.append(("Today", "home"))
-        items.append(("Check in", "plans:checkin"))
-        items.append(("My plan", "plans:my_plan"))
-        items.append(("Reminders", "plans:reminder_settings"))
-        items.append(("Who saw my records", "accounts:my_access_log"))
-        items.append(("My records", "plans:records"))
+        items.append((_("Today"), "home"))
+        items.append((_("Check in"), "plans:checkin"))
+        items.append((_("My plan"), "plans:my_plan"))
+        items.append((_("Reminders"), "plans:reminder_settings"))
+        items.append((_("Who saw my records"), "accounts:my_access_log"))
+        items.append((_("My records"), "plans:records"))
     if user.is_counselor:
-        items.append(("Caseload", "plans:caseload"))
+        items.append((_("Caseload"), "plans:caseload"))
     if user.is_org_admin:
-        items.append(("Clients", "accounts:client_list"))
+        items.append((_("Clients"), "accounts:client_list"))
     if user.is_counselor or user.is_org_admin:
-        items.append(("Invite someone", "accounts:invite_new"))
+        items.append((_("Invite someone"), "accounts:invite_new"))
     if user.role or user.is_staff:
-        items.append(("Strategies", "strategies:catalog"))
+        items.append((_("Strategies"), "strategies:catalog"))
     if user.is_org_admin:
-        items.append(("Organization", "accounts:org_overview"))
-        items.append(("Consents", "plans:program_records"))
+        items.append((_("Organization"), "accounts:org_overview"))
+        items.append((_("Consents"), "plans:program_records"))
     if user.is_staff:
-        items.append(("Admin", "admin:index"))
+        items.append((_("Admin"), "admin:index"))
     return items
 
 

@@ -211,3 +211,22 @@ def test_today_queries_do_not_grow_with_goals_or_check_ins(people, plan, client)
             note(big_client, goal, TODAY.fromordinal(TODAY.toordinal() - back), 1)
     client.force_login(big_client)
     assert count_queries(client, "/") == small
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_plan_page_banner_shows_what_changed(people, plan, client):
+    """Before: "Changed by your counselor — please look" did not say what changed."""
+    goal = weekly_goal(plan)
+    plan.refresh_from_db()
+    services.plan_agree(plan=plan, client=people.client_a, content_version=plan.content_version)
+    goal.refresh_from_db()
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"target_value": Decimal(10)},
+        author=people.counselor,
+    )
+    client.force_login(people.client_a)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert re.search(r"<del>.*14.*</del>\s*<ins>.*10.*</ins>", page, re.S)
+    assert page.count("I agree") == 1  # the plan page keeps its own agree button

@@ -20,6 +20,7 @@ from plans.progress.stats import progress_lines
 from plans.records import closing as records_closing
 from plans.records import privacy as records_privacy
 from plans.timezones import client_today
+from plans.today.selectors import counselor_changes
 
 from . import services
 from .conflicts import conflict_response
@@ -85,6 +86,8 @@ def plan_page(request: HttpRequest, plan_id) -> HttpResponse:
         "goals": _with_progress(_goals_for_page(plan, today), today, you=is_client),
         "today": today,
         "changes_since_last_visit": changes,
+        # The counselor's changes since the client agreed, as a difference beside "I agree".
+        "counselor_changes": counselor_changes(plan) if is_client else [],
         "latest_review": plan.reviews.select_related("counselor").first(),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
         # From the client's records: "closing on …", and what the care team may see.
