@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.access import client_ip
 from plans.access import get_plan_for_user, log_read
-from plans.models import Direction, Period, Plan, TargetKind, Unit
+from plans.models import Direction, Period, Plan, TargetKind
+from plans.models.plan import amount_with_unit
 from plans.timezones import client_today
 from strategies.models import Approach, FocusArea, Strategy
 
@@ -258,14 +259,17 @@ def _answers(draft: dict) -> list[dict]:
     return [{"label": label, "value": value, "question": q} for label, value, q in rows]
 
 
+def _amount_text(draft: dict, value: Decimal) -> str:
+    """ "12 standard drinks a week", "1 standard drink a day": the draft's unit and period."""
+    amount = amount_with_unit(Decimal(value), draft["target_unit"])
+    return f"{amount} {Period(draft['target_period']).label}"
+
+
 def _target_text(draft: dict) -> str:
     kind = draft.get("target_kind")
     if kind == TargetKind.AMOUNT:
-        return (
-            f"{Direction(draft.get('target_direction') or Direction.AT_MOST).label} "
-            f"{Decimal(draft['target_value']).normalize():f} {Unit(draft['target_unit']).label} "
-            f"{Period(draft['target_period']).label}"
-        )
+        direction = Direction(draft.get("target_direction") or Direction.AT_MOST).label
+        return f"{direction} {_amount_text(draft, Decimal(draft['target_value']))}"
     if kind == TargetKind.PRACTICE:
         return draft.get("practice", "")
     return "No target for now"
@@ -343,7 +347,10 @@ def goal_check(request: HttpRequest, plan_id) -> HttpResponse:
         {
             "plan": plan,
             "answers": _answers(draft),
-            "steps": _planned_steps(draft),
+            "steps": [
+                {"starts_on": step.starts_on, "text": _amount_text(draft, step.value)}
+                for step in _planned_steps(draft)
+            ],
             "back_url": _url(plan, _sequence(draft)[-1]),
         },
     )
