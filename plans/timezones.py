@@ -79,8 +79,7 @@ def zone_choices(*, current: str = "", everything: bool = False) -> list[tuple[s
     first = [program, *(name for name, _label in COMMON_ZONES if name != program)]
     if current and current not in first:
         first.append(current)
-    choices = [(name, zone_label(name)) for name in first]
-    choices[0] = (program, _("%(zone)s – your program's time zone") % {"zone": zone_label(program)})
+    choices = [(name, zone_label(name)) for name in first]  # forms say the first is the program's
     if everything:
         choices += [(name, zone_label(name)) for name in timezone_names() if name not in first]
     return choices

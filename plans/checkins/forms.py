@@ -254,7 +254,8 @@ HOURS = [(0, "Midnight")] + [(h, f"{h} a.m.") for h in range(1, 12)] + [(12, "No
 class CheckInSettingsForm(forms.Form):
     time_zone = TimeZoneField(
         label="Your time zone",
-        help_text="Your days follow the clock where you are, including summer time.",
+        help_text="Your days follow the clock where you are, including summer time. "
+        "The first in the list is your program's time zone.",
     )
     day_starts_at = forms.TypedChoiceField(
         label="My day starts at",

@@ -47,8 +47,8 @@ class ReminderSettingsForm(forms.Form):
     )
     timezone = TimeZoneField(
         label="Your time zone",
-        help_text="The same time zone as your check-ins. Reminders follow the clock where you "
-        "are, including summer time.",
+        help_text="The same time zone as your check-ins: reminders follow the clock where you "
+        "are, including summer time. The first in the list is your program's time zone.",
     )
     paused_until = forms.DateField(
         label="Pause reminders until (optional)",
