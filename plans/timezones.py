@@ -126,6 +126,16 @@ def zone_for(plan: Plan) -> ZoneInfo:
         return program_zone()
 
 
+def zone_or_program(name: str | None) -> ZoneInfo:
+    """The zone called `name`, or the program's when it is empty or not a zone."""
+    if name:
+        try:
+            return get_zone(name)
+        except ValueError:
+            pass
+    return program_zone()
+
+
 def zone_for_user(user: User) -> ZoneInfo:
     """The zone a person reads times in: a client's own, else the program's (staff)."""
     if user.is_authenticated and user.is_client:
@@ -136,11 +146,7 @@ def zone_for_user(user: User) -> ZoneInfo:
             .values_list("time_zone", flat=True)
             .first()
         )
-        if name:
-            try:
-                return get_zone(name)
-            except ValueError:
-                pass
+        return zone_or_program(name)
     return program_zone()
 
 

@@ -78,8 +78,8 @@ def test_client_checks_in_on_a_phone_and_sees_the_chart_change(phone, desk):
         "aria-current", "true"
     )
     phone.get_by_text("Show the numbers").click()
-    expect(phone.get_by_role("cell", name="2 standard drinks")).to_be_visible()
-    expect(phone.get_by_role("cell", name="4 standard drinks")).to_be_visible()
+    # A weekly goal's table has a row per week; this week's total says "so far".
+    expect(phone.get_by_role("cell", name="so far")).to_be_visible()
     assert_no_axe_violations(phone)
     open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()

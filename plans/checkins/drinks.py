@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 GRAMS_PER_STANDARD_DRINK = Decimal(14)  # NIAAA (US)
 GRAMS_PER_UK_UNIT = Decimal(8)  # NHS (UK), for reference
 ALCOHOL_GRAMS_PER_ML = Decimal("0.789")
@@ -19,17 +21,17 @@ ALCOHOL_GRAMS_PER_ML = Decimal("0.789")
 @dataclass(frozen=True)
 class Drink:
     key: str
-    label: str
+    label: str  # lazily translated
     size_ml: int
     strength: Decimal  # % alcohol by volume
 
 
 DRINKS = (
-    Drink("beer-can", "A can or bottle of beer (12 oz, 355 ml)", 355, Decimal(5)),
-    Drink("beer-pint", "A pint of beer (16 oz, 473 ml)", 473, Decimal(5)),
-    Drink("wine-glass", "A glass of wine (5 oz, 148 ml)", 148, Decimal(12)),
-    Drink("wine-large", "A large glass of wine (250 ml)", 250, Decimal(12)),
-    Drink("shot", "A shot of spirits (1.5 oz, 44 ml)", 44, Decimal(40)),
+    Drink("beer-can", _("A can or bottle of beer (12 oz, 355 ml)"), 355, Decimal(5)),
+    Drink("beer-pint", _("A pint of beer (16 oz, 473 ml)"), 473, Decimal(5)),
+    Drink("wine-glass", _("A glass of wine (5 oz, 148 ml)"), 148, Decimal(12)),
+    Drink("wine-large", _("A large glass of wine (250 ml)"), 250, Decimal(12)),
+    Drink("shot", _("A shot of spirits (1.5 oz, 44 ml)"), 44, Decimal(40)),
 )
 BY_KEY = {drink.key: drink for drink in DRINKS}
 

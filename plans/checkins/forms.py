@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import TimeZoneField
 from plans.models import FEELINGS, CheckIn, Goal, TargetKind
@@ -198,38 +199,38 @@ class DrinkForm(forms.Form):
 
     drink_goal = forms.UUIDField(widget=forms.HiddenInput)
     drink = forms.ChoiceField(
-        label="What did you drink?",
+        label=_("What did you drink?"),
         choices=[(d.key, d.label) for d in DRINKS],
-        error_messages={"required": "Choose a drink", "invalid_choice": "Choose a drink"},
+        error_messages={"required": _("Choose a drink"), "invalid_choice": _("Choose a drink")},
     )
     count = forms.DecimalField(
-        label="How many?",
+        label=_("How many?"),
         min_value=Decimal("0.5"),
         max_value=60,
         decimal_places=1,
         initial=1,
         widget=forms.NumberInput(attrs={"class": "input-short stepper", "step": "0.5", "min": "0"}),
-        error_messages={"invalid": "Enter a number, like 2", "required": "Enter how many"},
+        error_messages={"invalid": _("Enter a number, like 2"), "required": _("Enter how many")},
     )
     size_ml = forms.DecimalField(
-        label="Size of one, in ml (optional)",
+        label=_("Size of one, in ml (optional)"),
         required=False,
         min_value=1,
         max_value=2000,
         decimal_places=0,
-        help_text="Leave it empty for the usual size. 1 oz is about 30 ml.",
+        help_text=_("Leave it empty for the usual size. 1 oz is about 30 ml."),
         widget=forms.NumberInput(attrs={"class": "input-short"}),
-        error_messages={"invalid": "Enter the size in ml, like 355"},
+        error_messages={"invalid": _("Enter the size in ml, like 355")},
     )
     strength = forms.DecimalField(
-        label="Strength, % alcohol (optional)",
+        label=_("Strength, % alcohol (optional)"),
         required=False,
         min_value=0,
         max_value=100,
         decimal_places=1,
-        help_text="Leave it empty for the usual strength. It is on the label, like 5% or 12%.",
+        help_text=_("Leave it empty for the usual strength. It is on the label, like 5% or 12%."),
         widget=forms.NumberInput(attrs={"class": "input-short", "step": "any"}),
-        error_messages={"invalid": "Enter the strength as a number, like 5"},
+        error_messages={"invalid": _("Enter the strength as a number, like 5")},
     )
 
     def __init__(self, *args, **kwargs):

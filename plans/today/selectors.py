@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plans.models import (
     CheckIn,
@@ -55,13 +57,19 @@ def _step_words(goal: Goal, step: Decimal | None) -> str:
         return goal.practice
     if goal.target_kind != TargetKind.AMOUNT or step is None:
         return goal.statement
-    period = "this week" if goal.target_period == Period.WEEK else "a day"
+    weekly = goal.target_period == Period.WEEK
+    at_most = goal.target_direction == Direction.AT_MOST
     if goal.target_unit == Unit.USING_DAYS:
-        days = "day" if step == 1 else "days"
-        side = "Up to" if goal.target_direction == Direction.AT_MOST else "At least"
-        return f"{side} {format_amount(step)} {days} using {period}"
-    side = "Up to" if goal.target_direction == Direction.AT_MOST else "At least"
-    return f"{side} {amount_with_unit(step, goal.target_unit)} {period}"
+        amount = ngettext("%(n)s day using", "%(n)s days using", int(step)) % {
+            "n": format_amount(step)
+        }
+    else:
+        amount = amount_with_unit(step, goal.target_unit)
+    if weekly:
+        text = _("Up to %(amount)s this week") if at_most else _("At least %(amount)s this week")
+    else:
+        text = _("Up to %(amount)s a day") if at_most else _("At least %(amount)s a day")
+    return text % {"amount": amount}
 
 
 def goals_today(plan: Plan, goals: list[Goal], today: date) -> list[GoalToday]:
@@ -97,15 +105,18 @@ def goals_today(plan: Plan, goals: list[Goal], today: date) -> list[GoalToday]:
         done = True if row.get("today_yes") else False if row.get("today_no") else None
         today_amount = row.get("today_amount")
         if goal.target_kind == TargetKind.AMOUNT and goal.target_period == Period.WEEK:
-            so_far = f"{amount_with_unit(weeks[0], goal.target_unit)} so far"
+            amount = amount_with_unit(weeks[0], goal.target_unit)
             if goal.target_unit == Unit.USING_DAYS:
-                so_far = f"{format_amount(weeks[0])} so far"
+                amount = format_amount(weeks[0])
+            so_far = _("%(amount)s so far") % {"amount": amount}
         elif goal.target_kind == TargetKind.AMOUNT and today_amount is not None:
-            so_far = f"{amount_with_unit(today_amount, goal.target_unit)} today"
+            so_far = _("%(amount)s today") % {
+                "amount": amount_with_unit(today_amount, goal.target_unit)
+            }
         elif done is not None:
-            so_far = "Done today" if done else "Not today"
+            so_far = _("Done today") if done else _("Not today")
         else:
-            so_far = "Nothing noted yet today"
+            so_far = _("Nothing noted yet today")
         found.append(
             GoalToday(
                 goal=goal,
