@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -51,5 +52,16 @@ def local_time_zone(get_response: Callable[[HttpRequest], HttpResponse]):
             return get_response(request)
         finally:
             timezone.deactivate()
+
+    return middleware
+
+
+def permissions_policy(get_response: Callable[[HttpRequest], HttpResponse]):
+    """No page needs the camera, microphone, location or payment: say so on every response."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
 
     return middleware

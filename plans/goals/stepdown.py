@@ -64,7 +64,10 @@ def plan_steps(
         # Rounding must never hide a step: every step is at least one lower, and a whole number.
         lower = (value - SMALLEST_CHANGE).quantize(SMALLEST_CHANGE, rounding=ROUND_CEILING)
         value = max(target, min(cut, lower))
-        starts_on = start + timedelta(days=interval_days * len(steps))
+        try:
+            starts_on = start + timedelta(days=interval_days * len(steps))
+        except OverflowError:
+            raise StepDownError("Those steps would run past the last date there is.") from None
         steps.append(PlannedStep(starts_on=starts_on, value=value))
         if len(steps) > MAX_STEPS:
             raise StepDownError(

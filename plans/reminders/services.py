@@ -68,29 +68,21 @@ def schedule_save(
     channel: str,
     timezone_name: str | None = None,
     paused_until: date | None = None,
-    email: str | None = None,
-    phone: str | None = None,
     now: datetime | None = None,
 ) -> ReminderSchedule:
     """Save the client's choices and work out when the next reminder is due.
 
     `timezone_name`, when given, is the client's one zone preference (see client_zone_save);
-    without it the schedule follows the zone they already chose."""
+    without it the schedule follows the zone they already chose. Reminders go to the account's
+    (confirmed) email and phone, which only the account page changes
+    (harmplan.accounts.services.contact_change).
+    """
     if timezone_name is not None:
         client_zone_save(client=client, time_zone=timezone_name, now=now)
     else:
         timezone_name = _preferred_zone(client)
     if channel not in Channel.values:
         raise ValueError(f"Unknown channel: {channel!r}")
-    contact_fields = []
-    if email is not None and email != client.email:
-        client.email = email
-        contact_fields.append("email")
-    if phone is not None and phone != client.phone:
-        client.phone = phone
-        contact_fields.append("phone")
-    if contact_fields:
-        client.save(update_fields=contact_fields)
     if channel == Channel.EMAIL and not client.email:
         raise ValueError("Email reminders need an email address.")
     if channel == Channel.SMS and not client.phone:

@@ -43,7 +43,14 @@ class Command(BaseCommand):
     def run_quick(self, pytest_args: list[str]) -> int:
         compile_translations()
         env = {**os.environ, "HARMPLAN_QUICK": "1", "HARMPLAN_BOOTSTRAP": "0"}
-        for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV"):
+        for name in (
+            "DATABASE_URL",
+            "DATABASE_MIGRATE_URL",
+            "REDIS_URL",
+            "CELERY_BROKER_URL",
+            "CACHE_URL",
+            "DJANGO_ENV",
+        ):
             env.pop(name, None)
         return subprocess.call(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args],
