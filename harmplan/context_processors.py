@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
+from harmplan.accounts.sessions.limits import WARN_SECONDS
+from harmplan.branding import branding_for
 from plans.timezones import zone_label
 
 
@@ -30,19 +32,47 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append((_("Consents"), "plans:program_records"))
     if user.is_staff:
         items.append((_("Admin"), "admin:index"))
+    items.append((_("Your account"), "accounts:account"))
     return items
+
+
+def _session_timer(request: HttpRequest) -> dict | None:
+    """When the warning before the idle sign-out is due (set by the session middleware)."""
+    seconds_left = getattr(request, "session_seconds_left", None)
+    if seconds_left is None:
+        return None
+    warn_in = max(0, seconds_left - WARN_SECONDS)
+    return {
+        "seconds_left": seconds_left,
+        "warn_minutes": warn_in // 60,  # the stylesheet has a class per whole minute
+        "idle_minutes": request.session_idle_seconds // 60,
+    }
 
 
 def harmplan(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # The zone harmplan.middleware.local_time_zone activated, named as people say it.
+    time_zone_label = zone_label(timezone.get_current_timezone_name())
+    branding = branding_for(user)
+    signed_in = user is not None and user.is_authenticated
+    # "Exit this page" on every page a client or a visitor sees, and on "Get help now" for all.
+    show_exit = not signed_in or user.is_client or request.path == reverse("help")
+    if not signed_in:
         return {
             "nav_items": [],
-            "time_zone_label": zone_label(timezone.get_current_timezone_name()),
+            "branding": branding,
+            "show_exit": show_exit,
+            "session_timer": None,
+            "time_zone_label": time_zone_label,
         }
     nav = []
     for label, name in _nav_for(user):
         url = reverse(name)
         nav.append({"label": label, "url": url, "current": request.path == url})
-    # The zone harmplan.middleware.local_time_zone activated, named as people say it.
-    return {"nav_items": nav, "time_zone_label": zone_label(timezone.get_current_timezone_name())}
+    return {
+        "nav_items": nav,
+        "branding": branding,
+        "show_exit": show_exit,
+        "session_timer": _session_timer(request),
+        "time_zone_label": time_zone_label,
+    }

@@ -10,6 +10,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from harmplan.phones import PHONE_CHARACTERS
 from plans.timezones import get_zone, timezone_names, zone_choices
 
 
@@ -19,8 +20,6 @@ class FormRenderer(TemplatesSetting):
 
 
 # Fields used by more than one feature: one definition each ---------------------------------------
-
-PHONE_CHARACTERS = set("+0123456789 -().")
 
 
 class PhoneField(forms.CharField):

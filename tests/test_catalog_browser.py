@@ -11,7 +11,8 @@ from strategies import services
 from strategies.catalog_files import SEED_FILE, catalog_load, read_catalog
 from strategies.models import Resource, Strategy
 from tests.accessibility import assert_no_axe_violations
-from tests.factories import PASSWORD, make_people
+from tests.factories import make_people
+from tests.signin import sign_in_browser
 from tests.test_browser_accounts import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,10 +40,7 @@ def catalog_world():
 
 
 def sign_in(page, username: str) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_browser(page, username)
     open_menu(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -83,7 +81,7 @@ def test_client_filters_the_catalog_in_place_on_a_phone(phone, catalog_world):
 
     result_titles(phone).get_by_role("link").click()
     expect(phone.get_by_role("heading", name="Block gambling sites and payments")).to_be_visible()
-    assert phone.title() == "Strategy – HarmPlan"
+    assert phone.title() == "Strategy – Check-in"
     assert_no_axe_violations(phone)
 
 
@@ -142,7 +140,7 @@ def test_strategy_and_help_pages_are_accessible(phone, catalog_world):
     assert_no_axe_violations(phone)
 
     phone.get_by_role("link", name="Get help now").first.click()
-    expect(phone.get_by_role("heading", name="Riverside crisis line")).to_be_visible()
+    expect(phone.get_by_role("link", name="Call Riverside crisis line")).to_be_visible()
     assert_no_axe_violations(phone)
 
     # Counselors see the same pages.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from harmplan.forms import PhoneField
 from strategies.models import Resource
 
-from .models import Role, User
+from .models import ICON_CHOICES, Organization, Role, User
 from .tasks import send_password_reset
 
 
@@ -156,6 +156,58 @@ class AssignmentForm(forms.Form):
         people = User.objects.filter(membership__organization=organization).order_by("username")
         self.fields["counselor"].queryset = people.filter(membership__role=Role.COUNSELOR)
         self.fields["client"].queryset = people.filter(membership__role=Role.CLIENT)
+
+
+class ClientIdleForm(forms.Form):
+    client_idle_minutes = forms.IntegerField(
+        label=_("Sign clients out after how many minutes without activity?"),
+        help_text=_(
+            "Between 5 and 30. Shorter is safer where clients share phones. It applies from "
+            "their next sign-in."
+        ),
+        min_value=5,
+        max_value=30,
+        error_messages={
+            "required": _("Enter a number of minutes from 5 to 30"),
+            "invalid": _("Enter a number of minutes from 5 to 30, like 15"),
+            "min_value": _("Enter at least 5 minutes"),
+            "max_value": _("Enter at most 30 minutes"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input-code"}),
+    )
+
+
+class AppearanceForm(forms.ModelForm):
+    """The name, icon and quick-exit site the organization's clients see."""
+
+    class Meta:
+        model = Organization
+        fields = ["display_name", "icon", "exit_url"]
+        labels = {
+            "display_name": _("Name people see"),
+            "icon": _("Icon"),
+            "exit_url": _("Quick exit goes to"),
+        }
+        widgets = {"icon": forms.RadioSelect(attrs={"class": "choices"})}
+        error_messages = {
+            "display_name": {"required": _("Enter the name people see")},
+            "exit_url": {
+                "required": _("Enter the address of a neutral website"),
+                "invalid": _("Enter a full https:// address, like https://www.bbc.co.uk/weather"),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["icon"].choices = ICON_CHOICES
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if "harmplan" in name.lower():
+            raise forms.ValidationError(
+                _("Choose a name that does not say what the app is for, like “Check-in”")
+            )
+        return name
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -300,3 +300,29 @@ def email_change_confirm(*, token: str) -> User:
     user.email = change.new_email
     user.save(update_fields=["email"])
     return user
+
+
+@transaction.atomic
+def organization_client_idle_save(*, admin: User, minutes: int) -> Organization:
+    """An org admin shortens how long an idle client session lasts (5 to 30 minutes)."""
+    if not admin.is_org_admin:
+        raise PermissionError("Only organization admins can change this.")
+    if not 5 <= minutes <= 30:
+        raise ValueError("Between 5 and 30 minutes.")
+    Organization.objects.filter(pk=admin.organization.pk).update(client_idle_minutes=minutes)
+    return Organization.objects.get(pk=admin.organization.pk)
+
+
+@transaction.atomic
+def organization_appearance_save(
+    *, organization: Organization, display_name: str, icon: str, exit_url: str
+) -> Organization:
+    """What the organization's clients see: the name, the icon and where quick exit goes."""
+    organization.display_name, organization.icon, organization.exit_url = (
+        display_name,
+        icon,
+        exit_url,
+    )
+    organization.full_clean(exclude=["name"])
+    organization.save(update_fields=["display_name", "icon", "exit_url"])
+    return organization

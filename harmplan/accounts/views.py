@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from plans.models import Plan
+from plans.models import CheckIn, Plan
 from plans.timezones import program_zone, zone_for
 from strategies import services as strategy_services
 from strategies.models import Resource
@@ -26,13 +28,16 @@ from .access import client_ip, clients_visible_to, get_client_for_user, log_acce
 from .decorators import role_required
 from .forms import (
     AcceptInvitationForm,
+    AppearanceForm,
     AssignmentForm,
+    ClientIdleForm,
     CodeForm,
     ContactForm,
     InvitationForm,
     ResourceForm,
 )
-from .models import AccessEvent, CareAssignment, Invitation, Role, User
+from .models import AccessEvent, CareAssignment, EmergencyAccess, Invitation, Role, User
+from .twofactor import services as twofactor
 
 SESSION_INVITATION = "invitation_id"
 
@@ -167,12 +172,73 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invitation_new.html", {"form": form})
 
 
+# The plan's agreement state (Plan.agreement) as filters, for the client list.
+_AGREED = Q(plan__agreed_content_version=F("plan__content_version"))
+_LOOK = Q(plan__agreed_content_version__isnull=False, plan__changed_by_role="counselor") & ~_AGREED
+PLAN_STATES = {
+    "agreed": (gettext_lazy("Agreed"), _AGREED),
+    "look": (gettext_lazy("Waiting for the client to look"), _LOOK),
+    "not_agreed": (gettext_lazy("Not agreed yet"), Q(plan__isnull=False) & ~_AGREED & ~_LOOK),
+    "none": (gettext_lazy("No plan yet"), Q(plan__isnull=True)),
+}
+
+
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET"])
 def client_list(request: HttpRequest) -> HttpResponse:
-    clients = clients_visible_to(request.user).order_by("username")
-    page = Paginator(clients, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/client_list.html", {"page": page})
+    """Search, filter by counselor and plan state, last check-in and actions; a fixed number of
+    queries per page whatever the number of clients."""
+    organization = request.user.organization
+    query = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("state", "")
+    counselors = User.objects.filter(
+        membership__organization=organization, membership__role=Role.COUNSELOR
+    ).order_by("username")
+    counselor_id = request.GET.get("counselor", "")
+    clients = (
+        clients_visible_to(request.user)
+        .select_related("plan")
+        .annotate(
+            last_checkin_day=Subquery(CheckIn.objects.for_client(OuterRef("pk")).latest_day())
+        )
+        .prefetch_related(
+            Prefetch(
+                "care_team",
+                queryset=CareAssignment.objects.select_related("counselor").order_by(
+                    "counselor__username"
+                ),
+            )
+        )
+    )
+    if query:
+        clients = clients.filter(
+            Q(username__icontains=query)
+            | Q(preferred_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    if state in PLAN_STATES:
+        clients = clients.filter(PLAN_STATES[state][1])
+    else:
+        state = ""
+    if counselor_id == "none":
+        clients = clients.filter(care_team__isnull=True)
+    elif counselor_id.isdigit() and request.user.is_org_admin:
+        clients = clients.filter(care_team__counselor_id=int(counselor_id))
+    else:
+        counselor_id = ""
+    page = Paginator(clients.order_by("username"), 25).get_page(request.GET.get("page"))
+    kept = {"q": query, "state": state, "counselor": counselor_id}
+    context = {
+        "page": page,
+        "query": urlencode({k: v for k, v in kept.items() if v}),
+        "q": query,
+        "state": state,
+        "states": [(key, label) for key, (label, _q) in PLAN_STATES.items()],
+        "counselor_id": counselor_id,
+        "counselors": list(counselors) if request.user.is_org_admin else [],
+    }
+    return render(request, "accounts/client_list.html", context)
 
 
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
@@ -198,10 +264,17 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
         .select_related("counselor", "added_by__membership")
         .order_by("created_at")
     )
+    # Break-glass: who opened the records without being on the care team, and why.
+    emergencies = EmergencyAccess.objects.filter(client=request.user).select_related("counselor")
     return render(
         request,
         "accounts/my_access_log.html",
-        {"page": page, "care_team": care_team, "zone": _client_zone(request.user)},
+        {
+            "page": page,
+            "care_team": care_team,
+            "emergencies": emergencies[:20],
+            "zone": _client_zone(request.user),
+        },
     )
 
 
@@ -234,8 +307,38 @@ def org_overview(request: HttpRequest) -> HttpResponse:
             "counselors": counselors,
             "assignments": assignments,
             "form": form,
+            "idle_form": ClientIdleForm(
+                initial={"client_idle_minutes": organization.client_idle_minutes}
+            ),
         },
     )
+
+
+@role_required(Role.ORG_ADMIN)
+@require_http_methods(["GET", "POST"])
+def org_appearance(request: HttpRequest) -> HttpResponse:
+    organization = request.user.organization
+    form = AppearanceForm(request.POST if request.method == "POST" else None, instance=organization)
+    if form.is_valid():
+        services.organization_appearance_save(organization=organization, **form.cleaned_data)
+        messages.success(request, _("Saved. Your clients see the new name and icon from now on."))
+        return redirect("accounts:org_overview")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/org_appearance.html", {"form": form}, status=status)
+
+
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def org_client_idle(request: HttpRequest) -> HttpResponse:
+    form = ClientIdleForm(request.POST)
+    if not form.is_valid():
+        form.heading_field = "client_idle_minutes"  # alone on its page, the question is the h1
+        return render(request, "accounts/org_client_idle.html", {"form": form}, status=400)
+    services.organization_client_idle_save(
+        admin=request.user, minutes=form.cleaned_data["client_idle_minutes"]
+    )
+    messages.success(request, _("Saved. Clients who sign in from now on get the new time."))
+    return redirect("accounts:org_overview")
 
 
 @role_required(Role.ORG_ADMIN)
@@ -253,6 +356,11 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
         ip=client_ip(request),
     )
     messages.success(request, "Caseload updated.")
+    back = request.POST.get("next", "")
+    if back.startswith(reverse("accounts:client_list")) and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        return redirect(back)
     return redirect("accounts:org_overview")
 
 
@@ -293,6 +401,21 @@ def resource_edit(request: HttpRequest, resource_id: int | None = None) -> HttpR
         messages.success(request, _("Saved. It is on your help page now."))
         return redirect("accounts:resource_list")
     return render(request, "accounts/resource_edit.html", {"form": form, "resource": resource})
+
+
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: password, two-step sign-in, and signing out on every device."""
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "enrolled": twofactor.is_enrolled(user),
+            "required": twofactor.staff_must_use(user),
+            "codes_left": twofactor.recovery_codes_left(user),
+        },
+    )
 
 
 @role_required(Role.ORG_ADMIN)
@@ -351,3 +474,24 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except services.EmailChangeError as error:
         return render(request, "accounts/email_confirm.html", {"problem": error}, status=410)
     return render(request, "accounts/email_confirm.html", {"change": change, "token": token})
+
+
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def twofactor_reset(request: HttpRequest, user_id) -> HttpResponse:
+    person = get_object_or_404(
+        User,
+        public_id=user_id,
+        membership__organization=request.user.organization,
+        membership__role__in=[Role.COUNSELOR, Role.ORG_ADMIN],
+    )
+    if person == request.user:
+        messages.error(request, _("You cannot reset your own two-step sign-in here."))
+        return redirect("accounts:org_overview")
+    twofactor.reset_for(admin=request.user, person=person, ip=client_ip(request))
+    messages.success(
+        request,
+        _("Two-step sign-in is reset for %(name)s. They set it up again when they next sign in.")
+        % {"name": person.display_name},
+    )
+    return redirect("accounts:org_overview")

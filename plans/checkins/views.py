@@ -8,8 +8,15 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -59,6 +66,11 @@ def _refuse_goals_not_in(plan: Plan, data) -> None:
         raise Http404
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """A check-in sent again from the phone by static/js/offline.js, not the form itself."""
+    return request.headers.get("Accept") == "application/json"
+
+
 def _day_text(day, today) -> str:
     if day == today:
         return "today"
@@ -69,7 +81,8 @@ def _day_text(day, today) -> str:
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
     plan = goal_services.plan_for_client(request.user)
-    today = timezones.client_today(plan)
+    zone = timezones.zone_for(plan)
+    today = timezones.local_day(timezone.now(), zone, plan.day_starts_at)
     picker = DayForm(request.GET if "day" in request.GET else None, today=today)
     drink_goal = drink_form = drink_result = None
     if request.method == "POST":
@@ -89,14 +102,21 @@ def checkin(request: HttpRequest) -> HttpResponse:
                     feeling=data["feeling"],
                     cravings=data["cravings"],
                     note=data["note"],
+                    key=data["checkin_key"],
                 )
             except services.CheckInError as error:
                 form.add_error(None, str(error))
             else:
+                if _wants_json(request):
+                    return JsonResponse({"saved": True})
                 day = _day_text(data["day"], today)
                 messages.success(request, f"Thank you. Your check-in for {day} is saved.")
                 # Today's check-in lands on Today's calm "Done for today"; another day, progress.
                 return redirect("home" if data["day"] == today else "plans:progress")
+        if _wants_json(request):
+            # A check-in kept on the phone that can never be saved as it is: say why, once.
+            errors = [str(e) for errors in form.errors.values() for e in errors]
+            return JsonResponse({"saved": False, "errors": errors}, status=400)
         day = form.cleaned_data.get("day") or today
     else:
         day = picker.cleaned_data["day"] if picker.is_valid() else today
@@ -135,6 +155,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
         "drink_goal": drink_goal,
         "drink_form": drink_form,
         "drink_result": drink_result,
+        # For a check-in made on the offline page: the phone works out the same local day.
+        "zone_name": zone.key,
     }
     template = "plans/checkins/checkin.html"
     if request.htmx and request.method == "GET":
