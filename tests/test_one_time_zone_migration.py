@@ -1,4 +1,4 @@
-"""Migration 0006 merges the two zone choices into the plan's one preference."""
+"""Migration 0008 merges the two zone choices into the plan's one preference."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.apps import apps
 from plans.goals import services
 from plans.models import Plan, ReminderSchedule
 
-one_zone = importlib.import_module("plans.migrations.0006_one_time_zone").one_zone
+one_zone = importlib.import_module("plans.migrations.0008_one_time_zone").one_zone
 
 
 def test_a_zone_chosen_only_for_reminders_moves_to_the_plan(people):

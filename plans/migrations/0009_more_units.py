@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0006_one_time_zone'),
+        ('plans', '0008_one_time_zone'),
     ]
 
     operations = [

@@ -39,6 +39,6 @@ def one_zone(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0005_records")]
+    dependencies = [("plans", "0007_merge_20261201_2038")]
 
     operations = [migrations.RunPython(one_zone, migrations.RunPython.noop)]
