@@ -14,6 +14,7 @@ from harmplan.celery import app as celery_app
 from harmplan.phones import tel_href
 from plans.models import Plan
 from plans.models.plan import MAX_TRUSTED_CONTACTS
+from plans.today.views import today
 from strategies.models import Resource
 
 
@@ -21,7 +22,7 @@ from strategies.models import Resource
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_client:
-        return redirect("plans:my_plan")
+        return today(request)
     if user.is_counselor:
         return redirect("plans:caseload")
     if user.is_org_admin:
