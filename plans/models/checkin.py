@@ -1,7 +1,7 @@
 """Check-ins: one per client per local day, with one entry per goal.
 
 The local day is decided by the client's time zone and the hour their day starts (see
-plans/checkins.py: `local_day`), so a drink at 1 a.m. counts for the evening before.
+plans/timezones.py: `local_day`), so a drink at 1 a.m. counts for the evening before.
 """
 
 from __future__ import annotations

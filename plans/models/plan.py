@@ -52,7 +52,7 @@ class Plan(models.Model):
     changed_by_role = models.CharField(max_length=16, choices=AuthorRole.choices, blank=True)
     # When the client last opened their plan, for "what changed since your last visit".
     client_last_seen_at = models.DateTimeField(null=True, blank=True)
-    # Which local day a check-in belongs to (plans/checkins.py). Empty: the program's default zone.
+    # Which local day a check-in belongs to (plans/timezones.py). Empty: the program's default zone.
     time_zone = models.CharField("Your time zone", max_length=64, blank=True)
     day_starts_at = models.PositiveSmallIntegerField(
         "My day starts at", default=4, validators=[MaxValueValidator(12)]
