@@ -11,11 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from harmplan.celery import app as celery_app
+from harmplan.http import AuthenticatedRequest
 from strategies.models import Resource
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if user.is_client:
         return redirect("plans:my_plan")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from harmplan.http import AuthenticatedRequest
+
 from .models import AccessEvent, Role, User
 
 
@@ -61,7 +63,7 @@ def record_access(
 
 
 def log_access(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     client: User,
     action: str,
     object_type: str,

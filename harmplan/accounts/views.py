@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from harmplan.http import AuthenticatedRequest
+
 from . import services
 from .access import client_ip, clients_visible_to, get_client_for_user, log_access
 from .decorators import role_required
@@ -96,7 +98,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET", "POST"])
-def invitation_new(request: HttpRequest) -> HttpResponse:
+def invitation_new(request: AuthenticatedRequest) -> HttpResponse:
     form = InvitationForm(request.POST if request.method == "POST" else None, inviter=request.user)
     if form.is_valid():
         issued = services.invitation_create(
@@ -119,7 +121,7 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET"])
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedRequest) -> HttpResponse:
     clients = clients_visible_to(request.user).order_by("username")
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/client_list.html", {"page": page})
@@ -127,7 +129,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET"])
-def client_detail(request: HttpRequest, client_id) -> HttpResponse:
+def client_detail(request: AuthenticatedRequest, client_id) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
     log_access(request, client, AccessEvent.Action.VIEW, "profile", client.public_id)
     counselors = User.objects.filter(caseload__client=client).order_by("username")
@@ -138,7 +140,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET"])
-def my_access_log(request: HttpRequest) -> HttpResponse:
+def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
     events = AccessEvent.objects.filter(client=request.user).select_related("actor__membership")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/my_access_log.html", {"page": page})
@@ -146,7 +148,7 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_http_methods(["GET"])
-def org_overview(request: HttpRequest) -> HttpResponse:
+def org_overview(request: AuthenticatedRequest) -> HttpResponse:
     organization = request.user.organization
     counselors = (
         User.objects.filter(membership__organization=organization, membership__role=Role.COUNSELOR)
@@ -173,7 +175,7 @@ def org_overview(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_POST
-def assignment_new(request: HttpRequest) -> HttpResponse:
+def assignment_new(request: AuthenticatedRequest) -> HttpResponse:
     organization = request.user.organization
     form = AssignmentForm(request.POST, organization=organization)
     if not form.is_valid():
@@ -191,7 +193,7 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_POST
-def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def assignment_remove(request: AuthenticatedRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
         CareAssignment, pk=assignment_id, organization=request.user.organization
     )

@@ -8,13 +8,14 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.goals import services as goal_services
 from plans.models import CheckIn, CheckInEntry, Goal, Lifecycle, Plan
@@ -59,7 +60,7 @@ def _day_text(day, today) -> str:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: AuthenticatedRequest) -> HttpResponse:
     plan = goal_services.plan_for_client(request.user)
     today = timezones.client_today(plan)
     picker = DayForm(request.GET if "day" in request.GET else None, today=today)
@@ -123,7 +124,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def checkin_settings(request: HttpRequest) -> HttpResponse:
+def checkin_settings(request: AuthenticatedRequest) -> HttpResponse:
     plan = goal_services.plan_for_client(request.user)
     current_zone = timezones.zone_name_for(plan)
     form = CheckInSettingsForm(
@@ -194,7 +195,7 @@ def _csv_rows(client):
 
 @role_required(Role.CLIENT)
 @require_GET
-def checkin_export(request: HttpRequest) -> StreamingHttpResponse:
+def checkin_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     rows = (writer.writerow([_cell(value) for value in row]) for row in _csv_rows(request.user))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from harmplan.accounts.access import clients_visible_to, get_client_for_user
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.models import CheckIn
 
@@ -30,7 +31,7 @@ QUIET_DAYS = 14
 
 @role_required(Role.COUNSELOR)
 @require_GET
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
     last_checkin = CheckIn.objects.for_client(OuterRef("pk")).latest_day()
@@ -60,7 +61,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COUNSELOR)
 @require_GET
-def client_plan(request: HttpRequest, client_id) -> HttpResponse:
+def client_plan(request: AuthenticatedRequest, client_id) -> HttpResponse:
     """Open (and on first use, start) the plan of a client on this counselor's caseload."""
     client = get_client_for_user(request.user, client_id)
     return redirect(services.plan_for_client(client))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from harmplan.http import AuthenticatedRequest
 from plans.models import Goal, Plan
 
 from .services import EditConflict
 
 
 def conflict_response(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     conflict: EditConflict,
     make_form,
     title: str,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.accounts.access import client_ip
+from harmplan.http import AuthenticatedRequest
 from plans.access import get_goal_for_user, log_read
 from plans.models import GoalStrategy, Step
 from plans.timezones import client_today
@@ -19,7 +20,7 @@ from .forms import AddStrategyForm, GoalEditForm, NoteForm, StepDownForm, StepFo
 
 
 @require_GET
-def goal_page(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     log_read(request, goal.plan, "goal", goal.public_id)
     links = goal.strategy_links.select_related("strategy")
@@ -45,7 +46,7 @@ def goal_page(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+def goal_edit(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     if request.method == "POST":
         form = GoalEditForm(request.POST)
@@ -74,7 +75,7 @@ def goal_edit(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_step_planner(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+def goal_step_planner(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     data = request.POST if request.method == "POST" else None
     form = StepDownForm(
@@ -119,7 +120,9 @@ _CHANGED_MEANWHILE = (
 
 
 @require_http_methods(["GET", "POST"])
-def step_edit(request: HttpRequest, plan_id, goal_id, step_id: int | None = None) -> HttpResponse:
+def step_edit(
+    request: AuthenticatedRequest, plan_id, goal_id, step_id: int | None = None
+) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     step = get_object_or_404(Step, pk=step_id, goal=goal) if step_id else None
     if request.method == "POST":
@@ -157,7 +160,7 @@ def step_edit(request: HttpRequest, plan_id, goal_id, step_id: int | None = None
 
 
 @require_POST
-def step_delete(request: HttpRequest, plan_id, goal_id, step_id: int) -> HttpResponse:
+def step_delete(request: AuthenticatedRequest, plan_id, goal_id, step_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     step = get_object_or_404(Step, pk=step_id, goal=goal)
     form = VersionedForm(request.POST)
@@ -179,7 +182,7 @@ def step_delete(request: HttpRequest, plan_id, goal_id, step_id: int) -> HttpRes
 
 
 @require_POST
-def goal_strategy_add(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+def goal_strategy_add(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     form = AddStrategyForm(request.POST)
     if form.is_valid():
@@ -204,7 +207,9 @@ def goal_strategy_add(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_strategy_edit(request: HttpRequest, plan_id, goal_id, link_id: int) -> HttpResponse:
+def goal_strategy_edit(
+    request: AuthenticatedRequest, plan_id, goal_id, link_id: int
+) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     link = get_object_or_404(GoalStrategy.objects.select_related("strategy"), pk=link_id, goal=goal)
     if request.method == "POST":

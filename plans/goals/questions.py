@@ -12,12 +12,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.access import client_ip
+from harmplan.http import AuthenticatedRequest
 from plans.access import get_plan_for_user, log_read
 from plans.models import Direction, Period, Plan, TargetKind, Unit
 from plans.timezones import client_today
@@ -123,14 +124,14 @@ def _form_for(question: str, draft: dict, plan: Plan, data=None):
 
 
 @require_GET
-def goal_new(request: HttpRequest, plan_id) -> HttpResponse:
+def goal_new(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     _save_draft(request, plan, {"answered": []})
     return redirect(_url(plan, "focus"))
 
 
 @require_http_methods(["GET", "POST"])
-def goal_question(request: HttpRequest, plan_id, question: str) -> HttpResponse:
+def goal_question(request: AuthenticatedRequest, plan_id, question: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     if question not in QUESTIONS:
         raise Http404
@@ -264,7 +265,7 @@ def _goal_data(draft: dict) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_check(request: HttpRequest, plan_id) -> HttpResponse:
+def goal_check(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     draft = _draft(request, plan)
     missing = _first_unanswered(draft)
