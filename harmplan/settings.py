@@ -11,6 +11,7 @@ import os
 import secrets
 import warnings
 from pathlib import Path
+from typing import TypedDict
 
 import dj_database_url
 from celery.schedules import crontab
@@ -320,7 +321,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-HARMPLAN = {
+
+class HarmPlanSettings(TypedDict):
+    """HarmPlan's own settings, typed so that code reading them gets a str, an int or a float."""
+
+    DEFAULT_EMERGENCY_NUMBER: str
+    INVITATION_DAYS: int
+    SITE_URL: str
+    DEFAULT_TIME_ZONE: str
+    REMINDER_FROM_EMAIL: str
+    SEND_MAX_ATTEMPTS: int
+    SEND_RETRY_BASE_SECONDS: float
+    SEND_RETRY_MAX_SECONDS: float
+
+
+HARMPLAN: HarmPlanSettings = {
     # Shown on the help page when a person is not logged in or their organization has none set.
     "DEFAULT_EMERGENCY_NUMBER": env("HARMPLAN_EMERGENCY_NUMBER", "911"),
     "INVITATION_DAYS": env_int("HARMPLAN_INVITATION_DAYS", 7),

@@ -121,7 +121,7 @@ DEFAULT_FOCUS_AREAS = [
 ]
 
 
-class FocusAreaQuerySet(models.QuerySet):
+class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
     def ensure_defaults(self) -> list[FocusArea]:
         """Add any default focus area that is missing; curators' names are kept."""
         created = []

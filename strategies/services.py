@@ -131,7 +131,8 @@ def strategy_write(
         for position, source in enumerate(entry["sources"])
     )
     # Drop any prefetched relations so the snapshot reads what was just written.
-    strategy._prefetched_objects_cache = {}
+    # Django's own cache attribute, which the stubs do not declare.
+    strategy._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     strategy_version_record(strategy=strategy, by=by)
     return strategy
 

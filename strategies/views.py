@@ -88,19 +88,20 @@ def strategy_page_context(strategy: Strategy, user: User) -> dict:
     your goals) are named in settings.STRATEGY_PAGE_PARTS. Each is called with the strategy and
     the viewer and returns a template and its context, or None to add nothing.
     """
+    page_parts: list[str] = []
     context = {
         "strategy": strategy,
         "focus_areas": list(strategy.focus_areas.all()),
         "sources": list(strategy.sources.all()),
         "resources": resources_near(strategy, user),
-        "page_parts": [],
+        "page_parts": page_parts,
     }
     for path in settings.STRATEGY_PAGE_PARTS:
         part = import_string(path)(strategy, user)
         if part is not None:
             template, part_context = part
             context.update(part_context)
-            context["page_parts"].append(template)
+            page_parts.append(template)
     return context
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from harmplan.accounts.models import User
 from plans.models import PAUSED_INDEFINITELY, Channel, ReminderSchedule
-from plans.timezones import get_zone
+from plans.timezones import default_zone_name, get_zone
 
 from . import links
 from .schedule import EVERY_DAY
@@ -22,7 +21,7 @@ def schedule_for(client: User) -> ReminderSchedule:
     if schedule is None:
         schedule = ReminderSchedule(
             client=client,
-            timezone=settings.HARMPLAN["DEFAULT_TIME_ZONE"],
+            timezone=default_zone_name(),
             weekdays=EVERY_DAY,
             local_time=time(9, 0),
             channel=Channel.EMAIL if client.email else Channel.NONE,
@@ -33,7 +32,7 @@ def schedule_for(client: User) -> ReminderSchedule:
 def _locked(client: User) -> ReminderSchedule:
     ReminderSchedule.objects.get_or_create(
         client=client,
-        defaults={"timezone": settings.HARMPLAN["DEFAULT_TIME_ZONE"], "channel": Channel.NONE},
+        defaults={"timezone": default_zone_name(), "channel": Channel.NONE},
     )
     return ReminderSchedule.objects.select_for_update().get(client=client)
 
