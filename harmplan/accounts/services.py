@@ -50,18 +50,19 @@ def normalize_code(code: str) -> str:
 def invitation_create(
     *, invited_by: User, role: str = Role.CLIENT, counselor: User | None = None
 ) -> IssuedInvitation:
-    if not (invited_by.is_counselor or invited_by.is_org_admin):
+    organization = invited_by.organization
+    if organization is None or not (invited_by.is_counselor or invited_by.is_org_admin):
         raise PermissionError("Only counselors and organization admins can invite people.")
     if role != Role.CLIENT and not invited_by.is_org_admin:
         raise PermissionError("Only organization admins can invite staff.")
     if role == Role.CLIENT and counselor is None and invited_by.is_counselor:
         counselor = invited_by
-    if counselor and counselor.organization != invited_by.organization:
+    if counselor and counselor.organization != organization:
         raise PermissionError("The counselor must work in the same organization.")
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     invitation = Invitation.objects.create(
-        organization=invited_by.organization,
+        organization=organization,
         role=role,
         invited_by=invited_by,
         counselor=counselor if role == Role.CLIENT else None,

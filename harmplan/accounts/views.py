@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -53,15 +54,16 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest) -> HttpResponse:
-    invitation = (
-        Invitation.objects.select_related("organization")
-        .filter(pk=request.session.get(SESSION_INVITATION))
-        .first()
+    invitation_id = request.session.get(SESSION_INVITATION)
+    found = (
+        Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
+        if invitation_id
+        else None
     )
     try:
-        services.invitation_check(invitation)
+        invitation = services.invitation_check(found)
     except services.InvitationError as error:
-        if invitation is None:
+        if found is None:
             return redirect("accounts:invitation_code")
         return render(request, "accounts/invitation_problem.html", {"problem": error}, status=410)
     if request.user.is_authenticated:
@@ -177,6 +179,8 @@ def org_overview(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def assignment_new(request: AuthenticatedRequest) -> HttpResponse:
     organization = request.user.organization
+    if organization is None:  # Not for an org admin, who always has one.
+        raise PermissionDenied
     form = AssignmentForm(request.POST, organization=organization)
     if not form.is_valid():
         return render(request, "accounts/assignment_new.html", {"form": form}, status=400)

@@ -166,7 +166,7 @@ def _answer(entry: CheckInEntry) -> str:
         return "skipped"
     if entry.done is not None:
         return "yes" if entry.done else "no"
-    return f"{entry.amount.normalize():f}"
+    return f"{entry.amount.normalize():f}" if entry.amount is not None else ""
 
 
 def _csv_rows(client):

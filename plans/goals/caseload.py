@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OrderBy, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -20,7 +20,7 @@ from plans.models import CheckIn
 
 from . import services
 
-SORTS = {
+SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
     "name": ("Name", [F("preferred_name").asc(), F("username").asc()]),
     "review": ("Next review", [F("plan__next_review_on").asc(nulls_last=True), "username"]),
     "activity": ("Last activity", [F("plan__updated_at").desc(nulls_last=True), "username"]),
@@ -33,7 +33,9 @@ QUIET_DAYS = 14
 @require_GET
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
     last_checkin = CheckIn.objects.for_client(OuterRef("pk")).latest_day()
     clients = (
         clients_visible_to(request.user)

@@ -25,7 +25,7 @@ def conflict_response(
     applies this person's input on top of the other change, knowingly.
     """
     data = request.POST.copy()
-    data["version"] = conflict.current.version
+    data["version"] = str(conflict.current.version)
     form = make_form(data)
     form.is_valid()
     response = render(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,7 +37,7 @@ from .forms import (
 )
 from .stepdown import StepDownError, plan_steps
 
-QUESTIONS = {
+QUESTIONS: dict[str, tuple[str, type[forms.Form]]] = {
     "focus": ("What is this goal about?", FocusForm),
     "approach": ("Which approach fits this goal?", ApproachForm),
     "words": ("Your goal in your own words", StatementForm),
@@ -185,7 +186,8 @@ def goal_question(request: AuthenticatedRequest, plan_id, question: str) -> Http
 
 def _answers(draft: dict) -> list[dict]:
     """The check-your-answers rows, each with the page that changes it."""
-    focus = FocusArea.objects.filter(pk=draft.get("focus_area")).first()
+    focus_id = draft.get("focus_area")
+    focus = FocusArea.objects.filter(pk=focus_id).first() if focus_id else None
     rows = [
         ("What it is about", focus.name if focus else "", "focus"),
         (

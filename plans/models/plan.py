@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,9 @@ from django.db import models
 from django.urls import reverse
 
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
+
+if TYPE_CHECKING:
+    from plans.progress.stats import ProgressLine
 
 
 class AuthorRole(models.TextChoices):
@@ -105,7 +109,7 @@ class Direction(models.TextChoices):
 
 
 # Sensible upper bounds per unit and period, so typing mistakes are caught.
-AMOUNT_LIMITS = {
+AMOUNT_LIMITS: dict[tuple[str, str], Decimal] = {
     (Unit.STANDARD_DRINKS, Period.DAY): Decimal(60),
     (Unit.STANDARD_DRINKS, Period.WEEK): Decimal(400),
     (Unit.USING_DAYS, Period.DAY): Decimal(1),
@@ -164,6 +168,9 @@ class Goal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = GoalQuerySet.as_manager()
+
+    # Set by the plan pages on the goals they show (plans.progress.stats.progress_lines).
+    progress_line: ProgressLine | None
 
     class Meta:
         ordering = ["position", "created_at"]

@@ -101,12 +101,10 @@ class Command(BaseCommand):
             client = sign_in(port, client_name)
             counselor = sign_in(port, counselor_name)
             plan_url = follow(port, client, "/plan/")
-            goal_url = re.search(
-                r'href="(/plans/[^"]+/goals/[^"]+/)"', get(port, client, plan_url)[1]
-            )
+            goal_url = found(r'href="(/plans/[^"]+/goals/[^"]+/)"', get(port, client, plan_url)[1])
             pages = [
                 ("client: plan page", client, plan_url),
-                ("client: goal page", client, goal_url.group(1)),
+                ("client: goal page", client, goal_url),
                 ("counselor: plan in session", counselor, plan_url),
                 (f"counselor: caseload of {clients}", counselor, "/caseload/?sort=review"),
                 ("anyone: help page", None, "/help/"),
@@ -224,13 +222,21 @@ def follow(port: int, cookie: str, url: str) -> str:
     return response.getheader("Location") or url
 
 
+def found(pattern: str, text: str) -> str:
+    """The first group of `pattern` in a page the benchmark depends on."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise CommandError(f"The page did not have what the benchmark needs: {pattern}")
+    return match.group(1)
+
+
 def sign_in(port: int, username: str) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/account/login/")
     response = conn.getresponse()
     page = response.read().decode()
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    csrf_cookie = found(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
+    token = found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     body = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD})
     conn.request(
         "POST",
