@@ -24,12 +24,14 @@ Words follow LANGUAGE.md: trends and small wins, never streaks or "failed".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
     F,
@@ -167,14 +169,15 @@ def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
         "r": Q(checkin__day__gte=recent_from),
         "e": Q(checkin__day__lt=recent_from),
     }
-    aggregates = {"total7": Sum("amount", filter=periods["w"])}
+    aggregates: dict[str, Aggregate] = {"total7": Sum("amount", filter=periods["w"])}
     aggregates["last_day"] = Max("checkin__day", filter=answered)
     for key, period in periods.items():
         aggregates[f"{key}_answered"] = Count("pk", filter=period & answered)
         aggregates[f"{key}_met"] = Count("pk", filter=period & met)
         aggregates[f"{key}_yes"] = Count("pk", filter=period & Q(done=True))
         aggregates[f"{key}_average"] = Avg("amount", filter=period)
-    rows = (
+    # The stubs type a row from values() alone; the aggregates above are its other keys.
+    rows: Iterable[Mapping[str, Any]] = (
         CheckInEntry.objects.filter(
             goal_id__in=ids, checkin__day__gte=earlier_from, checkin__day__lte=today
         )

@@ -44,7 +44,7 @@ class Outcome(Enum):
 @dataclass(frozen=True)
 class SendResult:
     outcome: Outcome
-    retry_in: float | None = None
+    retry_in: float = 0  # seconds to wait before the next try, for Outcome.RETRY
 
 
 class NotSent(Exception):
