@@ -6,6 +6,9 @@ these templates supply the matching ids.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeVar, cast
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
@@ -15,6 +18,17 @@ from plans.timezones import get_zone, timezone_names
 class FormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+AnyField = TypeVar("AnyField", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[AnyField]) -> AnyField:
+    """The form's own copy of field `name`, as the class it is declared with."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 # Fields used by more than one feature: one definition each ---------------------------------------
@@ -52,8 +66,10 @@ class TimeZoneField(forms.ChoiceField):
         super().__init__(choices=_zone_choices, **kwargs)
 
     def include(self, name: str) -> None:
-        if name and name not in dict(self.choices):
-            self.choices = [*self.choices, (name, name.replace("_", " "))]
+        # Django keeps choices as pairs; the stubs' type for reading them allows a callable too.
+        choices = cast(Iterable[tuple[str, str]], self.choices)
+        if name and name not in dict(choices):
+            self.choices = [*choices, (name, name.replace("_", " "))]
 
     def clean(self, value):
         name = super().clean(value)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 
-from harmplan.forms import PhoneField
+from harmplan.forms import PhoneField, field_of
 
 from .models import Role, User
 
@@ -65,7 +65,8 @@ class AcceptInvitationForm(forms.Form):
         return username
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords do not match")
@@ -96,7 +97,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, inviter: User, **kwargs):
         super().__init__(*args, **kwargs)
         if inviter.is_org_admin:
-            self.fields["counselor"].queryset = User.objects.filter(
+            field_of(self, "counselor", forms.ModelChoiceField).queryset = User.objects.filter(
                 membership__organization=inviter.organization, membership__role=Role.COUNSELOR
             ).order_by("username")
         else:
@@ -119,8 +120,12 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         people = User.objects.filter(membership__organization=organization).order_by("username")
-        self.fields["counselor"].queryset = people.filter(membership__role=Role.COUNSELOR)
-        self.fields["client"].queryset = people.filter(membership__role=Role.CLIENT)
+        field_of(self, "counselor", forms.ModelChoiceField).queryset = people.filter(
+            membership__role=Role.COUNSELOR
+        )
+        field_of(self, "client", forms.ModelChoiceField).queryset = people.filter(
+            membership__role=Role.CLIENT
+        )
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

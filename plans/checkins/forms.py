@@ -6,7 +6,7 @@ from datetime import date
 
 from django import forms
 
-from harmplan.forms import TimeZoneField
+from harmplan.forms import TimeZoneField, field_of
 from plans.models import FEELINGS, CheckIn, Goal, TargetKind
 from plans.models.plan import format_amount
 
@@ -67,7 +67,7 @@ class DayForm(forms.Form):
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["day"].today = today
+        field_of(self, "day", DayField).today = today
         self.fields["day"].widget.attrs["max"] = today.isoformat()
 
 
@@ -104,11 +104,12 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.goals = goals
         self.today = today
-        self.fields["day"].today = today
+        field_of(self, "day", DayField).today = today
         for goal in goals:
             hint = _question(goal)
             if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
                 hint += f" Your target: {goal.target_text.lower()}."
+            field: forms.Field
             if asks_yes_no(goal):
                 field = forms.ChoiceField(
                     label=goal.statement,
@@ -145,7 +146,6 @@ class CheckInForm(forms.Form):
                         "max_whole_digits": number,
                     },
                 )
-            field.goal = goal
             self.fields[goal_field_name(goal)] = field
 
     @classmethod
@@ -205,4 +205,4 @@ class CheckInSettingsForm(forms.Form):
 
     def __init__(self, *args, current_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].include(current_zone)
+        field_of(self, "time_zone", TimeZoneField).include(current_zone)

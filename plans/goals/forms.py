@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django import forms
 
+from harmplan.forms import field_of
 from plans.models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
 from plans.models.plan import AMOUNT_LIMITS
 from strategies.models import Approach, FocusArea, Strategy
 
-from .stepdown import StepDownError, plan_steps
+from .stepdown import PlannedStep, StepDownError, plan_steps
 
 RADIO = forms.RadioSelect(attrs={"class": "choices"})
 APPROACH_HINTS = {
@@ -174,7 +175,8 @@ class TargetForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("target_kind")
         if kind == TargetKind.AMOUNT:
             _clean_amount(self, data)
@@ -199,8 +201,8 @@ class TargetForm(forms.Form):
 
 def _clean_amount(form: forms.Form, data: dict) -> None:
     unit, period, value = (
-        data.get("target_unit"),
-        data.get("target_period"),
+        data.get("target_unit") or "",
+        data.get("target_period") or "",
         data.get("target_value"),
     )
     if not unit:
@@ -235,7 +237,7 @@ class StrategiesForm(forms.Form):
 
     def __init__(self, *args, focus_area: FocusArea, approach: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["strategies"].queryset = (
+        field_of(self, "strategies", forms.ModelMultipleChoiceField).queryset = (
             Strategy.objects.published()
             .fitting(approach)
             .in_focus_area(focus_area.slug)
@@ -285,10 +287,11 @@ class StepDownForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.baseline, self.target = baseline, target
         self.fields["first_step_on"].initial = today + timedelta(days=1)
-        self.steps = []
+        self.steps: list[PlannedStep] = []
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         if self.baseline is None or self.target is None:
@@ -372,7 +375,8 @@ class StepForm(VersionedForm):
         self.goal = goal
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts_on = data.get("starts_on")
         if starts_on and self.goal.target_on and starts_on > self.goal.target_on:
             self.add_error("starts_on", "A step cannot start after the goal's target date")
@@ -434,7 +438,8 @@ class ReviewForm(forms.Form):
         self.today = today
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         held, following = data.get("held_on"), data.get("next_review_on")
         if held and held > self.today:
             self.add_error("held_on", "The review date cannot be in the future")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from harmplan.forms import PhoneField, TimeZoneField
+from harmplan.forms import PhoneField, TimeZoneField, field_of
 from plans.models import Channel, ReminderSchedule
 from plans.timezones import get_zone, local_day
 
@@ -57,7 +57,7 @@ class ReminderSettingsForm(forms.Form):
         error_messages={"invalid": "Enter a date, like 2026-12-01"},
     )
 
-    def __init__(self, *args, schedule: ReminderSchedule, **kwargs):
+    def __init__(self, data=None, *, schedule: ReminderSchedule, **kwargs):
         self.schedule = schedule
         client = schedule.client
         initial = {
@@ -69,15 +69,16 @@ class ReminderSettingsForm(forms.Form):
             "timezone": schedule.timezone,
             "paused_until": None if schedule.paused_indefinitely else schedule.paused_until,
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         channels = [(Channel.EMAIL, "Email"), (Channel.NONE, "No reminders")]
         if sms.sms_enabled() or schedule.channel == Channel.SMS:
             channels.insert(1, (Channel.SMS, "Text message"))
-        self.fields["channel"].choices = channels
-        self.fields["timezone"].include(schedule.timezone)
+        field_of(self, "channel", forms.ChoiceField).choices = channels
+        field_of(self, "timezone", TimeZoneField).include(schedule.timezone)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         channel = cleaned.get("channel")
         if channel == Channel.EMAIL and not cleaned.get("email") and "email" not in self.errors:
             self.add_error("email", "Enter your email address to get reminders by email")
