@@ -53,6 +53,9 @@ class FocusAreaAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(strategy_count=Count("strategies"))
 
+    def get_changelist_form(self, request, **kwargs):
+        return FocusAreaListForm
+
     @admin.display(description="strategies", ordering="strategy_count")
     def strategy_count(self, area: WithAnnotations[FocusArea, StrategyCount]) -> int:
         return area.strategy_count
@@ -102,6 +105,11 @@ class StrategyAdminForm(forms.ModelForm):
 
 
 class SourceFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # its label is the column head only
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this source"
+
     def clean(self):
         super().clean()
         if self.instance.status != Strategy.Status.PUBLISHED:
@@ -115,12 +123,28 @@ class SourceFormSet(BaseInlineFormSet):
             raise ValidationError(services.NEEDS_SOURCE)
 
 
-class SourceForm(forms.ModelForm):
+class LabelledInRows(forms.BaseForm):
+    """Forms shown as table rows (inlines, editable lists) have their labels in the column head
+    only; screen readers and axe need one on each input too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class SourceForm(LabelledInRows, forms.ModelForm):
     url = forms.URLField(label="Web address", max_length=500, assume_scheme="https")
 
     class Meta:
         model = Source
         fields = ["title", "publisher", "url", "position"]
+
+
+class FocusAreaListForm(LabelledInRows, forms.ModelForm):
+    class Meta:
+        model = FocusArea
+        fields = ["position"]
 
 
 class SourceInline(admin.TabularInline):
