@@ -13,7 +13,7 @@ app = Celery("harmplan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Apps keep tasks in tasks.py; so do feature packages inside an app (plans/reminders/tasks.py).
 app.autodiscover_tasks()
-app.autodiscover_tasks(["plans.reminders"])
+app.autodiscover_tasks(["plans.reminders", "plans.records"])
 
 
 @task_prerun.connect

@@ -11,6 +11,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("My plan", "plans:my_plan"))
         items.append(("Reminders", "plans:reminder_settings"))
         items.append(("Who saw my records", "accounts:my_access_log"))
+        items.append(("My records", "plans:records"))
     if user.is_counselor:
         items.append(("Caseload", "plans:caseload"))
     if user.is_org_admin:
@@ -21,6 +22,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Strategies", "strategies:catalog"))
     if user.is_org_admin:
         items.append(("Organization", "accounts:org_overview"))
+        items.append(("Consents", "plans:program_records"))
     if user.is_staff:
         items.append(("Admin", "admin:index"))
     return items

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,17 @@ class Rendered:
     html: str
 
 
-def render(name: str, context: dict[str, Any]) -> Rendered:
-    """The subject, text and HTML of message `name` with `context`."""
-    subject = "".join(render_to_string(f"emails/{name}_subject.txt", context).splitlines())
-    context = {**context, "subject": subject}
-    return Rendered(
-        subject=subject,
-        text=render_to_string(f"emails/{name}.txt", context),
-        html=render_to_string(f"emails/{name}.html", context),
-    )
+def render(name: str, context: dict[str, Any], *, language: str | None = None) -> Rendered:
+    """The subject, text and HTML of message `name` with `context`, in `language` (the
+    recipient's: harmplan.accounts.language.language_for) or the one active now."""
+    with translation.override(language or translation.get_language()):
+        subject = "".join(render_to_string(f"emails/{name}_subject.txt", context).splitlines())
+        context = {**context, "subject": subject}
+        return Rendered(
+            subject=subject,
+            text=render_to_string(f"emails/{name}.txt", context),
+            html=render_to_string(f"emails/{name}.html", context),
+        )
 
 
 def build(
@@ -41,9 +44,10 @@ def build(
     to: list[str],
     from_email: str | None = None,
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> EmailMultiAlternatives:
     """An email ready to send: text body with the HTML as an alternative."""
-    rendered = render(name, context)
+    rendered = render(name, context, language=language)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,

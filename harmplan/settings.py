@@ -126,10 +126,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "harmplan.accounts.language.person_language",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -188,6 +190,8 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -318,6 +322,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 60 * 50},
     },
+    # Consents whose end date has passed stop, with their links (plans/records/services.py). The
+    # shared page checks the date itself too, so a late tick never lets a link work longer.
+    "records-expire-consents": {
+        "task": "plans.records.tasks.expire_consents",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 60 * 4},
+    },
+    # Closed accounts whose grace period is over are deleted (plans/records/closing.py).
+    "records-delete-closed-accounts": {
+        "task": "plans.records.tasks.delete_closed_accounts",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 60 * 50},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -365,6 +382,9 @@ LOGGING = {
         # Request logs can carry user input in query strings; keep only warnings and errors.
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

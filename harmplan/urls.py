@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from harmplan.accounts import language
 from harmplan.accounts.forms import QueuedPasswordResetForm
 
 from . import views
@@ -42,6 +43,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", language.language_switch, name="language_switch"),
     path("account/", include(auth_patterns)),
     path("", include("harmplan.accounts.urls")),
     path("strategies/", include("strategies.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from plans.checkins import urls as checkins
 from plans.goals import urls as goals
 from plans.progress import urls as progress
+from plans.records import urls as records
 from plans.reminders import urls as reminders
 
 app_name = "plans"
@@ -14,4 +15,5 @@ urlpatterns = [
     *checkins.urlpatterns,
     *progress.urlpatterns,
     *reminders.urlpatterns,
+    *records.urlpatterns,
 ]

@@ -15,12 +15,14 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from plans.models import Method
 from plans.reminders import links as reminder_links
 from plans.reminders import services as reminder_services
 from strategies.models import Strategy
 from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import add_plans, make_goal
+from tests.records_support import make_consent
 
 ROLES = ["anonymous", "client_a", "client_b", "counselor", "other_counselor", "org_admin", "staff"]
 LOGIN = "login"  # redirected to the sign-in page
@@ -63,6 +65,8 @@ CASES = [
     Case("home", signed_in(302)),  # each role has its own home page
     Case("help", expect(200)),
     Case("healthz", expect(200)),
+    # Anyone may choose a language (the sign-in page too); it redirects back.
+    Case("language_switch", expect(302), method="post", data={"language": "es", "next": "/help/"}),
     Case("login", expect(302, anonymous=200)),
     Case("logout", signed_in(200), method="post"),
     Case("password_change", signed_in(200)),
@@ -264,6 +268,67 @@ CASES += [
         signed_in(404),
         args=lambda p: [p.plan_b.public_id, p.goal_a.public_id],
         label="goal-of-another-plan",
+    ),
+]
+
+
+# Records: the client's own, except the printable plan (also their counselor, in session), the
+# shared link (the key is the way in) and the program's consents (its org admin).
+def consent_args(p):
+    return [make_consent(p.client_a, method=Method.PDF).consent.public_id]
+
+
+CASES += [
+    Case("plans:records", CLIENTS_ONLY),
+    Case("plans:records_export", CLIENTS_ONLY),
+    Case("plans:records_privacy", CLIENTS_ONLY),
+    Case(
+        "plans:plan_pdf",
+        signed_in(404, client_a=200, counselor=200, org_admin=403, staff=403),
+        args=plan_args,
+    ),
+    Case("plans:sharing", CLIENTS_ONLY),
+    Case("plans:consent_new", CLIENTS_ONLY),
+    Case("plans:consent_detail", signed_in(403, client_a=200, client_b=404), args=consent_args),
+    Case(
+        "plans:consent_pdf",
+        signed_in(403, client_a=200, client_b=404),
+        args=consent_args,
+        method="post",
+    ),
+    Case(
+        "plans:consent_pdf",
+        signed_in(403, client_a=405, client_b=405),
+        args=consent_args,
+        label="get",
+    ),
+    Case(
+        "plans:consent_revoke",
+        signed_in(403, client_a=302, client_b=404),
+        args=consent_args,
+        method="post",
+    ),
+    Case(
+        "plans:shared_view",
+        expect(200),
+        data=lambda p: {"key": make_consent(p.client_a).token},
+        label="key",
+    ),
+    Case("plans:shared_view", expect(404), data={"key": "a-guessed-key"}, label="guessed"),
+    Case("plans:shared_view", expect(404), label="no-key"),
+    Case("plans:program_records", signed_in(403, org_admin=200)),
+    Case("plans:account_close", CLIENTS_ONLY),
+    Case(
+        "plans:account_close",
+        signed_in(403, client_a=200, client_b=200),
+        method="post",
+        label="wrong-password",
+        data={"password": "not-it"},
+    ),
+    Case(
+        "plans:account_close_cancel",
+        signed_in(403, client_a=302, client_b=302),
+        method="post",
     ),
 ]
 

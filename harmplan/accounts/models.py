@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -40,6 +41,8 @@ class User(AbstractUser):
     preferred_name = models.CharField(
         max_length=80, blank=True, help_text="What you would like to be called."
     )
+    # The language of this person's pages, emails and reminders. Empty: the browser's language.
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
 
     @property
     def membership_or_none(self) -> Membership | None:

@@ -5,6 +5,7 @@ The same commands start the servers in docker-compose.yml. Nothing here is used 
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import secrets
 import shutil
@@ -19,10 +20,22 @@ from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+def _library(name: str) -> bool:
+    return ctypes.util.find_library(name) is not None
+
+
 APT_PACKAGES = {
     "postgresql": lambda: (PG_BIN / "initdb").exists(),
     "redis-server": lambda: shutil.which("redis-server") is not None,
     "chromium": lambda: CHROMIUM.exists(),
+    "gettext": lambda: shutil.which("msgfmt") is not None,  # compiles the translations
+    # WeasyPrint (the printable plan) loads Pango and HarfBuzz and needs a font.
+    "libpango-1.0-0": lambda: _library("pango-1.0"),
+    "libpangoft2-1.0-0": lambda: _library("pangoft2-1.0"),
+    "libharfbuzz-subset0": lambda: _library("harfbuzz-subset"),
+    "fonts-dejavu-core": lambda: Path("/usr/share/fonts/truetype/dejavu").is_dir(),
 }
 
 
@@ -31,7 +44,8 @@ class ServiceError(RuntimeError):
 
 
 def ensure_system_packages() -> None:
-    """Install PostgreSQL 15, Redis and Chromium from Debian's packages when they are missing."""
+    """Install PostgreSQL 15, Redis, Chromium and WeasyPrint's libraries from Debian's packages
+    when they are missing."""
     missing = [name for name, present in APT_PACKAGES.items() if not present()]
     if not missing:
         return
@@ -48,6 +62,18 @@ def ensure_system_packages() -> None:
     still_missing = [name for name, present in APT_PACKAGES.items() if not present()]
     if still_missing:
         raise ServiceError(f"apt-get did not install: {', '.join(still_missing)}")
+
+
+def compile_translations() -> None:
+    """locale/*/django.po → .mo (not kept in git), so pages, emails and reminders can be read in
+    every language the program offers."""
+    from django.core.management import call_command
+
+    call_command(
+        "compilemessages",
+        ignore_patterns=[".venv", "var", "staticfiles", "node_modules"],
+        verbosity=0,
+    )
 
 
 def free_port() -> int:

@@ -17,6 +17,7 @@ from harmplan.accounts.models import Role
 from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.models import CheckIn
+from plans.records import closing as records_closing
 
 from . import services
 
@@ -42,6 +43,7 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("plan")
         .annotate(last_checkin_day=Subquery(last_checkin))
     )
+    clients = records_closing.with_closing_date(clients)
     if query:
         clients = clients.filter(Q(username__icontains=query) | Q(preferred_name__icontains=query))
     clients = clients.order_by(*SORTS[sort][1])
@@ -54,6 +56,7 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         "querystring": f"q={query}&sort={sort}" if query else f"sort={sort}",
         # Last check-in on or before this day: the neutral "no check-in for 14 days" marker.
         "quiet_since": timezones.program_today() - timedelta(days=QUIET_DAYS),
+        "program_zone": timezones.program_zone(),
     }
     template = "plans/goals/caseload.html#results" if request.htmx else "plans/goals/caseload.html"
     response = render(request, template, context)

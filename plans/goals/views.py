@@ -18,6 +18,8 @@ from harmplan.http import AuthenticatedRequest
 from plans.access import get_plan_for_user, log_read
 from plans.models import Goal, GoalStrategy, Lifecycle, Plan, Revision, Step
 from plans.progress.stats import progress_lines
+from plans.records import closing as records_closing
+from plans.records import privacy as records_privacy
 from plans.timezones import client_today
 
 from . import services
@@ -86,6 +88,9 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         "changes_since_last_visit": changes,
         "latest_review": plan.reviews.select_related("counselor").first(),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
+        # From the client's records: "closing on …", and what the care team may see.
+        "closing_on": records_closing.closing_day(plan.client, request.user),
+        "team_checkins": None if is_client else records_privacy.care_team_checkins(plan.client),
     }
     return render(request, "plans/goals/plan.html", context)
 

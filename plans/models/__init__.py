@@ -15,6 +15,15 @@ from .plan import (
     TargetKind,
     Unit,
 )
+from .records import (
+    AccountClosure,
+    Consent,
+    Disclosure,
+    Method,
+    PrivacyChoice,
+    RecordsPolicy,
+    Shares,
+)
 from .reminders import (
     PAUSED_INDEFINITELY,
     Channel,
@@ -46,4 +55,11 @@ __all__ = [
     "FEELINGS",
     "CheckIn",
     "CheckInEntry",
+    "AccountClosure",
+    "Consent",
+    "Disclosure",
+    "Method",
+    "PrivacyChoice",
+    "RecordsPolicy",
+    "Shares",
 ]

@@ -13,15 +13,18 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
 
 from harmplan import emails
+from harmplan.accounts.language import language_for
 from plans.models import ReminderSchedule
 
 from . import links
 
-DEFAULT_TEXT = "Time for your check-in. It takes under a minute."
-DEFAULT_SENDER_NAME = "Check-in"
+DEFAULT_TEXT = gettext_lazy("Time for your check-in. It takes under a minute.")
+DEFAULT_SENDER_NAME = gettext_lazy("Check-in")
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class EmailPreview:
 def sender_name(schedule: ReminderSchedule) -> str:
     organization = schedule.client.organization
     name = organization.reminder_sender_name.strip() if organization else ""
-    return name or DEFAULT_SENDER_NAME
+    return name or str(DEFAULT_SENDER_NAME)
 
 
 def from_email(schedule: ReminderSchedule) -> str:
@@ -54,8 +57,10 @@ def _context(schedule: ReminderSchedule) -> dict:
 
 
 def email_parts(schedule: ReminderSchedule) -> tuple[EmailPreview, dict]:
-    context = _context(schedule)
-    rendered = emails.render("reminder", context)
+    language = language_for(schedule.client)
+    with translation.override(language):
+        context = _context(schedule)
+    rendered = emails.render("reminder", context, language=language)
     preview = EmailPreview(
         sender_name=context["sender_name"],
         subject=rendered.subject,
@@ -75,22 +80,25 @@ def message_id(delivery_id: int) -> str:
 def reminder_email(
     schedule: ReminderSchedule, *, delivery_id: int | None = None
 ) -> EmailMultiAlternatives:
-    context = _context(schedule)
-    headers = {
-        # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
-        "List-Unsubscribe": f"<{context['pause_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    if delivery_id is not None:
-        headers["Message-ID"] = message_id(delivery_id)
-    return emails.build(
-        "reminder",
-        context,
-        to=[schedule.client.email],
-        from_email=from_email(schedule),
-        headers=headers,
-    )
+    """The reminder as an email, in the client's language."""
+    with translation.override(language_for(schedule.client)):
+        context = _context(schedule)
+        headers = {
+            # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
+            "List-Unsubscribe": f"<{context['pause_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if delivery_id is not None:
+            headers["Message-ID"] = message_id(delivery_id)
+        return emails.build(
+            "reminder",
+            context,
+            to=[schedule.client.email],
+            from_email=from_email(schedule),
+            headers=headers,
+        )
 
 
 def reminder_sms(schedule: ReminderSchedule) -> str:
-    return render_to_string("emails/reminder_sms.txt", _context(schedule)).strip()
+    with translation.override(language_for(schedule.client)):
+        return render_to_string("emails/reminder_sms.txt", _context(schedule)).strip()

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from harmplan import demo
-from harmplan.devtools.services import wait_for_port
+from harmplan.devtools.services import compile_translations, wait_for_port
 
 
 def _interrupt(signum, frame):
@@ -55,6 +55,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        compile_translations()
         python = sys.executable
         # A plain `kill` should stop the children too, like Ctrl-C does.
         signal.signal(signal.SIGTERM, _interrupt)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from harmplan.devtools.services import ServiceError, throwaway_services
+from harmplan.devtools.services import ServiceError, compile_translations, throwaway_services
 
 TYPED_PACKAGES = ("harmplan", "plans", "strategies")
 
@@ -67,6 +67,7 @@ class Command(BaseCommand):
         sys.exit(self.run_tests(list(args)))
 
     def run_quick(self, pytest_args: list[str]) -> int:
+        compile_translations()
         env = {**_offline_env(), "HARMPLAN_QUICK": "1"}
         return subprocess.call(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args],
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 )
         try:
             with throwaway_services("harmplan-test-") as services:
+                compile_translations()
                 redis = services.redis.port if services.redis else "none"
                 self.stdout.write(
                     f"PostgreSQL on port {services.postgres.port}, Redis on port {redis}"
