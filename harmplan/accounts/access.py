@@ -6,12 +6,13 @@ and every staff read or write lands in the access log.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from harmplan.http import AuthenticatedRequest
 
-from .models import AccessEvent, Role, User
+from .models import AccessEvent, Organization, Role, User
 
 
 def clients_visible_to(user: User) -> QuerySet[User]:
@@ -29,6 +30,14 @@ def get_client_for_user(user: User, public_id) -> User:
         return clients_visible_to(user).select_related("membership").get(public_id=public_id)
     except User.DoesNotExist:
         raise Http404 from None
+
+
+def staff_organization(user: User) -> Organization:
+    """The organization of a counselor or org admin; anyone without one may not go on."""
+    organization = user.organization
+    if organization is None:
+        raise PermissionDenied
+    return organization
 
 
 def client_ip(request: HttpRequest) -> str | None:

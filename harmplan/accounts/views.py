@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from harmplan.http import AuthenticatedRequest
 
 from . import services
-from .access import client_ip, clients_visible_to, get_client_for_user, log_access
+from .access import (
+    client_ip,
+    clients_visible_to,
+    get_client_for_user,
+    log_access,
+    staff_organization,
+)
 from .decorators import role_required
 from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm
 from .models import AccessEvent, CareAssignment, Invitation, Role, User
@@ -178,9 +183,7 @@ def org_overview(request: AuthenticatedRequest) -> HttpResponse:
 @role_required(Role.ORG_ADMIN)
 @require_POST
 def assignment_new(request: AuthenticatedRequest) -> HttpResponse:
-    organization = request.user.organization
-    if organization is None:  # Not for an org admin, who always has one.
-        raise PermissionDenied
+    organization = staff_organization(request.user)
     form = AssignmentForm(request.POST, organization=organization)
     if not form.is_valid():
         return render(request, "accounts/assignment_new.html", {"form": form}, status=400)
