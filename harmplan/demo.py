@@ -62,7 +62,12 @@ CURATORS_GROUP = "Catalog curators"
 
 def ensure_curators_group() -> Group:
     group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="strategies"))
+    # The catalog only: local resources belong to each organization's admins.
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="strategies").exclude(
+            content_type__model="resource"
+        )
+    )
     return group
 
 

@@ -91,6 +91,11 @@ else:
             conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
         )
     }
+# Migrations run as the database owner; the app connects as a role that owns nothing, so it
+# cannot rewrite the access log (harmplan/accounts/dbroles.py, deploy/postgres-roles.sh).
+DATABASE_MIGRATE = (
+    dj_database_url.parse(env("DATABASE_MIGRATE_URL")) if env("DATABASE_MIGRATE_URL") else None
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker share the file: wait for locks rather than fail, and let
     # readers work while one writer writes. (var/ is in the checkout; `start` makes a new one.)
@@ -137,6 +142,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "harmplan.middleware.private_responses",
+    "harmplan.middleware.permissions_policy",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -185,7 +191,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+# Per real client behind the proxy: the same address the access log records.
+AXES_CLIENT_IP_CALLABLE = "harmplan.accounts.access.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 
@@ -220,6 +227,21 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "harmplan.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -275,6 +297,25 @@ SMS_TWILIO = {
     "MESSAGING_SERVICE_SID": env("SMS_TWILIO_MESSAGING_SERVICE_SID"),
     "TIMEOUT": env_int("SMS_TWILIO_TIMEOUT", 10),
 }
+
+# Cache: counters for throttling invitation codes and usernames. Redis in production and tests
+# (CACHE_URL, a database of its own so clearing it never touches the Celery queue); otherwise
+# files in var/cache, shared by the embedded default's processes.
+if env("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL"),
+            "KEY_PREFIX": "harmplan",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # Celery: Redis when configured; otherwise kombu's filesystem transport, so the embedded default
 # runs a real worker and beat with no broker server.
@@ -350,12 +391,20 @@ class HarmPlanSettings(TypedDict):
     SEND_MAX_ATTEMPTS: int
     SEND_RETRY_BASE_SECONDS: float
     SEND_RETRY_MAX_SECONDS: float
+    PROXY_COUNT: int
+    DATABASE_APP_ROLE: str
 
 
 HARMPLAN: HarmPlanSettings = {
     # Shown on the help page when a person is not logged in or their organization has none set.
     "DEFAULT_EMERGENCY_NUMBER": env("HARMPLAN_EMERGENCY_NUMBER", "911"),
     "INVITATION_DAYS": env_int("HARMPLAN_INVITATION_DAYS", 7),
+    # Proxies of ours in front of the app (each adds one X-Forwarded-For entry). 0 trusts none,
+    # so a client cannot make up its address; behind the README's TLS proxy it is 1.
+    "PROXY_COUNT": env_int("HARMPLAN_PROXY_COUNT", env_int("PROXY_COUNT", 0)),
+    # The role `migrate` grants table rights to: the one in DATABASE_URL, when a separate owner
+    # role runs the migrations.
+    "DATABASE_APP_ROLE": DATABASES["default"].get("USER", "") if DATABASE_MIGRATE else "",
     # Links in reminders point here. Use a neutral domain: the address is seen on lock screens.
     "SITE_URL": env("SITE_URL")
     or (f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://localhost:{env('PORT', '8000')}"),
@@ -376,11 +425,14 @@ HARMPLAN: HarmPlanSettings = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Paths lose their secrets (invitation, calendar, pause and reset tokens): harmplan/logs.py.
+    "filters": {"redact_secret_paths": {"()": "harmplan.logs.RedactSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secret_paths"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs can carry user input in query strings; keep only warnings and errors.
-        "django.request": {"level": "WARNING"},
+        "django.request": {"level": "WARNING", "filters": ["redact_secret_paths"]},
+        "django.server": {"filters": ["redact_secret_paths"]},
         "axes": {"level": "WARNING"},
         # WeasyPrint reports each step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from harmplan.accounts import language
-from harmplan.accounts.forms import QueuedPasswordResetForm
+from harmplan.accounts.forms import LoginForm, QueuedPasswordResetForm
 
 from . import views
 
@@ -11,7 +11,13 @@ admin.site.site_header = "HarmPlan administration"
 admin.site.site_title = "HarmPlan admin"
 
 auth_patterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -1,4 +1,4 @@
-"""Curating the catalog (catalog curators) and each organization's local resources."""
+"""Curating the catalog (catalog curators)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from .models import (
     SUMMARY_MAX_LENGTH,
     Approach,
     FocusArea,
-    Resource,
     Source,
     Strategy,
     StrategyQuerySet,
@@ -36,11 +35,8 @@ class StrategyCount(TypedDict):
     strategy_count: int
 
 
-@admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "organization", "phone"]
-    list_filter = ["organization", "kind"]
-    search_fields = ["name", "address", "notes"]
+# Local resources have no admin: each organization's admins edit their own on their organization
+# pages (harmplan/accounts, "Your help page"), so no curator or other program can change them.
 
 
 @admin.register(FocusArea)

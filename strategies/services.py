@@ -14,7 +14,14 @@ from django.db import transaction
 
 from harmplan.accounts.models import User
 
-from .models import FocusArea, Source, Strategy, StrategyVersion, https_url_validator
+from .models import (
+    FocusArea,
+    Resource,
+    Source,
+    Strategy,
+    StrategyVersion,
+    https_url_validator,
+)
 
 # One message per publish rule. The admin shows them as they are; an import puts the place in the
 # file in front of them.
@@ -177,3 +184,37 @@ def strategies_retire(*, strategies: Iterable[Strategy], by: User | None = None)
         strategy_version_record(strategy=strategy, by=by)
         retired.append(strategy)
     return retired
+
+
+# Local resources: each organization's own, edited by its org admins only -------------------------
+
+RESOURCE_FIELDS = ["name", "kind", "phone", "address", "hours", "url", "notes"]
+
+
+@transaction.atomic
+def resource_save(*, editor: User, data: dict, resource: Resource | None = None) -> Resource:
+    """Add or change one of the editor's organization's resources (shown on its help page)."""
+    organization = editor.organization
+    if not editor.is_org_admin or organization is None:
+        raise PermissionError("Only organization admins edit their local resources.")
+    if resource is None:
+        resource = Resource(organization=organization)
+    elif resource.organization_id != organization.pk:
+        raise PermissionError("That resource belongs to another organization.")
+    for name in RESOURCE_FIELDS:
+        if name in data:
+            setattr(resource, name, data[name])
+    resource.save()
+    return resource
+
+
+@transaction.atomic
+def resource_remove(*, editor: User, resource: Resource) -> None:
+    organization = editor.organization
+    if (
+        not editor.is_org_admin
+        or organization is None
+        or resource.organization_id != organization.pk
+    ):
+        raise PermissionError("That resource belongs to another organization.")
+    resource.delete()

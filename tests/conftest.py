@@ -41,10 +41,12 @@ def pytest_configure(config):
     if QUICK:
         return
     engine = settings.DATABASES["default"]["ENGINE"]
-    if engine != "django.db.backends.postgresql" or not os.environ.get("REDIS_URL"):
+    if engine != "django.db.backends.postgresql" or not (
+        os.environ.get("REDIS_URL") and os.environ.get("CACHE_URL")
+    ):
         raise pytest.UsageError(
             "The tests need PostgreSQL and Redis. Run them with `python3 manage.py test`, which "
-            "starts both, or set DATABASE_URL and REDIS_URL yourself."
+            "starts both, or set DATABASE_URL, REDIS_URL and CACHE_URL yourself."
         )
 
 
@@ -72,6 +74,26 @@ def pytest_collection_modifyitems(config, items):
         items[:] = quick
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Throttle counters live in Redis (a database of its own): each test starts with none.
+    if not QUICK:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test run connects as the owner role, as `migrate` does in production: it creates the
+    test database, migrates it (which gives the app role its rights) and empties tables between
+    tests with TRUNCATE, which the app role may not do to the access log. The Celery workers and
+    servers the tests start connect as the app role (`worker_env`)."""
+    from harmplan.accounts.dbroles import use_migrate_role
+
+    use_migrate_role()
+
+
 @pytest.fixture
 def people(db):
     return make_people()
@@ -94,10 +116,15 @@ def mail_dir(workdir) -> Path:
 
 def worker_env(mail_dir: Path) -> dict[str, str]:
     """Environment for a Celery worker process that uses the test database."""
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    from django.db import connection
+
+    db = connection.settings_dict
+    role = settings.HARMPLAN["DATABASE_APP_ROLE"] or db["USER"]
+    url = f"postgres://{role}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ}
+    env.pop("DATABASE_MIGRATE_URL", None)  # these processes never migrate
     return {
-        **os.environ,
+        **env,
         "DATABASE_URL": url,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),

@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from harmplan.accounts.models import AccessEvent
+from harmplan.accounts import services
+from harmplan.accounts.models import AccessEvent, CareAssignment, User
 
 
 def test_counselor_opening_a_client_is_logged(people, client):
@@ -84,3 +85,71 @@ def test_log_refuses_changes_in_postgresql(people, sql):
     ):
         cursor.execute(sql)
     assert AccessEvent.objects.filter(action="view").count() == 1
+
+
+def test_admin_giving_themselves_a_counselor_account_is_visible_to_the_client(people, client):
+    """The probe: an org admin invites a counselor account for themselves and assigns it."""
+    client.force_login(people.org_admin)
+    response = client.post(
+        reverse("accounts:invite_new"), {"role": "counselor"}, REMOTE_ADDR="203.0.113.5"
+    )
+    issued = response.context["issued"]
+    invitation = AccessEvent.objects.get(object_type="staff invitation")
+    assert (invitation.actor, invitation.client, invitation.action) == (
+        people.org_admin,
+        None,
+        AccessEvent.Action.CREATE,
+    )
+    assert invitation.ip_address == "203.0.113.5"
+
+    client.logout()
+    client.get(reverse("accounts:invitation_link", args=[issued.token]))
+    client.post(
+        reverse("accounts:invitation_accept"),
+        {
+            "username": "second-hat",
+            "preferred_name": "Sam",
+            "password1": "blue-kettle-morning-7",
+            "password2": "blue-kettle-morning-7",
+        },
+    )
+    sam = User.objects.get(username="second-hat")
+    assert AccessEvent.objects.filter(actor=sam, object_type="staff account").exists()
+
+    client.force_login(people.org_admin)
+    client.post(
+        reverse("accounts:assignment_new"), {"counselor": sam.pk, "client": people.client_b.pk}
+    )
+    joined = AccessEvent.objects.get(client=people.client_b)
+    assert (joined.actor, joined.action, joined.object_type, joined.object_id) == (
+        people.org_admin,
+        AccessEvent.Action.CREATE,
+        "care team",
+        str(sam.public_id),
+    )
+
+    client.force_login(people.client_b)
+    page = client.get(reverse("accounts:my_access_log"))
+    assert list(page.context["care_team"].values_list("counselor", "added_by")) == [
+        (sam.pk, people.org_admin.pk)
+    ]
+    text = " ".join(page.content.decode().split())
+    assert "<strong>Sam</strong> joined your care team on" in text
+    assert "added by org-admin (organization admin)" in text
+
+
+def test_counselor_added_by_an_invitation_is_on_the_care_team_list(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    client.get(reverse("accounts:invitation_link", args=[issued.token]))
+    client.post(
+        reverse("accounts:invitation_accept"),
+        {
+            "username": "new-client",
+            "password1": "blue-kettle-morning-7",
+            "password2": "blue-kettle-morning-7",
+        },
+    )
+    new_client = User.objects.get(username="new-client")
+    assignment = CareAssignment.objects.get(client=new_client)
+    assert assignment.added_by == people.counselor
+    assert AccessEvent.objects.filter(client=new_client, object_type="care team").count() == 1

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from plans.models import Method
 from plans.reminders import links as reminder_links
 from plans.reminders import services as reminder_services
-from strategies.models import Strategy
+from strategies.models import Resource, Strategy
 from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import add_plans, make_goal
@@ -53,6 +53,12 @@ class Case:
     @property
     def id(self) -> str:
         return f"{self.name}{'-' + self.label if self.label else ''}"
+
+
+def make_resource(organization):
+    return Resource.objects.create(
+        organization=organization, name="Night line", kind=Resource.Kind.CRISIS_LINE
+    )
 
 
 def reminder_schedule(client):
@@ -118,6 +124,36 @@ CASES = [
         "accounts:assignment_remove",
         signed_in(403, org_admin=404),
         args=lambda p: [p.other_assignment.pk],
+        method="post",
+        label="other-organization",
+    ),
+    Case("accounts:contact", signed_in(200)),
+    Case("accounts:email_confirm", expect(410), args=lambda p: ["not-signed"]),
+    Case("accounts:resource_list", signed_in(403, org_admin=200)),
+    Case("accounts:resource_new", signed_in(403, org_admin=200)),
+    Case(
+        "accounts:resource_edit",
+        signed_in(403, org_admin=200),
+        args=lambda p: [make_resource(p.org).pk],
+        label="own-organization",
+    ),
+    Case(
+        "accounts:resource_edit",
+        signed_in(403, org_admin=404),
+        args=lambda p: [make_resource(p.other_org).pk],
+        label="other-organization",
+    ),
+    Case(
+        "accounts:resource_remove",
+        signed_in(403, org_admin=302),
+        args=lambda p: [make_resource(p.org).pk],
+        method="post",
+        label="own-organization",
+    ),
+    Case(
+        "accounts:resource_remove",
+        signed_in(403, org_admin=404),
+        args=lambda p: [make_resource(p.other_org).pk],
         method="post",
         label="other-organization",
     ),

@@ -56,7 +56,7 @@ def test_client_accepts_an_invitation_and_signs_in_on_a_phone(phone):
     # The same link cannot be used again.
     phone.get_by_role("button", name="Sign out").click()
     phone.goto(f"/invite/{issued.token}/")
-    expect(phone.get_by_text("already been used")).to_be_visible()
+    expect(phone.get_by_text("This invitation cannot be used. Check the code")).to_be_visible()
     assert_no_axe_violations(phone)
 
 

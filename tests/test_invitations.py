@@ -6,8 +6,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from harmplan.accounts import services
+from harmplan.accounts import services, throttle
 from harmplan.accounts.models import CareAssignment, Invitation, Role, User
+from harmplan.accounts.views import SESSION_INVITATION
 
 NEW_CLIENT = {
     "username": "river-stone",
@@ -46,7 +47,7 @@ def test_link_accepts_once_and_logs_the_client_in(people, client):
     client.logout()
     response = client.get(reverse("accounts:invitation_link", args=[issued.token]))
     assert response.status_code == 410
-    assert "already been used" in response.content.decode()
+    assert str(services.INVITATION_UNUSABLE) in response.content.decode()
 
 
 def test_short_code_ignores_case_spaces_and_dashes(people, client):
@@ -62,9 +63,9 @@ def test_expired_invitation_says_so(people, client):
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         response = client.get(reverse("accounts:invitation_link", args=[issued.token]))
         assert response.status_code == 410
-        assert "expired" in response.content.decode()
+        assert str(services.INVITATION_UNUSABLE) in response.content.decode()
         response = client.post(reverse("accounts:invitation_code"), {"code": issued.code})
-        assert "expired" in response.content.decode()
+        assert str(services.INVITATION_UNUSABLE) in response.content.decode()
 
 
 def test_invitation_that_expires_while_the_form_is_open(people, client):
@@ -81,7 +82,7 @@ def test_invitation_that_expires_while_the_form_is_open(people, client):
 def test_unknown_code_gets_a_clear_message(people, client):
     response = client.post(reverse("accounts:invitation_code"), {"code": "ZZZZ-ZZZZ"})
     assert response.status_code == 200
-    assert "could not find that invitation" in response.content.decode()
+    assert str(services.INVITATION_UNUSABLE) in response.content.decode()
 
 
 def test_bad_input_is_explained_and_kept(people, client):
@@ -119,3 +120,86 @@ def test_org_admin_can_invite_a_counselor_but_a_counselor_cannot(people, client)
     client.force_login(people.counselor)
     client.post(reverse("accounts:invite_new"), {"role": Role.COUNSELOR})
     assert Invitation.objects.latest("created_at").role == Role.CLIENT
+
+
+def code_error(response) -> str:
+    return " ".join(response.context["form"].errors.get("code", []))
+
+
+def test_unknown_used_and_expired_codes_get_the_same_answer(people, client):
+    used = services.invitation_create(invited_by=people.counselor)
+    client.get(reverse("accounts:invitation_link", args=[used.token]))
+    client.post(reverse("accounts:invitation_accept"), NEW_CLIENT)
+    client.logout()
+    expired = services.invitation_create(invited_by=people.counselor)
+    answers = set()
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        for code in ("ZZZZ-ZZZZ", used.code, expired.code):
+            response = client.post(reverse("accounts:invitation_code"), {"code": code})
+            answers.add((response.status_code, code_error(response)))
+    assert answers == {(200, str(services.INVITATION_UNUSABLE))}
+
+
+def test_guessing_codes_from_one_address_is_stopped(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    url = reverse("accounts:invitation_code")
+    statuses = [
+        client.post(url, {"code": f"ZZZZ-ZZ{n:02d}"}, REMOTE_ADDR="203.0.113.9").status_code
+        for n in range(throttle.INVITATION_ADDRESS.tries)
+    ]
+    assert statuses == [200] * throttle.INVITATION_ADDRESS.tries
+    # Even the right code is not looked up now, and what was typed stays in the box.
+    response = client.post(url, {"code": issued.code}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 429
+    assert "Too many tries" in code_error(response)
+    assert f'value="{issued.code}"' in response.content.decode()
+    assert SESSION_INVITATION not in client.session
+    # Someone else on another network is not held up.
+    other = client.post(url, {"code": issued.code}, REMOTE_ADDR="198.51.100.3")
+    assert other["Location"] == reverse("accounts:invitation_accept")
+
+
+def test_one_code_tried_from_many_addresses_is_stopped(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    url = reverse("accounts:invitation_code")
+    for n in range(throttle.INVITATION_CODE.tries):
+        client.post(url, {"code": "ABCD-EFGH"}, REMOTE_ADDR=f"192.0.2.{n}")
+    response = client.post(url, {"code": "abcd efgh"}, REMOTE_ADDR="192.0.2.200")
+    assert response.status_code == 429
+    # Other codes still work.
+    ok = client.post(url, {"code": issued.code}, REMOTE_ADDR="192.0.2.201")
+    assert ok["Location"] == reverse("accounts:invitation_accept")
+
+
+def test_invitation_links_are_throttled_by_address(people, client):
+    for n in range(throttle.INVITATION_ADDRESS.tries):
+        client.get(reverse("accounts:invitation_link", args=[f"guess-{n}"]))
+    response = client.get(reverse("accounts:invitation_link", args=["guess-last"]))
+    assert response.status_code == 429
+
+
+def test_a_staff_username_is_not_confirmed_and_names_cannot_be_tried_without_limit(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    client.get(reverse("accounts:invitation_link", args=[issued.token]))
+    url = reverse("accounts:invitation_accept")
+    staff = client.post(url, {**NEW_CLIENT, "username": "org-admin"})
+    client_name = client.post(url, {**NEW_CLIENT, "username": "client-b"})
+    errors = [r.context["form"].errors["username"] for r in (staff, client_name)]
+    assert errors[0] == errors[1] == ["That username is not available. Try another one."]
+    for n in range(throttle.USERNAME_ADDRESS.tries - 2):
+        client.post(url, {**NEW_CLIENT, "username": f"guess-{n}", "password2": "x"})
+    response = client.post(url, {**NEW_CLIENT, "username": "counselor"})
+    assert response.status_code == 429
+    assert "Too many tries" in response.context["form"].errors["username"][0]
+    assert 'value="counselor"' in response.content.decode()
+
+
+def test_invitation_pages_are_not_stored_by_the_browser(people, client):
+    issued = services.invitation_create(invited_by=people.counselor)
+    pages = [
+        client.get(reverse("accounts:invitation_code")),
+        client.get(reverse("accounts:invitation_link", args=[issued.token])),
+        client.get(reverse("accounts:invitation_accept")),
+    ]
+    for response in pages:
+        assert "no-store" in response["Cache-Control"], response.request["PATH_INFO"]

@@ -53,13 +53,14 @@ def filled(people, rf):
         add_plans(people)
         fill_plan(people)
         for person in (people.client_a, people.client_b):
+            person.email = f"{person.username}@example.org"
+            person.save(update_fields=["email"])
             schedule = reminder_services.schedule_save(
                 client=person,
                 weekdays=0b1111111,
                 local_time=time(9),
                 timezone_name="America/New_York",
                 channel="email",
-                email=f"{person.username}@example.org",
             )
             ReminderDelivery.objects.create(
                 schedule=schedule,

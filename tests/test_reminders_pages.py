@@ -25,8 +25,6 @@ NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 SETTINGS_FORM = {
     "channel": "email",
-    "email": "a@example.org",
-    "phone": "",
     "weekdays": ["1", "3"],
     "local_time": "09:00",
     "timezone": "Europe/London",
@@ -84,26 +82,40 @@ def test_preview_is_exactly_what_is_sent(people, client):
     assert "Time for your check-in. It takes under a minute." in page
     assert links.checkin_url() in page
 
-    save(people.client_a, channel=Channel.SMS, phone="+1 555 010 2000")
+    people.client_a.phone = "+1 555 010 2000"
+    people.client_a.save()
+    save(people.client_a, channel=Channel.SMS)
     page = client.get(reverse("plans:reminder_settings")).content.decode()
     assert "Riverside: Time for your check-in. It takes under a minute. http" in page
 
 
 def test_form_errors_say_what_to_do(people, client):
     client.force_login(people.client_b)  # has no email address
-    form = {**SETTINGS_FORM, "email": "", "weekdays": [], "local_time": "9 o'clock"}
+    form = {**SETTINGS_FORM, "weekdays": [], "local_time": "9 o'clock"}
     response = client.post(reverse("plans:reminder_settings"), form)
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "Enter your email address to get reminders by email" in page
+    assert "Add your email address first" in page
     assert "Choose at least one day" in page
     assert "Enter a time, like 09:00" in page
     assert not ReminderSchedule.objects.filter(client=people.client_b).exists()
 
-    form = {**SETTINGS_FORM, "channel": "sms", "email": "", "phone": "call me"}
+    form = {**SETTINGS_FORM, "channel": "sms"}
     page = client.post(reverse("plans:reminder_settings"), form).content.decode()
-    assert "Enter a phone number using numbers" in page
+    assert "Add your mobile number first" in page
+
+
+def test_the_reminders_page_cannot_change_the_email_address(people, client):
+    """The probe: the password-reset address was changed here, with no password."""
+    client.force_login(people.client_a)
+    form = {**SETTINGS_FORM, "email": "taker@example.net", "phone": "+1 555 010 9999"}
+    response = client.post(reverse("plans:reminder_settings"), form)
+    assert response.status_code == 302
+    people.client_a.refresh_from_db()
+    assert (people.client_a.email, people.client_a.phone) == ("a@example.org", "")
+    page = client.get(reverse("plans:reminder_settings")).content.decode()
+    assert reverse("accounts:contact") in page
 
 
 @time_machine.travel(NOON, tick=False)
@@ -176,7 +188,7 @@ def test_tampered_pause_link_is_refused(people, client, damage):
     schedule = save(people.client_a)
     token = links.pause_token(schedule)
     payload, stamp, signature = token.split(":")
-    other = save(people.client_b, email="b@example.org")
+    other = save(people.client_b, channel=Channel.NONE)
     tampered = {
         "payload": f"{links.pause_token(other).split(':')[0]}:{stamp}:{signature}",
         "signature": f"{payload}:{stamp}:{signature[:-2]}xx",

@@ -6,9 +6,13 @@ and every staff read or write lands in the access log.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from ipware import get_client_ip
 
 from harmplan.http import AuthenticatedRequest
 
@@ -41,14 +45,32 @@ def staff_organization(user: User) -> Organization:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, axes already resolved the client address with the configured proxy count.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    """The address of the person, not of our own proxy: the one place that decides it.
+
+    Exactly PROXY_COUNT proxies of ours stand in front of the app, and each appends the address
+    it was reached from to X-Forwarded-For. So the client is the entry PROXY_COUNT from the right
+    (the last proxy is REMOTE_ADDR, not in the header); anything further left was written by the
+    client and is not trusted. With no proxy (0) the header is ignored. Login throttling
+    (AXES_CLIENT_IP_CALLABLE) and the access log both call this.
+    """
+    proxy_count = settings.HARMPLAN["PROXY_COUNT"]
+    if proxy_count:
+        # ipware counts the proxies listed in the header, i.e. all of ours but the last.
+        ip, _routable = get_client_ip(
+            request,
+            proxy_count=proxy_count - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,
+        )
+        if ip:
+            return ip
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def record_access(
     *,
     actor: User,
-    client: User,
+    client: User | None,
     action: str,
     object_type: str,
     object_id: object = "",
@@ -57,9 +79,10 @@ def record_access(
     """Record that someone other than the client touched the client's records.
 
     Services call this inside their own transaction, so a write and its entry stand or fall
-    together, whoever calls the service (a view, a command, the admin).
+    together, whoever calls the service (a view, a command, the admin). `client` is None for the
+    organization's own records (staff invitations and accounts).
     """
-    if actor.pk == client.pk:
+    if client is not None and actor.pk == client.pk:
         return None
     return AccessEvent.objects.create(
         actor=actor,
@@ -68,6 +91,27 @@ def record_access(
         object_type=object_type,
         object_id=str(object_id),
         ip_address=ip,
+    )
+
+
+def record_reads(
+    *, actor: User, clients: Iterable[User], object_type: str, ip: str | None = None
+) -> None:
+    """One "viewed" entry per client on a page that shows several clients' records (the
+    caseload), in one INSERT."""
+    AccessEvent.objects.bulk_create(
+        [
+            AccessEvent(
+                actor=actor,
+                client=client,
+                action=AccessEvent.Action.VIEW,
+                object_type=object_type,
+                object_id=str(client.public_id),
+                ip_address=ip,
+            )
+            for client in clients
+            if client.pk != actor.pk
+        ]
     )
 
 

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "harmplan.accounts"
     label = "accounts"
     verbose_name = "People and access"
+
+    def ready(self) -> None:
+        from .dbroles import grant_app_role
+        from .reauth import note_sign_in
+
+        user_logged_in.connect(note_sign_in, dispatch_uid="harmplan-note-sign-in")
+        # Once per migrate run (this app's signal), after every table exists.
+        post_migrate.connect(grant_app_role, sender=self, dispatch_uid="harmplan-grant-app-role")

@@ -1,12 +1,41 @@
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import PhoneField, field_of
+from strategies.models import Resource
 
 from .models import Role, User
+from .tasks import send_password_reset
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with real length limits.
+
+    AuthenticationForm sets the username's max_length after the field is made, so no validator
+    checks it: a 100,000-character name reached the login throttle's table and gave a 500.
+    """
+
+    username = UsernameField(
+        label=_("Username"),
+        max_length=User._meta.get_field("username").max_length,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocapitalize": "none"}),
+        error_messages={"max_length": _("Usernames are at most %(limit_value)d characters")},
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"max_length": _("Passwords are at most %(limit_value)d characters")},
+    )
 
 
 class CodeForm(forms.Form):
@@ -58,10 +87,19 @@ class AcceptInvitationForm(forms.Form):
         help_text="Only used for reminders, if you choose.",
     )
 
+    def __init__(self, *args, username_refusal: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set when this person has tried too many names: then no name is looked up at all.
+        self.username_refusal = username_refusal
+
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
+        if self.username_refusal:
+            raise forms.ValidationError(self.username_refusal)
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken. Try another one.")
+            # The same words whoever has the name: they never say that a counselor or an admin
+            # has it (and the number of tries is limited).
+            raise forms.ValidationError(_("That username is not available. Try another one."))
         return username
 
     def clean(self):
@@ -142,20 +180,84 @@ class QueuedPasswordResetForm(PasswordResetForm):
         },
     )
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        from django.db import transaction
-        from django.template import loader
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Only ids go into the queue; the worker makes the link (harmplan/accounts/mail.py).
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(partial(send_password_reset.delay, user.pk))
 
-        from harmplan.tasks import send_email
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.delay(subject, body, [to_email]))
+class ResourceForm(forms.ModelForm):
+    """One of the organization's local services, as its clients see it on the help page."""
+
+    url = forms.URLField(
+        label=_("Web address (optional)"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Enter a web address like https://example.org")},
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["name", "kind", "phone", "address", "hours", "url", "notes"]
+        labels = {
+            "name": _("Name"),
+            "kind": _("What kind of service is it?"),
+            "phone": _("Phone number (optional)"),
+            "address": _("Address or place (optional)"),
+            "hours": _("Opening hours (optional)"),
+            "notes": _("Anything else people should know (optional)"),
+        }
+        help_texts = {"phone": _("Shown as a link people can tap to call.")}
+        error_messages = {
+            "name": {"required": _("Enter the name of the service")},
+            "kind": {"required": _("Choose what kind of service it is")},
+        }
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ContactForm(forms.Form):
+    """Email and phone, behind the current password (unless the person just signed in)."""
+
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        help_text=_(
+            "Used to reset your password and, if you choose, for reminders. A new address is "
+            "used only after you open the link we send to it."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter an email address like name@example.com")},
+    )
+    phone = PhoneField(
+        label=_("Mobile number (optional)"),
+        required=False,
+        help_text=_("Only used for text message reminders, if you choose."),
+    )
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        max_length=4096,
+        help_text=_("So that nobody else can change how your account is reached."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your current password")},
+    )
+
+    def __init__(self, data=None, *, user: User, needs_password: bool, **kwargs):
+        super().__init__(data, initial={"email": user.email, "phone": user.phone}, **kwargs)
+        self.user = user
+        if not needs_password:
+            del self.fields["current_password"]
+
+    def clean_current_password(self) -> str:
+        from . import throttle
+
+        password = self.cleaned_data["current_password"]
+        if throttle.over(throttle.REAUTHENTICATION, self.user.pk):
+            raise forms.ValidationError(_("Too many tries. Wait 15 minutes, then try again."))
+        if not self.user.check_password(password):
+            throttle.hit(throttle.REAUTHENTICATION, self.user.pk)
+            raise forms.ValidationError(_("That is not your current password"))
+        return password

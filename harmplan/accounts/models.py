@@ -102,6 +102,11 @@ class CareAssignment(models.Model):
     counselor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="caseload")
     client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="care_team")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Shown to the client ("who saw my records"): an admin can give themselves a counselor
+    # account, so who put someone on a care team is never hidden.
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -154,6 +159,26 @@ class Invitation(models.Model):
         return self.expires_at <= timezone.now()
 
 
+class EmailChange(models.Model):
+    """A new email address waiting for its confirmation link to be opened.
+
+    Until then reminders and password resets keep going to `old_email` (User.email): an address
+    typed on someone else's phone never becomes the way into the account.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField()
+    old_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Email change for {self.user}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The access log is append-only.")
@@ -178,7 +203,10 @@ class AccessEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_events")
+    # Empty for the organization's own records: staff invitations and staff accounts.
+    client = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="access_events", null=True, blank=True
+    )
     action = models.CharField(max_length=8, choices=Action.choices)
     # What was touched, in words a client understands ("plan", "goal"), and its id.
     object_type = models.CharField(max_length=40)

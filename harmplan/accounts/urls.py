@@ -19,4 +19,14 @@ urlpatterns = [
         views.assignment_remove,
         name="assignment_remove",
     ),
+    path("account/contact/", views.contact_edit, name="contact"),
+    path("account/email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("organization/resources/", views.resource_list, name="resource_list"),
+    path("organization/resources/new/", views.resource_edit, name="resource_new"),
+    path("organization/resources/<int:resource_id>/", views.resource_edit, name="resource_edit"),
+    path(
+        "organization/resources/<int:resource_id>/remove/",
+        views.resource_remove,
+        name="resource_remove",
+    ),
 ]

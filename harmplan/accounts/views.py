@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -10,11 +12,17 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from harmplan.http import AuthenticatedRequest
+from plans.models import Plan
+from plans.timezones import program_zone, zone_for
+from strategies import services as strategy_services
+from strategies.models import Resource
 
-from . import services
+from . import reauth, services, throttle
 from .access import (
     client_ip,
     clients_visible_to,
@@ -23,30 +31,57 @@ from .access import (
     staff_organization,
 )
 from .decorators import role_required
-from .forms import AcceptInvitationForm, AssignmentForm, CodeForm, InvitationForm
+from .forms import (
+    AcceptInvitationForm,
+    AssignmentForm,
+    CodeForm,
+    ContactForm,
+    InvitationForm,
+    ResourceForm,
+)
 from .models import AccessEvent, CareAssignment, Invitation, Role, User
 
 SESSION_INVITATION = "invitation_id"
 
 
+def _too_many_tries(limit: throttle.Limit) -> str:
+    return _("Too many tries. Wait %(minutes)d minutes, then try again.") % {
+        "minutes": limit.minutes
+    }
+
+
+# Invitation pages carry a way into someone's account: no browser or proxy keeps a copy.
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
+    status = 200
     if form.is_valid():
-        try:
-            invitation = services.invitation_find(code=form.cleaned_data["code"])
-        except services.InvitationError as error:
-            form.add_error("code", str(error))
+        code = services.normalize_code(form.cleaned_data["code"])
+        if throttle.hit_all(
+            (throttle.INVITATION_ADDRESS, client_ip(request)), (throttle.INVITATION_CODE, code)
+        ):
+            form.add_error("code", _too_many_tries(throttle.INVITATION_CODE))
+            status = 429
         else:
-            request.session[SESSION_INVITATION] = invitation.pk
-            return redirect("accounts:invitation_accept")
-    return render(request, "accounts/invitation_code.html", {"form": form})
+            try:
+                invitation = services.invitation_find(code=code)
+            except services.InvitationError as error:
+                form.add_error("code", str(error))
+            else:
+                request.session[SESSION_INVITATION] = invitation.pk
+                return redirect("accounts:invitation_accept")
+    return render(request, "accounts/invitation_code.html", {"form": form}, status=status)
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET"])
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    if throttle.hit(throttle.INVITATION_ADDRESS, client_ip(request)):
+        problem = _too_many_tries(throttle.INVITATION_ADDRESS)
+        return render(request, "accounts/invitation_problem.html", {"problem": problem}, status=429)
     # Move the secret from the address bar into the session, so it is not left in history.
     try:
         invitation = services.invitation_find(token=token)
@@ -57,6 +92,7 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest) -> HttpResponse:
     invitation_id = request.session.get(SESSION_INVITATION)
@@ -75,10 +111,18 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/invitation_problem.html",
-            {"problem": "You are signed in already. Sign out first to accept this invitation."},
+            {"problem": _("You are signed in already. Sign out first to accept this invitation.")},
             status=409,
         )
-    form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    throttled = request.method == "POST" and throttle.hit_all(
+        (throttle.USERNAME_ADDRESS, client_ip(request)),
+        (throttle.USERNAME_INVITATION, invitation.pk),
+    )
+    form = AcceptInvitationForm(
+        request.POST if request.method == "POST" else None,
+        # Each try tells whether a username is free: past the limit, names are not looked up.
+        username_refusal=_too_many_tries(throttle.USERNAME_ADDRESS) if throttled else None,
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -89,6 +133,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 phone=data["phone"],
                 preferred_name=data["preferred_name"],
+                ip=client_ip(request),
             )
         except services.InvitationError as error:
             return render(
@@ -96,10 +141,13 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             )
         del request.session[SESSION_INVITATION]
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome. Your account is ready.")
+        messages.success(request, _("Welcome. Your account is ready."))
         return redirect("home")
     return render(
-        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+        status=429 if throttled else 200,
     )
 
 
@@ -112,6 +160,7 @@ def invitation_new(request: AuthenticatedRequest) -> HttpResponse:
             invited_by=request.user,
             role=form.cleaned_data.get("role", Role.CLIENT),
             counselor=form.cleaned_data.get("counselor"),
+            ip=client_ip(request),
         )
         link = request.build_absolute_uri(reverse("accounts:invitation_link", args=[issued.token]))
         return render(
@@ -150,7 +199,24 @@ def client_detail(request: AuthenticatedRequest, client_id) -> HttpResponse:
 def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
     events = AccessEvent.objects.filter(client=request.user).select_related("actor__membership")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/my_access_log.html", {"page": page})
+    # Who can open the records, since when, and who added them: an admin who gives themselves a
+    # counselor account shows up here by name.
+    care_team = (
+        CareAssignment.objects.filter(client=request.user)
+        .select_related("counselor", "added_by__membership")
+        .order_by("created_at")
+    )
+    return render(
+        request,
+        "accounts/my_access_log.html",
+        {"page": page, "care_team": care_team, "zone": _client_zone(request.user)},
+    )
+
+
+def _client_zone(client: User) -> ZoneInfo:
+    # The client's own time zone, as their plan and check-ins use it.
+    plan = Plan.objects.filter(client=client).first()
+    return zone_for(plan) if plan else program_zone()
 
 
 @role_required(Role.ORG_ADMIN)
@@ -207,3 +273,89 @@ def assignment_remove(request: AuthenticatedRequest, assignment_id: int) -> Http
     services.assignment_remove(assignment=assignment, by=request.user, ip=client_ip(request))
     messages.success(request, "Caseload updated.")
     return redirect("accounts:org_overview")
+
+
+# The organization's local resources (help page) -------------------------------------------------
+
+
+def _get_resource_for_admin(user: User, resource_id: int) -> Resource:
+    return get_object_or_404(Resource, pk=resource_id, organization=user.organization)
+
+
+@role_required(Role.ORG_ADMIN)
+@require_http_methods(["GET"])
+def resource_list(request: AuthenticatedRequest) -> HttpResponse:
+    resources = Resource.objects.for_help_page(staff_organization(request.user))
+    return render(request, "accounts/resource_list.html", {"resources": resources})
+
+
+@role_required(Role.ORG_ADMIN)
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: AuthenticatedRequest, resource_id: int | None = None) -> HttpResponse:
+    resource = _get_resource_for_admin(request.user, resource_id) if resource_id else None
+    form = ResourceForm(request.POST if request.method == "POST" else None, instance=resource)
+    if form.is_valid():
+        strategy_services.resource_save(
+            editor=request.user, data=form.cleaned_data, resource=resource
+        )
+        messages.success(request, _("Saved. It is on your help page now."))
+        return redirect("accounts:resource_list")
+    return render(request, "accounts/resource_edit.html", {"form": form, "resource": resource})
+
+
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def resource_remove(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
+    resource = _get_resource_for_admin(request.user, resource_id)
+    strategy_services.resource_remove(editor=request.user, resource=resource)
+    messages.success(request, _("Removed from your help page."))
+    return redirect("accounts:resource_list")
+
+
+# Contact details and confirming a new email address ---------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        needs_password=not reauth.signed_in_recently(request),
+    )
+    if form.is_valid():
+        change = services.contact_change(
+            user=user, email=form.cleaned_data["email"], phone=form.cleaned_data["phone"]
+        )
+        if change and change.new_email:
+            messages.success(
+                request,
+                _(
+                    "We sent a link to %(email)s. Open it to start using that address. Until "
+                    "then, everything keeps going to your old address."
+                )
+                % {"email": change.new_email},
+            )
+        else:
+            messages.success(request, _("Your contact details are saved."))
+        return redirect("accounts:contact")
+    pending = user.email_changes.filter(confirmed_at__isnull=True).order_by("-created_at").first()
+    return render(request, "accounts/contact.html", {"form": form, "pending": pending})
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # GET only asks: mail scanners open links, and must not confirm anything.
+    if throttle.hit(throttle.EMAIL_CONFIRM_ADDRESS, client_ip(request)):
+        problem = _too_many_tries(throttle.EMAIL_CONFIRM_ADDRESS)
+        return render(request, "accounts/email_confirm.html", {"problem": problem}, status=429)
+    try:
+        if request.method == "POST":
+            services.email_change_confirm(token=token)
+            return render(request, "accounts/email_confirm.html", {"confirmed": True})
+        change = services.email_change_find(token)
+    except services.EmailChangeError as error:
+        return render(request, "accounts/email_confirm.html", {"problem": error}, status=410)
+    return render(request, "accounts/email_confirm.html", {"change": change, "token": token})

@@ -20,6 +20,8 @@ from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ROLES_SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "postgres-roles.sh"
+OWNER_ROLE, APP_ROLE = "harmplan_owner", "harmplan_app"
 
 
 def _library(name: str) -> bool:
@@ -102,9 +104,31 @@ class Postgres:
     directory: Path
     port: int
 
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/harmplan"
+    def url(self, role: str = "postgres") -> str:
+        return f"postgres://{role}@127.0.0.1:{self.port}/harmplan"
+
+    def create_database(self) -> None:
+        """The `harmplan` database with HarmPlan's two roles, as docker-compose makes them.
+
+        The owner may also create databases here: the tests create theirs as the owner, the
+        role that migrates (and resets tables between tests).
+        """
+        env = {
+            **os.environ,
+            "PGHOST": "127.0.0.1",
+            "PGPORT": str(self.port),
+            "POSTGRES_USER": "postgres",
+            "POSTGRES_DB": "harmplan",
+            "PATH": f"{PG_BIN}:{os.environ.get('PATH', '')}",
+            "PGOPTIONS": "-c client_min_messages=warning",
+        }
+        subprocess.run(["createdb", "-U", "postgres", "harmplan"], check=True, env=env)
+        subprocess.run(["sh", str(ROLES_SCRIPT)], check=True, env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["psql", "-q", "-U", "postgres", "-c", "ALTER ROLE harmplan_owner CREATEDB"],
+            check=True,
+            env=env,
+        )
 
     def start(self) -> Postgres:
         data = self.directory / "data"
@@ -234,7 +258,9 @@ class Services:
         """os.environ pointed at these servers, for a child process running HarmPlan."""
         env = {
             **os.environ,
-            "DATABASE_URL": self.postgres.url,
+            # As in docker-compose: the app owns nothing, `migrate` runs as the owner.
+            "DATABASE_URL": self.postgres.url(APP_ROLE),
+            "DATABASE_MIGRATE_URL": self.postgres.url(OWNER_ROLE),
             "HARMPLAN_VAR_DIR": str(self.workdir / "var"),
             "HARMPLAN_BOOTSTRAP": "0",
             # One key for the run: the test process, its servers and its workers check each
@@ -245,6 +271,7 @@ class Services:
             env.update(
                 REDIS_URL=self.redis.url,
                 CELERY_BROKER_URL=self.redis.url,
+                CACHE_URL=self.redis.url.removesuffix("/0") + "/1",
                 REDIS_DIR=str(self.redis.directory),
             )
         env.pop("DJANGO_ENV", None)
@@ -253,8 +280,9 @@ class Services:
 
 @contextmanager
 def throwaway_services(prefix: str, *, redis: bool = True) -> Iterator[Services]:
-    """PostgreSQL (with an empty `harmplan` database) and, if asked, Redis on free loopback ports,
-    in a temporary folder that is removed, with the servers stopped, on the way out."""
+    """PostgreSQL (an empty `harmplan` database, its owner and app roles) and, if asked, Redis
+    on free loopback ports, in a temporary folder that is removed, with the servers stopped, on
+    the way out."""
     ensure_system_packages()
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
     workdir.chmod(0o755)  # PostgreSQL runs as its own user and must reach its folder
@@ -265,19 +293,7 @@ def throwaway_services(prefix: str, *, redis: bool = True) -> Iterator[Services]
     )
     try:
         services.postgres.start()
-        subprocess.run(
-            [
-                str(PG_BIN / "createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(services.postgres.port),
-                "-U",
-                "postgres",
-                "harmplan",
-            ],
-            check=True,
-        )
+        services.postgres.create_database()
         if services.redis:
             services.redis.start()
         yield services

@@ -11,7 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from harmplan.accounts.access import clients_visible_to, get_client_for_user
+from harmplan.accounts.access import (
+    client_ip,
+    clients_visible_to,
+    get_client_for_user,
+    record_reads,
+)
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
 from harmplan.http import AuthenticatedRequest
@@ -28,12 +33,26 @@ SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
 }
 
 QUIET_DAYS = 14
+SEARCH_MAX_LENGTH = 100
+
+
+def _search_words(typed: str) -> tuple[str, str]:
+    """What to search for, and a message when some of what was typed cannot be searched.
+
+    Control characters (a NUL byte among them) cannot be stored or searched in PostgreSQL: they
+    are left out and the counselor is told, instead of a server error.
+    """
+    words = "".join(ch for ch in typed if ch.isprintable()).strip()
+    error = (
+        "Search with letters, numbers and spaces only" if len(words) < len(typed.strip()) else ""
+    )
+    return words[:SEARCH_MAX_LENGTH], error
 
 
 @role_required(Role.COUNSELOR)
 @require_GET
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query, query_error = _search_words(request.GET.get("q", ""))
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
@@ -48,9 +67,17 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         clients = clients.filter(Q(username__icontains=query) | Q(preferred_name__icontains=query))
     clients = clients.order_by(*SORTS[sort][1])
     page = Paginator(clients, 25).get_page(request.GET.get("page"))
+    # Each row shows a client's last check-in and agreement state: a read of their records.
+    record_reads(
+        actor=request.user,
+        clients=page.object_list,
+        object_type="plan summary",
+        ip=client_ip(request),
+    )
     context = {
         "page": page,
         "query": query,
+        "query_error": query_error,
         "sort": sort,
         "sorts": [(key, label) for key, (label, _) in SORTS.items()],
         "querystring": f"q={query}&sort={sort}" if query else f"sort={sort}",

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from harmplan.http import AuthenticatedRequest
+from plans.access import log_read
 from plans.models import Goal, Plan
 
 from .services import EditConflict
@@ -24,6 +25,11 @@ def conflict_response(
     The form is rebuilt from what was posted with the current version, so saving it again
     applies this person's input on top of the other change, knowingly.
     """
+    # The page shows the other person's change to the client's records: a read, logged.
+    if goal is not None:
+        log_read(request, plan, "goal", goal.public_id)
+    else:
+        log_read(request, plan)
     data = request.POST.copy()
     data["version"] = str(conflict.current.version)
     form = make_form(data)

@@ -178,6 +178,9 @@ class TargetForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         kind = data.get("target_kind")
+        if not data.get("target_direction"):
+            # Only an amount has a direction; the goal always keeps one (the model requires it).
+            data["target_direction"] = Direction.AT_MOST
         if kind == TargetKind.AMOUNT:
             _clean_amount(self, data)
         elif kind == TargetKind.PRACTICE:
@@ -211,8 +214,6 @@ def _clean_amount(form: forms.Form, data: dict) -> None:
         form.add_error("target_period", "Choose a day or a week")
     if value is None and "target_value" not in form.errors:
         form.add_error("target_value", "Enter the target amount, like 10")
-    if not data.get("target_direction"):
-        data["target_direction"] = Direction.AT_MOST
     data["practice"] = ""
     limit = AMOUNT_LIMITS.get((unit, period))
     if limit is not None:
@@ -245,6 +246,9 @@ class StrategiesForm(forms.Form):
         )
 
 
+FIRST_STEP_YEARS = 5
+
+
 class StepDownForm(forms.Form):
     reduction_percent = forms.DecimalField(
         label="How much to cut at each step, in percent",
@@ -256,8 +260,9 @@ class StepDownForm(forms.Form):
         error_messages={
             "required": "Enter how much to cut at each step",
             "invalid": "Enter a whole number, like 10",
-            "min_value": "Enter a cut of at least 1%",
-            "max_value": "Enter a cut of 90% or less",
+            # Django fills these in with %(limit_value)s, so a literal % must be written %%.
+            "min_value": "Enter a cut of at least %(limit_value)s%%",
+            "max_value": "Enter a cut of %(limit_value)s%% or less",
         },
     )
     interval_weeks = forms.IntegerField(
@@ -286,8 +291,15 @@ class StepDownForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.baseline, self.target = baseline, target
+        self.today = today
         self.fields["first_step_on"].initial = today + timedelta(days=1)
         self.steps: list[PlannedStep] = []
+
+    def clean_first_step_on(self) -> date:
+        first = self.cleaned_data["first_step_on"]
+        if first > self.today + timedelta(days=365 * FIRST_STEP_YEARS):
+            raise forms.ValidationError(f"Choose a date in the next {FIRST_STEP_YEARS} years")
+        return first
 
     def clean(self):
         super().clean()

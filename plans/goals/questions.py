@@ -53,7 +53,10 @@ def _draft_key(plan: Plan) -> str:
 
 
 def _draft(request, plan: Plan) -> dict:
-    return request.session.get(_draft_key(plan), {})
+    # A question page can be reached without "Add a goal" first (a bookmark, an old tab).
+    draft = request.session.get(_draft_key(plan), {})
+    draft.setdefault("answered", [])
+    return draft
 
 
 def _save_draft(request, plan: Plan, draft: dict) -> None:

@@ -203,6 +203,9 @@ def plan_agree(*, plan: Plan, client, content_version: int) -> Plan:
     locked = _lock_plan(plan)
     if client.pk != locked.client_id:
         raise PermissionError("Only the client can agree to their plan.")
+    if locked.agreed_content_version == content_version == locked.content_version:
+        # Agreed to this version already (a second tap, a resent form): nothing new to record.
+        return locked
     if locked.content_version != content_version:
         raise EditConflict(
             locked,

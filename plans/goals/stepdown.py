@@ -60,7 +60,10 @@ def plan_steps(
         cut = (value * keep).quantize(SMALLEST_CHANGE, rounding=ROUND_HALF_UP)
         # Rounding must never hide a step: every step is at least a little lower.
         value = max(target, min(cut, value - SMALLEST_CHANGE))
-        starts_on = start + timedelta(days=interval_days * len(steps))
+        try:
+            starts_on = start + timedelta(days=interval_days * len(steps))
+        except OverflowError:
+            raise StepDownError("Those steps would run past the last date there is.") from None
         steps.append(PlannedStep(starts_on=starts_on, value=value))
         if len(steps) > MAX_STEPS:
             raise StepDownError(

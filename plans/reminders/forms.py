@@ -3,12 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from harmplan.forms import PhoneField, TimeZoneField, field_of
+from harmplan.forms import TimeZoneField, field_of
 from plans.models import Channel, ReminderSchedule
 from plans.timezones import get_zone, local_day
 
 from . import sms
 from .schedule import WEEKDAY_NAMES, weekdays_to_mask
+
+NEEDS_EMAIL = "Add your email address first, under “Your email and phone”"
+NEEDS_PHONE = "Add your mobile number first, under “Your email and phone”"
 
 
 class ReminderSettingsForm(forms.Form):
@@ -16,18 +19,6 @@ class ReminderSettingsForm(forms.Form):
         label="How would you like your reminders?",
         widget=forms.RadioSelect(attrs={"class": "choices"}),
         error_messages={"required": "Choose how you would like your reminders"},
-    )
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        help_text="Only needed for email reminders.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Enter an email address like name@example.com"},
-    )
-    phone = PhoneField(
-        label="Mobile number",
-        required=False,
-        help_text="Only needed for text messages.",
     )
     weekdays = forms.TypedMultipleChoiceField(
         label="Which days?",
@@ -59,11 +50,8 @@ class ReminderSettingsForm(forms.Form):
 
     def __init__(self, data=None, *, schedule: ReminderSchedule, **kwargs):
         self.schedule = schedule
-        client = schedule.client
         initial = {
             "channel": schedule.channel,
-            "email": client.email,
-            "phone": client.phone,
             "weekdays": schedule.weekday_list,
             "local_time": schedule.local_time,
             "timezone": schedule.timezone,
@@ -80,10 +68,13 @@ class ReminderSettingsForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         channel = cleaned.get("channel")
-        if channel == Channel.EMAIL and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error("email", "Enter your email address to get reminders by email")
-        if channel == Channel.SMS and not cleaned.get("phone") and "phone" not in self.errors:
-            self.add_error("phone", "Enter your mobile number to get text messages")
+        # Email and phone are changed on the account page, behind the password, and a new email
+        # address only counts once confirmed (harmplan/accounts): here they are only used.
+        client = self.schedule.client
+        if channel == Channel.EMAIL and not client.email:
+            self.add_error("channel", NEEDS_EMAIL)
+        if channel == Channel.SMS and not client.phone:
+            self.add_error("channel", NEEDS_PHONE)
         if channel and channel != Channel.NONE and not cleaned.get("weekdays"):
             self.add_error("weekdays", "Choose at least one day")
         paused_until = cleaned.get("paused_until")

@@ -46,23 +46,16 @@ def schedule_save(
     timezone_name: str,
     channel: str,
     paused_until: date | None = None,
-    email: str | None = None,
-    phone: str | None = None,
     now: datetime | None = None,
 ) -> ReminderSchedule:
-    """Save the client's choices and work out when the next reminder is due."""
+    """Save the client's choices and work out when the next reminder is due.
+
+    Reminders go to the account's (confirmed) email and phone, which only the account page
+    changes (harmplan.accounts.services.contact_change).
+    """
     get_zone(timezone_name)  # refuses an unknown zone
     if channel not in Channel.values:
         raise ValueError(f"Unknown channel: {channel!r}")
-    contact_fields = []
-    if email is not None and email != client.email:
-        client.email = email
-        contact_fields.append("email")
-    if phone is not None and phone != client.phone:
-        client.phone = phone
-        contact_fields.append("phone")
-    if contact_fields:
-        client.save(update_fields=contact_fields)
     if channel == Channel.EMAIL and not client.email:
         raise ValueError("Email reminders need an email address.")
     if channel == Channel.SMS and not client.phone:

@@ -71,8 +71,6 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
             timezone_name=data["timezone"],
             channel=data["channel"],
             paused_until=paused_until,
-            email=data["email"],
-            phone=data["phone"],
         )
         messages.success(request, "Your reminder settings are saved.")
         return redirect("plans:reminder_settings")
@@ -85,6 +83,9 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
         "history": _history(schedule),
         "preview": _preview(schedule),
         "is_paused": schedule.is_paused(),
+        "pending_email": client.email_changes.filter(confirmed_at__isnull=True)
+        .order_by("-created_at")
+        .first(),
     }
     return render(request, "plans/reminders/settings.html", context)
 

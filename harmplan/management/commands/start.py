@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from harmplan import demo
 from harmplan.devtools.services import compile_translations, wait_for_port
+from harmplan.logs import GUNICORN_LOG_ARGS
 
 
 def _interrupt(signum, frame):
@@ -76,10 +77,7 @@ class Command(BaseCommand):
                     "2",
                     "--threads",
                     "4",
-                    "--access-logfile",
-                    "-",
-                    "--access-logformat",
-                    '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+                    *GUNICORN_LOG_ARGS,
                 ]
             ),
             subprocess.Popen(

@@ -35,7 +35,14 @@ def _stop(signum, frame):
 def _offline_env() -> dict[str, str]:
     """The environment without any service or production setting: for the quick loop and mypy."""
     env = {**os.environ, "HARMPLAN_BOOTSTRAP": "0"}
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV"):
+    for name in (
+        "DATABASE_URL",
+        "DATABASE_MIGRATE_URL",
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "CACHE_URL",
+        "DJANGO_ENV",
+    ):
         env.pop(name, None)
     return env
 
