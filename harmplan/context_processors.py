@@ -1,7 +1,10 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from harmplan.accounts.sessions.limits import WARN_SECONDS
+from harmplan.http import AppRequest
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
@@ -25,15 +28,29 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Consents", "plans:program_records"))
     if user.is_staff:
         items.append(("Admin", "admin:index"))
+    items.append((_("Your account"), "accounts:account"))
     return items
 
 
-def harmplan(request: HttpRequest) -> dict:
+def _session_timer(request: AppRequest) -> dict | None:
+    """When the warning before the idle sign-out is due (set by the session middleware)."""
+    seconds_left = getattr(request, "session_seconds_left", None)
+    if seconds_left is None:
+        return None
+    warn_in = max(0, seconds_left - WARN_SECONDS)
+    return {
+        "seconds_left": seconds_left,
+        "warn_minutes": warn_in // 60,  # the stylesheet has a class per whole minute
+        "idle_minutes": request.session_idle_seconds // 60,
+    }
+
+
+def harmplan(request: AppRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "session_timer": None}
     nav = []
     for label, name in _nav_for(user):
         url = reverse(name)
         nav.append({"label": label, "url": url, "current": request.path == url})
-    return {"nav_items": nav}
+    return {"nav_items": nav, "session_timer": _session_timer(request)}

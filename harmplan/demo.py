@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from base64 import b32decode
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harmplan.accounts.models import CareAssignment, Membership, Organization, Role, User
 from strategies.catalog_files import SEED_FILE, Report, catalog_load, read_catalog
 from strategies.models import Resource
 
 DEMO_PASSWORD = "try-harmplan-2026"
+# The demo staff's authenticator key (base32, as typed into an app). Demo only: seed_demo is
+# refused in production. `manage.py demo_code` prints the code it makes right now.
+DEMO_TOTP_KEY = "HARMPLANDEMOTWOFACTORKEYTRYITOUT"
 
 PEOPLE = [
     # username, organization, role, preferred name
@@ -97,6 +104,9 @@ def seed_people() -> dict[str, User]:
         users[username] = user
         organization_of[username] = organizations[org_name]
     users["demo-admin"].groups.add(ensure_curators_group())
+    for user in users.values():
+        if user.is_program_staff:
+            enroll_demo_authenticator(user)
     for counselor, client in CASELOADS:
         CareAssignment.objects.get_or_create(
             counselor=users[counselor],
@@ -110,3 +120,23 @@ def seed_people() -> dict[str, User]:
         )
     seed_catalog()
     return users
+
+
+def demo_totp_key_hex() -> str:
+    return b32decode(DEMO_TOTP_KEY).hex()
+
+
+def enroll_demo_authenticator(user: User) -> TOTPDevice:
+    """Give a demo staff member the demo key, so that two-step sign-in can be tried at once."""
+    device, _ = TOTPDevice.objects.update_or_create(
+        user=user,
+        name="Demo authenticator",
+        defaults={"key": demo_totp_key_hex(), "confirmed": True},
+    )
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    return device
+
+
+def demo_code() -> str:
+    """The 6-digit code an app with the demo key shows now."""
+    return f"{TOTP(b32decode(DEMO_TOTP_KEY)).token():06d}"

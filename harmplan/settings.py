@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -135,7 +137,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "harmplan.accounts.sessions.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "harmplan.accounts.twofactor.middleware.SecondFactorMiddleware",
     "harmplan.accounts.language.person_language",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -221,8 +226,22 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Sessions: short-lived, because phones and clinic computers are shared.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
+# Sessions: short-lived, because phones and clinic computers are shared. The server ends a session
+# after HARMPLAN_SESSION_IDLE_MINUTES without a request (an organization may choose less for its
+# clients) and HARMPLAN_SESSION_MAX_HOURS after signing in, whatever the cookie says.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+HARMPLAN_SESSION_IDLE_MINUTES = env_int("HARMPLAN_SESSION_IDLE_MINUTES", 30)
+HARMPLAN_SESSION_MAX_HOURS = env_int("HARMPLAN_SESSION_MAX_HOURS", 12)
+
+# Two-step sign-in (django-otp): required for counselors, org admins and staff. "optional" is for
+# trying things out and is refused in production.
+HARMPLAN_STAFF_2FA = env("HARMPLAN_STAFF_2FA", "required")
+if HARMPLAN_STAFF_2FA not in {"required", "optional"}:
+    raise ImproperlyConfigured("HARMPLAN_STAFF_2FA must be 'required' or 'optional'.")
+if PRODUCTION and HARMPLAN_STAFF_2FA != "required":
+    raise ImproperlyConfigured("HARMPLAN_STAFF_2FA=optional is refused when DJANGO_ENV=production.")
+OTP_TOTP_ISSUER = env("HARMPLAN_OTP_ISSUER", "HarmPlan")
+OTP_TOTP_THROTTLE_FACTOR = 1  # waits of 1, 2, 4, 8 … seconds after each wrong code
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "harmplan.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

@@ -51,6 +51,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("language/", language.language_switch, name="language_switch"),
     path("account/", include(auth_patterns)),
+    path("account/two-factor/", include("harmplan.accounts.twofactor.urls")),
     path("", include("harmplan.accounts.urls")),
     path("strategies/", include("strategies.urls")),
     path("", include("plans.urls")),

@@ -1,16 +1,17 @@
 """Which plans a person may open. Anything else is a 404.
 
-A client opens their own plan; a counselor opens the plans of clients on their caseload. Org admins
-manage caseloads but do not read plans.
+A client opens their own plan; a counselor opens the plans of clients on their caseload, and of a
+client of their organization they cover for in an emergency (a grant with a reason, for 4 hours).
+Org admins manage caseloads but do not read plans.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from harmplan.accounts.access import log_access
-from harmplan.accounts.models import AccessEvent
+from harmplan.accounts.access import covering, log_access
+from harmplan.accounts.models import AccessEvent, CareAssignment
 from harmplan.http import AuthenticatedRequest
 
 from .models import Goal, Plan
@@ -20,8 +21,11 @@ def plans_visible_to(user) -> QuerySet[Plan]:
     if user.is_client:
         return Plan.objects.filter(client=user)
     if user.is_counselor:
+        on_caseload = CareAssignment.objects.filter(
+            counselor_id=user.pk, client_id=OuterRef("client_id")
+        )
         return Plan.objects.filter(
-            client__care_team__counselor=user,
+            Exists(on_caseload) | covering(user, "client_id"),
             client__membership__organization=user.organization,
             client__is_active=True,
         )

@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from harmplan.accounts import services
 from harmplan.accounts.models import AccessEvent, CareAssignment, User
+from tests.signin import sign_in
 
 
 def test_counselor_opening_a_client_is_logged(people, client):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     client.get(
         reverse("accounts:client_detail", args=[people.client_a.public_id]),
         REMOTE_ADDR="203.0.113.9",
@@ -25,14 +26,14 @@ def test_counselor_opening_a_client_is_logged(people, client):
 
 
 def test_refused_requests_leave_no_event(people, client):
-    client.force_login(people.other_counselor)
+    sign_in(client, people.other_counselor)
     response = client.get(reverse("accounts:client_detail", args=[people.client_a.public_id]))
     assert response.status_code == 404
     assert not AccessEvent.objects.exists()
 
 
 def test_org_admin_caseload_changes_are_logged(people, client):
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     client.post(
         reverse("accounts:assignment_new"),
         {"counselor": people.counselor.pk, "client": people.client_b.pk},
@@ -49,7 +50,7 @@ def test_client_sees_who_opened_their_records(people, client):
     AccessEvent.objects.create(
         actor=people.counselor, client=people.client_b, action="view", object_type="plan"
     )
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(reverse("accounts:my_access_log"))
     assert response.status_code == 200
     assert list(response.context["page"]) == [AccessEvent.objects.get(client=people.client_a)]
@@ -89,7 +90,7 @@ def test_log_refuses_changes_in_postgresql(people, sql):
 
 def test_admin_giving_themselves_a_counselor_account_is_visible_to_the_client(people, client):
     """The probe: an org admin invites a counselor account for themselves and assigns it."""
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     response = client.post(
         reverse("accounts:invite_new"), {"role": "counselor"}, REMOTE_ADDR="203.0.113.5"
     )
@@ -116,7 +117,7 @@ def test_admin_giving_themselves_a_counselor_account_is_visible_to_the_client(pe
     sam = User.objects.get(username="second-hat")
     assert AccessEvent.objects.filter(actor=sam, object_type="staff account").exists()
 
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     client.post(
         reverse("accounts:assignment_new"), {"counselor": sam.pk, "client": people.client_b.pk}
     )
@@ -128,7 +129,7 @@ def test_admin_giving_themselves_a_counselor_account_is_visible_to_the_client(pe
         str(sam.public_id),
     )
 
-    client.force_login(people.client_b)
+    sign_in(client, people.client_b)
     page = client.get(reverse("accounts:my_access_log"))
     assert list(page.context["care_team"].values_list("counselor", "added_by")) == [
         (sam.pk, people.org_admin.pk)

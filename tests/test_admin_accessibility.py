@@ -12,6 +12,7 @@ from strategies.catalog_files import SEED_FILE, catalog_load, read_catalog
 from strategies.models import FocusArea, Strategy
 from tests.accessibility import assert_no_axe_violations
 from tests.factories import make_user
+from tests.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +23,7 @@ def curator_page(browser, live_server):
     curator = make_user("catalog-curator", is_staff=True)
     curator.groups.add(ensure_curators_group())
     client = Client()
-    client.force_login(curator)
+    sign_in(client, curator)  # with the second step, as staff must
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_cookies(
         [
@@ -59,6 +60,7 @@ def test_every_admin_page_a_curator_uses_passes_axe(curator_page):
     failures = []
     for url in curator_urls():
         page.goto(base + url)
+        assert page.url == base + url, url  # not sent to sign in or to the second step
         assert page.title(), url
         try:
             assert_no_axe_violations(page)

@@ -23,6 +23,7 @@ from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import add_plans, make_goal
 from tests.records_support import make_consent
+from tests.signin import sign_in
 
 ROLES = ["anonymous", "client_a", "client_b", "counselor", "other_counselor", "org_admin", "staff"]
 LOGIN = "login"  # redirected to the sign-in page
@@ -105,6 +106,50 @@ CASES = [
         label="other-organization",
     ),
     Case("accounts:my_access_log", signed_in(403, client_a=200, client_b=200)),
+    Case("accounts:account", signed_in(200)),
+    Case("accounts:session_status", signed_in(200)),
+    Case("accounts:session_keepalive", signed_in(302), method="post"),
+    Case("accounts:session_keepalive", signed_in(405), label="get"),
+    # Everyone signed in is signed out, and sent to the sign-in page.
+    Case("accounts:sign_out_everywhere", expect(LOGIN), method="post"),
+    Case("accounts:emergency_access_new", signed_in(403, counselor=200, other_counselor=200)),
+    Case(
+        "accounts:emergency_access_new",
+        signed_in(403, counselor=200, other_counselor=200),
+        method="post",
+        label="no-reason",
+        data=lambda p: {"username": p.client_b.username, "reason": ""},
+    ),
+    Case("accounts:emergency_access_list", signed_in(403, org_admin=200)),
+    Case(
+        "accounts:twofactor_reset",
+        signed_in(403, org_admin=302),
+        args=lambda p: [p.counselor.public_id],
+        method="post",
+        label="own-organization",
+    ),
+    Case(
+        "accounts:twofactor_reset",
+        signed_in(403, org_admin=404),
+        args=lambda p: [p.other_counselor.public_id],
+        method="post",
+        label="other-organization",
+    ),
+    Case(
+        "accounts:twofactor_reset",
+        signed_in(403, org_admin=404),
+        args=lambda p: [p.client_a.public_id],
+        method="post",
+        label="client",
+    ),
+    # Two-step pages. Staff are verified here (tests/signin.py); clients have no app yet, so
+    # the code pages send them on to set one up.
+    Case("twofactor:verify", signed_in(302)),
+    Case("twofactor:recovery", signed_in(302)),
+    Case("twofactor:setup", signed_in(200)),
+    Case("twofactor:recovery_codes", signed_in(302)),  # shown once, right after setting up
+    Case("twofactor:recovery_codes_new", signed_in(302), method="post"),
+    Case("twofactor:turn_off", signed_in(302), method="post"),
     Case("accounts:org_overview", signed_in(403, org_admin=200)),
     Case(
         "accounts:assignment_new",
@@ -113,6 +158,19 @@ CASES = [
         label="empty-form",
     ),
     Case("accounts:assignment_new", signed_in(403, org_admin=405), label="get"),
+    Case(
+        "accounts:org_client_idle",
+        signed_in(403, org_admin=302),
+        method="post",
+        data={"client_idle_minutes": "15"},
+    ),
+    Case(
+        "accounts:org_client_idle",
+        signed_in(403, org_admin=400),
+        method="post",
+        data={"client_idle_minutes": "90"},
+        label="too-long",
+    ),
     Case(
         "accounts:assignment_remove",
         signed_in(403, org_admin=302),
@@ -411,7 +469,7 @@ def test_who_may_open(case: Case, people, client):
         with transaction.atomic():
             client.logout()
             if role != "anonymous":
-                client.force_login(getattr(people, role))
+                sign_in(client, getattr(people, role))
             got[role] = outcome(getattr(client, case.method)(url, data))
             transaction.set_rollback(True)
     assert got == case.expected
@@ -423,7 +481,7 @@ def test_admin_is_for_staff_only(model, people, client):
     for role in ROLES:
         client.logout()
         if role != "anonymous":
-            client.force_login(getattr(people, role))
+            sign_in(client, getattr(people, role))
         response = client.get(url)
         if role == "staff":
             assert response.status_code == 200, role

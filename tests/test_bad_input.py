@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.plan_factories import add_plans
+from tests.signin import sign_in
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def goal_url(p, name: str) -> str:
 
 
 def test_goal_edit_with_no_target_and_no_direction(plans, client):
-    client.force_login(plans.client_a)
+    sign_in(client, plans.client_a)
     goal = plans.goal_a
     response = client.post(
         goal_url(plans, "goal_edit"),
@@ -42,7 +43,7 @@ def test_goal_edit_with_no_target_and_no_direction(plans, client):
     [("-1", "Enter a cut of at least 1%"), ("1e308", "Enter a cut of 90% or less")],
 )
 def test_step_planner_percent_out_of_range(plans, client, typed, message):
-    client.force_login(plans.client_a)
+    sign_in(client, plans.client_a)
     response = client.post(
         goal_url(plans, "goal_step_planner"),
         {
@@ -58,7 +59,7 @@ def test_step_planner_percent_out_of_range(plans, client, typed, message):
 
 
 def test_step_planner_first_step_at_the_end_of_time(plans, client):
-    client.force_login(plans.client_a)
+    sign_in(client, plans.client_a)
     response = client.post(
         goal_url(plans, "goal_step_planner"),
         {
@@ -74,7 +75,7 @@ def test_step_planner_first_step_at_the_end_of_time(plans, client):
 
 
 def test_caseload_search_with_a_nul_byte(people, client):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     response = client.get(reverse("plans:caseload"), {"q": "cli\x00ent"})
     assert response.status_code == 200
     body = response.content.decode()
@@ -84,7 +85,7 @@ def test_caseload_search_with_a_nul_byte(people, client):
 
 def test_a_goal_question_answered_without_starting_a_goal(plans, client):
     """Found by tests/test_fuzz_forms.py: a draft that "Add a goal" never started."""
-    client.force_login(plans.client_a)
+    sign_in(client, plans.client_a)
     url = reverse("plans:goal_question", args=[plans.plan_a.public_id, "focus"])
     response = client.post(url, {"focus_area": "1"})
     assert response.status_code in (200, 302)

@@ -9,15 +9,14 @@ from harmplan.accounts import services
 from strategies.models import Resource
 from tests.accessibility import assert_no_axe_violations
 from tests.factories import PASSWORD, make_people
+from tests.signin import sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, username, password=PASSWORD):
-    page.goto("/account/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    """Through the sign-in page; staff also enter their authenticator app's code."""
+    sign_in_browser(page, username, password)
 
 
 def test_client_accepts_an_invitation_and_signs_in_on_a_phone(phone):

@@ -13,6 +13,7 @@ from strategies.models import FocusArea, Strategy
 from tests.catalog_factories import make_strategy
 from tests.factories import make_user
 from tests.plan_factories import add_plans, make_goal
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ CDC = ("Lifesaving Naloxone", "CDC", "https://www.cdc.gov/stop-overdose/caring/n
 
 
 def test_curator_adds_a_published_strategy_and_it_gets_version_one(client, curator):
-    client.force_login(curator)
+    sign_in(client, curator)
     response = client.post(ADD, form_data(sources=[CDC]))
     assert response.status_code == 302, response.context["adminform"].form.errors
     strategy = Strategy.objects.get(slug="carry-naloxone")
@@ -117,7 +118,7 @@ def test_curator_adds_a_published_strategy_and_it_gets_version_one(client, curat
 
 
 def test_publishing_without_summary_approach_or_source_shows_clear_errors(client, curator):
-    client.force_login(curator)
+    sign_in(client, curator)
     response = client.post(ADD, form_data(summary="", approaches=[]))
     assert response.status_code == 200
     content = response.content.decode()
@@ -136,7 +137,7 @@ def test_publishing_without_summary_approach_or_source_shows_clear_errors(client
 
 
 def test_a_source_must_use_https(client, curator):
-    client.force_login(curator)
+    sign_in(client, curator)
     response = client.post(
         ADD, form_data(sources=[("Naloxone", "CDC", "http://www.cdc.gov/naloxone")])
     )
@@ -147,7 +148,7 @@ def test_a_source_must_use_https(client, curator):
 
 def test_editing_a_published_strategy_keeps_a_version_and_shows_history(client, curator):
     strategy = make_strategy()
-    client.force_login(curator)
+    sign_in(client, curator)
     response = client.post(
         change_url(strategy), form_data(strategy, summary="Naloxone reverses opioid overdoses.")
     )
@@ -173,7 +174,7 @@ def test_bulk_publish_publishes_what_it_can_and_says_why_not(client, curator):
     not_ready = make_strategy(
         "not-ready", title="Not ready", status=Strategy.Status.DRAFT, summary="", sources=()
     )
-    client.force_login(curator)
+    sign_in(client, curator)
     response = client.post(
         CHANGELIST,
         {"action": "publish_selected", "_selected_action": [ready.pk, not_ready.pk]},
@@ -193,7 +194,7 @@ def test_bulk_publish_publishes_what_it_can_and_says_why_not(client, curator):
 
 def test_bulk_retire_keeps_history(client, curator):
     strategies = [make_strategy("one"), make_strategy("two")]
-    client.force_login(curator)
+    sign_in(client, curator)
     response = client.post(
         CHANGELIST,
         {"action": "retire_selected", "_selected_action": [s.pk for s in strategies]},
@@ -216,7 +217,7 @@ def test_changelist_filters_search_and_goal_counts(client, curator):
         focus_areas=["alcohol"],
         status=Strategy.Status.DRAFT,
     )
-    client.force_login(curator)
+    sign_in(client, curator)
     page = client.get(CHANGELIST)
     assert page.status_code == 200
     content = page.content.decode()
@@ -239,7 +240,7 @@ def test_changelist_filters_search_and_goal_counts(client, curator):
 
 def test_preview_shows_a_draft_exactly_as_clients_will_see_it(client, curator, people):
     draft = make_strategy("carry-naloxone", title="Carry naloxone", status="draft")
-    client.force_login(curator)
+    sign_in(client, curator)
     preview = client.get(preview_url(draft))
     assert preview.status_code == 200
     assert [t.name for t in preview.templates][0] == "strategies/strategy_detail.html"
@@ -249,12 +250,12 @@ def test_preview_shows_a_draft_exactly_as_clients_will_see_it(client, curator, p
     assert "Get a kit from a pharmacy." in content
 
     # Clients cannot open the draft itself.
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
 def test_curator_can_add_a_focus_area(client, curator):
-    client.force_login(curator)
+    sign_in(client, curator)
     response = client.post(
         reverse("admin:strategies_focusarea_add"),
         {"name": "Kratom", "slug": "kratom", "position": "90"},
@@ -266,7 +267,7 @@ def test_curator_can_add_a_focus_area(client, curator):
 def test_staff_who_are_not_curators_are_refused(client, people):
     strategy = make_strategy(status=Strategy.Status.DRAFT)
     plain_staff = make_user("plain-staff", is_staff=True)
-    client.force_login(plain_staff)
+    sign_in(client, plain_staff)
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(ADD).status_code == 403
     assert client.get(preview_url(strategy)).status_code == 403
@@ -282,7 +283,7 @@ def test_view_only_staff_can_look_but_not_publish_or_retire(client, people):
     strategy = make_strategy(status=Strategy.Status.DRAFT)
     viewer = make_user("catalog-viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_strategy"))
-    client.force_login(viewer)
+    sign_in(client, viewer)
     page = client.get(CHANGELIST)
     assert page.status_code == 200
     assert "publish_selected" not in page.content.decode()
@@ -296,7 +297,7 @@ def test_view_only_staff_can_look_but_not_publish_or_retire(client, people):
 def test_people_without_staff_access_never_reach_the_catalog_admin(client, people):
     strategy = make_strategy()
     for person in (people.client_a, people.counselor, people.org_admin):
-        client.force_login(person)
+        sign_in(client, person)
         for url in (CHANGELIST, preview_url(strategy)):
             response = client.get(url)
             assert response.status_code == 302
@@ -314,7 +315,7 @@ def test_goal_counts_come_from_the_plans_that_use_a_strategy(client, curator, pe
         author=people.client_b,
     )
     unused = make_strategy("unused")
-    client.force_login(curator)
+    sign_in(client, curator)
     response = client.get(CHANGELIST)
     counts = {s.slug: s.goals_using() for s in response.context["cl"].result_list}
     assert counts == {"drink-water": 2, "unused": 0}

@@ -11,7 +11,8 @@ from strategies import services
 from strategies.catalog_files import SEED_FILE, catalog_load, read_catalog
 from strategies.models import Resource, Strategy
 from tests.accessibility import assert_no_axe_violations
-from tests.factories import PASSWORD, make_people
+from tests.factories import make_people
+from tests.signin import sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,10 +39,7 @@ def catalog_world():
 
 
 def sign_in(page, username: str) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_browser(page, username)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

@@ -13,6 +13,7 @@ from strategies.catalog_files import SEED_FILE, catalog_load, read_catalog
 from strategies.models import Approach, Category, FocusArea, Resource, Source, Strategy
 from tests.catalog_factories import make_strategy
 from tests.plan_factories import make_goal
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def titles(response) -> list[str]:
 def test_catalog_lists_published_strategies_a_page_at_a_time(client, people, seeded):
     make_strategy("a-draft", title="A draft", status=Strategy.Status.DRAFT)
     make_strategy("a-retired", title="A retired one", status=Strategy.Status.RETIRED)
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(CATALOG)
     assert response.status_code == 200
     page = response.context["page"]
@@ -47,7 +48,7 @@ def test_catalog_lists_published_strategies_a_page_at_a_time(client, people, see
 
 
 def test_filters_and_search_narrow_the_list(client, people, seeded):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     alcohol = titles(client.get(CATALOG, {"focus": "alcohol", "approach": "abstinence"}))
     assert "Have alcohol-free days" in alcohol
     assert "Carry naloxone" not in alcohol
@@ -77,7 +78,7 @@ def test_filters_and_search_narrow_the_list(client, people, seeded):
 
 
 def test_pages_keep_the_filters_in_the_address(client, people, seeded):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(CATALOG, {"approach": "safer-use", "q": "", "focus": ""})
     content = response.content.decode()
     assert 'href="?approach=safer-use&amp;page=2"' in content
@@ -87,7 +88,7 @@ def test_pages_keep_the_filters_in_the_address(client, people, seeded):
 
 
 def test_a_value_from_an_old_link_is_ignored_not_an_error(client, people, seeded):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(CATALOG, {"focus": "no-such-area", "category": "sexual-health"})
     assert response.status_code == 200
     assert len(titles(response)) == 4
@@ -96,7 +97,7 @@ def test_a_value_from_an_old_link_is_ignored_not_an_error(client, people, seeded
 
 
 def test_htmx_gets_only_the_results_and_the_count(client, people, seeded):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(CATALOG, {"focus": "gambling"}, headers={"HX-Request": "true"})
     content = response.content.decode()
     assert response.status_code == 200
@@ -116,7 +117,7 @@ def test_htmx_gets_only_the_results_and_the_count(client, people, seeded):
 
 
 def test_plain_page_has_a_get_form_that_works_without_javascript(client, people, seeded):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     content = client.get(CATALOG).content.decode()
     assert f'<form method="get" action="{CATALOG}"' in content
     assert 'hx-get="/strategies/"' in content
@@ -138,7 +139,7 @@ def test_strategy_page_shows_steps_sources_and_local_services(client, people, se
     Resource.objects.create(
         organization=people.other_org, name="Hillside naloxone", kind=Resource.Kind.NALOXONE
     )
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(reverse("strategies:detail", args=["naloxone-kit"]))
     content = response.content.decode()
     assert response.status_code == 200
@@ -152,7 +153,7 @@ def test_strategy_page_shows_steps_sources_and_local_services(client, people, se
     assert "Hillside naloxone" not in content  # another organization's
 
     # The other organization's client sees their own service instead.
-    client.force_login(people.other_client)
+    sign_in(client, people.other_client)
     content = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
     assert "Hillside naloxone" in content and "Riverside drop-in" not in content
 
@@ -162,7 +163,7 @@ def test_strategy_page_shows_steps_sources_and_local_services(client, people, se
 
 
 def test_place_for_a_service_the_program_has_not_listed(client, people, seeded):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     content = client.get(reverse("strategies:detail", args=["moud"])).content.decode()
     assert "Your program has not listed a place for this yet." in content
 
@@ -170,7 +171,7 @@ def test_place_for_a_service_the_program_has_not_listed(client, people, seeded):
 def test_retired_strategy_says_it_is_no_longer_recommended(client, people, seeded):
     strategy = Strategy.objects.get(slug="switch-to-vaping")
     services.strategies_retire(strategies=[strategy])
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     content = client.get(strategy.get_absolute_url()).content.decode()
     assert "No longer recommended." in content
     assert strategy.title not in titles(client.get(CATALOG, {"focus": "nicotine"}))
@@ -220,7 +221,7 @@ def count_queries(client, **params) -> int:
     ids=["plain", "filtered", "htmx"],
 )
 def test_catalog_query_count_does_not_grow_with_the_catalog(client, people, request_kwargs):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     make_catalog(40)
     small = count_queries(client, **dict(request_kwargs))
     make_catalog_extra = 360
@@ -250,7 +251,7 @@ def test_client_adds_a_strategy_to_a_goal_from_its_page(client, people, seeded):
     )
     strategy = Strategy.objects.get(slug="alternate-with-water")  # not for abstinence goals
     assert strategy.approaches == [Approach.MANAGED_USE, Approach.SAFER_USE]
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     page = client.get(strategy.get_absolute_url())
     assert [goal.statement for goal in page.context["goals_to_add_to"]] == [
         "Drink less on weeknights"
@@ -268,12 +269,12 @@ def test_client_adds_a_strategy_to_a_goal_from_its_page(client, people, seeded):
     assert "It is part of your goal" in again.content.decode()
 
     # Counselors add strategies from a client's goal, not from here.
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     assert "Add it to a goal" not in client.get(strategy.get_absolute_url()).content.decode()
 
 
 def test_a_client_without_a_fitting_goal_is_pointed_to_their_plan(client, people, seeded):
-    client.force_login(people.client_b)
+    sign_in(client, people.client_b)
     content = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
     assert "None of your goals fits this strategy yet." in content
     assert f'href="{reverse("plans:my_plan")}"' in content

@@ -15,6 +15,7 @@ from plans.checkins import services as checkins
 from plans.models import CheckIn
 from plans.reminders import services as reminder_services
 from tests.plan_factories import add_plans, practice_goal_data
+from tests.signin import sign_in
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -92,7 +93,7 @@ def heading(response) -> str:
 
 def test_the_program_default_zone_decides_until_the_client_chooses(people, client, settings):
     settings.HARMPLAN = {**settings.HARMPLAN, "DEFAULT_TIME_ZONE": "America/New_York"}
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     # 03:30 EDT on 8 March 2026, right after the clocks jumped: still Saturday's night.
     with time_machine.travel(utc(2026, 3, 8, 7, 30), tick=False):
         page = client.get(reverse("plans:checkin"))
@@ -133,7 +134,7 @@ def test_the_zone_of_the_clients_reminders_is_used_when_they_chose_none(people):
 
 def test_a_day_that_has_not_started_yet_is_refused(people, client):
     """03:59 EST on 1 November 2026: after both 01:30s, before the client's day starts."""
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     goal = people.goal_a
     with time_machine.travel(utc(2026, 11, 1, 8, 59), tick=False):
         response = client.post(
@@ -165,7 +166,7 @@ def test_practice_goals_and_past_days(people, client):
     practice = services.goal_create(
         plan=people.plan_a, author=people.client_a, data=practice_goal_data()
     )
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     with time_machine.travel(utc(2026, 3, 10, 16), tick=False):
         page = client.get(reverse("plans:checkin"), {"day": "2026-03-02"})
         assert heading(page) == "Your check-in for Monday 2 March"

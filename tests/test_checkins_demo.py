@@ -12,6 +12,7 @@ from harmplan.accounts.models import User
 from plans.models import CheckIn, CheckInEntry
 from plans.progress.stats import Achievement, achievement, goal_stats
 from plans.timezones import client_today
+from tests.signin import sign_in
 
 
 def test_seed_demo_adds_weeks_of_check_ins_once(db, client):
@@ -39,7 +40,7 @@ def test_seed_demo_adds_weeks_of_check_ins_once(db, client):
         assert CheckIn.objects.filter(client__username=username).count() >= 20
 
     # The demo caseload shows the quiet marker for the client who stopped checking in.
-    client.force_login(User.objects.get(username="demo-counselor"))
+    sign_in(client, User.objects.get(username="demo-counselor"))
     page = client.get(reverse("plans:caseload")).content.decode()
     assert page.count("No check-in for 14 days") == 1
     jordan = page.split("Jordan")[1].split("</tr>")[0]

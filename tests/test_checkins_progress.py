@@ -28,6 +28,7 @@ from plans.progress.stats import (
     targets_by_day,
 )
 from tests.plan_factories import add_checkins, add_plans, make_goal, practice_goal_data
+from tests.signin import sign_in
 
 TODAY = date(2026, 3, 20)
 # Noon in New York on TODAY: the client's local day is TODAY whatever the day-start hour.
@@ -302,7 +303,7 @@ def test_progress_pages_make_the_same_queries_for_10_and_1000_checkins(people, c
     add_checkins(practice, {TODAY - timedelta(days=n): n % 2 == 0 for n in range(10)})
     goal_url = reverse("plans:goal_progress", args=[people.plan_a.public_id, goal.public_id])
     urls = [goal_url, goal_url + "?weeks=12", reverse("plans:progress")]
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     small = [page_queries(client, url)[0] for url in urls]
 
     goal.checkin_entries.all().delete()
@@ -315,7 +316,7 @@ def test_progress_pages_make_the_same_queries_for_10_and_1000_checkins(people, c
     print(f"progress page queries (goal, goal 12 weeks, overview): {big}")
 
     # The counselor sees the same progress; each look is in the access log.
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     count, page = page_queries(client, goal_url)
     assert "Progress for client-a" in page
     assert AccessEvent.objects.filter(object_type="progress", actor=people.counselor).exists()
@@ -325,7 +326,7 @@ def test_progress_pages_make_the_same_queries_for_10_and_1000_checkins(people, c
 def test_progress_page_shows_summary_chart_and_table(people, client):
     goal = people.goal_a
     url = reverse("plans:goal_progress", args=[people.plan_a.public_id, goal.public_id])
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     page = client.get(url).content.decode()
     assert "No check-ins in these weeks yet" in page and 'data-answered="0"' in page
     add_checkins(goal, {TODAY - timedelta(days=n): 3 for n in range(5)})
@@ -343,7 +344,7 @@ def test_progress_page_shows_summary_chart_and_table(people, client):
 @time_machine.travel(NOON, tick=False)
 def test_the_plan_page_shows_a_progress_line_per_goal(people, client):
     add_checkins(people.goal_a, {TODAY - timedelta(days=n): 1 for n in range(8)})
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     page = client.get(people.plan_a.get_absolute_url()).content.decode()
     assert "Last 7 days: 7 standard drinks, from 7 days with a check-in." in page
     assert "That is at or under the target for a week." in page
@@ -364,7 +365,7 @@ def test_the_caseload_shows_the_last_checkin_and_a_quiet_marker(people, client):
     with time_machine.travel(NOON, tick=False):
         add_checkins(people.goal_a, {TODAY - timedelta(days=13): 1})
         add_checkins(quiet_goal, {TODAY - timedelta(days=14): 1})
-        client.force_login(people.counselor)
+        sign_in(client, people.counselor)
         page = client.get(reverse("plans:caseload")).content.decode()
     rows = {row.split("</td>")[0]: row for row in page.split("<tr>")[2:]}
     client_a = next(row for key, row in rows.items() if "client-a" in key)

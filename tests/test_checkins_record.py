@@ -21,6 +21,7 @@ from plans.goals import services
 from plans.models import CheckIn, CheckInEntry, Period, Unit
 from tests.factories import make_people
 from tests.plan_factories import add_plans, make_goal, practice_goal_data
+from tests.signin import sign_in
 
 NOON = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)  # noon in New York
 TODAY = date(2026, 3, 20)
@@ -58,7 +59,7 @@ def test_the_check_in_url_is_where_reminders_point():
 
 @time_machine.travel(NOON, tick=False)
 def test_two_identical_posts_make_one_check_in(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     first = client.post(URL, form_data(people))
     second = client.post(URL, form_data(people))
     assert first.status_code == second.status_code == 302
@@ -84,7 +85,7 @@ def test_two_posts_at_the_same_moment_make_one_check_in():
     def post(amount: str):
         try:
             browser = Client()
-            browser.force_login(people.client_a)
+            sign_in(browser, people.client_a)
             data = {"day": "2026-03-20", f"goal-{people.goal_a.public_id}": amount}
             barrier.wait(timeout=10)
             results.append(browser.post(URL, data).status_code)
@@ -133,7 +134,7 @@ def test_the_service_is_idempotent_and_corrects_a_day(people):
 
 @time_machine.travel(NOON, tick=False)
 def test_a_partial_check_in_is_fine(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(URL, {"day": "2026-03-20", "feeling": "3"})
     assert response.status_code == 302
     checkin = CheckIn.objects.get()
@@ -143,7 +144,7 @@ def test_a_partial_check_in_is_fine(people, client):
 
 @time_machine.travel(NOON, tick=False)
 def test_an_earlier_check_in_fills_the_form_again(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     client.post(URL, form_data(people, day="2026-03-19"))
     page = client.get(URL, {"day": "2026-03-19"}).content.decode()
     assert 'value="3"' in page and "Went for a walk instead." in page
@@ -168,7 +169,7 @@ def test_an_earlier_check_in_fills_the_form_again(people, client):
 )
 def test_amounts_must_be_sensible_for_the_unit(people, client, value, message):
     daily = make_goal(people.plan_a, statement="Per day", target_period=Period.DAY)
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(URL, {"day": "2026-03-20", f"goal-{daily.public_id}": value})
     assert response.status_code == 200
     page = response.content.decode()
@@ -179,7 +180,7 @@ def test_amounts_must_be_sensible_for_the_unit(people, client, value, message):
 
 @time_machine.travel(NOON, tick=False)
 def test_a_day_that_is_not_a_date_is_explained(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(URL, form_data(people, day="20 March"))
     assert response.status_code == 200
     assert "Enter a real date, like 2026-03-08" in response.content.decode()
@@ -214,7 +215,7 @@ def test_bounds_follow_the_unit(people):
 @time_machine.travel(NOON, tick=False)
 def test_a_goal_that_is_not_the_clients_is_a_404(people, client):
     other_goal = make_goal(people.plan_b)
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     for key in (f"goal-{other_goal.public_id}", "goal-not-a-uuid"):
         response = client.post(URL, form_data(people, **{key: "1"}))
         assert response.status_code == 404
@@ -230,7 +231,7 @@ def test_a_goal_that_is_not_the_clients_is_a_404(people, client):
 
 @time_machine.travel(NOON, tick=False)
 def test_settings_form_refuses_unknown_values(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(
         reverse("plans:checkin_settings"), {"time_zone": "Mars/Olympus", "day_starts_at": "13"}
     )
@@ -249,11 +250,11 @@ def test_settings_form_refuses_unknown_values(people, client):
 
 @time_machine.travel(NOON, tick=False)
 def test_the_client_downloads_their_own_check_ins(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     client.post(URL, form_data(people, day="2026-03-19", note="=HYPERLINK(bad)"))
     client.post(URL, {"day": "2026-03-20", "cravings": "0"})
     client_b = Client()
-    client_b.force_login(people.client_b)
+    sign_in(client_b, people.client_b)
     client_b.post(URL, {"day": "2026-03-20", "note": "Not in A's file"})
 
     response = client.get(reverse("plans:checkin_export"))

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from tests.factories import make_people
 from tests.plan_factories import add_plans
+from tests.signin import sign_in
 from tests.test_authorization import CASES, ROLES, Case
 
 EXAMPLES_PER_FORM = 4
@@ -140,7 +141,7 @@ def fuzz(client, user, url: str, form: dict):
         with transaction.atomic():
             client.logout()
             if user:
-                client.force_login(user)
+                sign_in(client, user)
             send = client.post if form["method"] == "post" else client.get
             response = send(form["action"], values)
             transaction.set_rollback(True)
@@ -166,7 +167,7 @@ def test_no_form_gives_a_server_error(role, people, client):
         url = reverse(case.name, args=case.args(people))
         client.logout()
         if user:
-            client.force_login(user)
+            sign_in(client, user)
         response = client.get(url)
         if response.status_code == 200:
             pages += [(url, form) for form in forms_on(response, url)]

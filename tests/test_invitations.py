@@ -9,6 +9,7 @@ from django.utils import timezone
 from harmplan.accounts import services, throttle
 from harmplan.accounts.models import CareAssignment, Invitation, Role, User
 from harmplan.accounts.views import SESSION_INVITATION
+from tests.signin import sign_in
 
 NEW_CLIENT = {
     "username": "river-stone",
@@ -21,7 +22,7 @@ NEW_CLIENT = {
 
 
 def test_counselor_invites_a_client_with_link_and_code(people, client):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     response = client.post(reverse("accounts:invite_new"))
     assert response.status_code == 200
     issued = response.context["issued"]
@@ -114,10 +115,10 @@ def test_weak_password_is_refused(people, client):
 
 
 def test_org_admin_can_invite_a_counselor_but_a_counselor_cannot(people, client):
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     client.post(reverse("accounts:invite_new"), {"role": Role.COUNSELOR})
     assert Invitation.objects.get().role == Role.COUNSELOR
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     client.post(reverse("accounts:invite_new"), {"role": Role.COUNSELOR})
     assert Invitation.objects.latest("created_at").role == Role.CLIENT
 

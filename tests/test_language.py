@@ -16,6 +16,7 @@ from plans.reminders import dispatch, messages
 from tests.accessibility import assert_no_axe_violations
 from tests.factories import PASSWORD, make_people
 from tests.reminders_support import read_mail, text_of, wait_until_all_sent
+from tests.signin import sign_in
 
 SWITCH = reverse("language_switch")
 
@@ -39,14 +40,14 @@ def test_the_switch_is_kept_across_pages_signed_out(client):
 
 @pytest.mark.django_db
 def test_a_signed_in_person_keeps_their_choice_and_gets_reminders_in_it(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     client.post(SWITCH, {"language": "es", "next": "/"})
     people.client_a.refresh_from_db()
     assert people.client_a.language == "es"
     assert language_for(people.client_a) == "es"
     # Another browser, in English: the saved choice wins once signed in.
     other = client.__class__()
-    other.force_login(people.client_a)
+    sign_in(other, people.client_a)
     page = other.get(reverse("help"), HTTP_ACCEPT_LANGUAGE="en-US")
     assert '<html lang="es">' in page.content.decode()
 
@@ -62,7 +63,7 @@ def test_a_signed_in_person_keeps_their_choice_and_gets_reminders_in_it(people, 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["fr", "", "<script>", "es" * 200])
 def test_a_language_we_do_not_speak_changes_nothing(people, client, language):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(SWITCH, {"language": language, "next": "/"})
     assert response.status_code == 302
     people.client_a.refresh_from_db()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from harmplan.accounts.access import client_ip
 from harmplan.accounts.models import AccessEvent
 from tests.factories import PASSWORD
+from tests.signin import sign_in
 
 
 def attempt(client, username, password, ip="198.51.100.7"):
@@ -43,7 +44,7 @@ def test_repeated_failures_lock_that_account_on_that_address_only(people, client
 
 
 def test_signed_in_pages_are_never_cached(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -51,7 +52,7 @@ def test_signed_in_pages_are_never_cached(people, client):
 
 
 def test_password_change_follows_the_validators(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(
         reverse("password_change"),
         {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"},
@@ -108,7 +109,7 @@ def test_two_proxies_trust_two_hops(settings):
 
 
 def test_access_log_records_the_real_address(people, client, one_proxy):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     client.get(
         reverse("accounts:client_detail", args=[people.client_a.public_id]),
         REMOTE_ADDR=PROXY,

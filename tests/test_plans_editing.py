@@ -17,6 +17,7 @@ from strategies.models import Approach
 from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import make_goal
+from tests.signin import sign_in
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def edit_url(goal) -> str:
 
 def test_every_save_records_who_changed_what(people, plan_a, client):
     goal = make_goal(plan_a)
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     response = client.post(edit_url(goal), goal_form(goal, target_value="10"))
     assert response.status_code == 302
     revision = Revision.objects.filter(goal=goal).first()
@@ -67,7 +68,7 @@ def test_a_save_from_an_old_version_gets_409_and_keeps_the_input(people, plan_a,
     services.goal_update(
         goal=goal, expected_version=1, author=people.counselor, data={"target_value": Decimal(12)}
     )
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(edit_url(goal), goal_form(goal, version=1, statement="My own words"))
     assert response.status_code == 409
     body = response.content.decode()
@@ -93,7 +94,7 @@ def test_two_people_saving_at_once_one_wins_the_other_gets_409():
 
     def save(user, statement):
         browser = Client()
-        browser.force_login(user)
+        sign_in(browser, user)
         barrier.wait()
         try:
             results[user.username] = browser.post(
@@ -138,7 +139,7 @@ def test_agreement_follows_who_changed_the_plan(people, plan_a, client):
     )
     plan_a.refresh_from_db()
     assert plan_a.agreement == "counselor_changed"
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     page = client.get(plan_a.get_absolute_url()).content.decode()
     assert "Changed by your counselor — please look" in page
 
@@ -179,7 +180,7 @@ def test_agreement_follows_who_changed_the_plan(people, plan_a, client):
 
 
 def test_plan_sections_are_version_checked(people, plan_a, client):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     url = reverse("plans:plan_section_edit", args=[plan_a.public_id, "about"])
     ok = client.post(
         url, {"version": 1, "what_matters": "My kids", "strengths": "", "supports": ""}
@@ -196,7 +197,7 @@ def test_plan_sections_are_version_checked(people, plan_a, client):
 
 def test_counselor_reads_and_writes_are_in_the_access_log(people, plan_a, client):
     goal = make_goal(plan_a)
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     client.get(plan_a.get_absolute_url())
     client.get(goal.get_absolute_url())
     client.post(edit_url(goal), goal_form(goal, target_value="9"))
@@ -207,7 +208,7 @@ def test_counselor_reads_and_writes_are_in_the_access_log(people, plan_a, client
     )
     assert actions == [("view", "plan"), ("view", "goal"), ("update", "goal")]
     # The client's own reads are not "someone else" reading.
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     client.get(plan_a.get_absolute_url())
     assert AccessEvent.objects.filter(actor=people.client_a).count() == 0
 
@@ -225,7 +226,7 @@ def test_counselor_reads_and_writes_are_in_the_access_log(people, plan_a, client
 )
 def test_bad_goal_input_is_explained(people, plan_a, client, changes, field, message):
     goal = make_goal(plan_a)
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(edit_url(goal), goal_form(goal, **changes))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -237,7 +238,7 @@ def test_a_strategy_that_does_not_fit_the_approach_is_refused(people, plan_a, cl
     abstinence_only = make_strategy(
         "alcohol-free-month", approaches=(Approach.ABSTINENCE,), focus_areas=("alcohol",)
     )
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(
         reverse("plans:goal_strategy_add", args=[plan_a.public_id, goal.public_id]),
         {"version": goal.version, "strategy": abstinence_only.pk},
@@ -250,7 +251,7 @@ def test_a_strategy_that_does_not_fit_the_approach_is_refused(people, plan_a, cl
 def test_another_clients_plan_is_a_404(people, client):
     other = services.plan_for_client(people.client_b)
     goal = make_goal(other, author=people.client_b)
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     assert client.get(other.get_absolute_url()).status_code == 404
     before = Plan.objects.get(pk=other.pk).content_version
     assert client.post(edit_url(goal), goal_form(goal, statement="x")).status_code == 404

@@ -12,6 +12,7 @@ from strategies.models import Approach
 from tests.catalog_factories import make_strategy
 from tests.factories import assign, make_user
 from tests.plan_factories import make_goal
+from tests.signin import sign_in
 
 
 def count_queries(client, url) -> int:
@@ -38,13 +39,13 @@ def test_plan_pages_with_1_and_20_goals(people, client):
     big = services.plan_for_client(big_client)
     add_goals(big, 20, strategy)
 
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     dashboard_small = count_queries(client, small.get_absolute_url())
-    client.force_login(big_client)
+    sign_in(client, big_client)
     dashboard_big = count_queries(client, big.get_absolute_url())
     assert dashboard_small == dashboard_big
 
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     session_small = count_queries(client, small.get_absolute_url())
     session_big = count_queries(client, big.get_absolute_url())
     assert session_small == session_big
@@ -54,7 +55,7 @@ def test_plan_pages_with_1_and_20_goals(people, client):
 def test_caseload_with_5_and_500_clients(people, client):
     for n in range(4):
         assign(people.counselor, make_user(f"c{n}", people.org, Role.CLIENT))
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     url = reverse("plans:caseload") + "?sort=review"
     small = count_queries(client, url)
     for n in range(4, 499):

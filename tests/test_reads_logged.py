@@ -14,18 +14,19 @@ from plans.goals import services
 from plans.models import Plan, Revision
 from tests.factories import make_people
 from tests.plan_factories import add_plans
+from tests.signin import sign_in
 from tests.test_plans_editing import edit_url, goal_form
 
 
 def test_the_caseload_is_a_read_of_each_client_on_it(people, client):
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     response = client.get(reverse("plans:caseload"), REMOTE_ADDR="203.0.113.4")
     assert response.status_code == 200
     events = list(AccessEvent.objects.values_list("actor", "client", "action", "object_type"))
     assert events == [(people.counselor.pk, people.client_a.pk, "view", "plan summary")]
     assert AccessEvent.objects.get().ip_address == "203.0.113.4"
 
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     page = client.get(reverse("accounts:my_access_log")).content.decode()
     assert "Viewed your plan summary" in page
 
@@ -40,7 +41,7 @@ def test_the_conflict_page_is_a_read_of_the_other_change(people, client):
         data={"statement": "Theirs"},
         author=goal.plan.client,
     )
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     response = client.post(edit_url(goal), stale)
     assert response.status_code == 409
     event = AccessEvent.objects.get()
@@ -62,7 +63,7 @@ def test_eight_agree_taps_at_once_make_one_revision():
 
     def agree():
         browser = Client()
-        browser.force_login(people.client_a)
+        sign_in(browser, people.client_a)
         barrier.wait()
         try:
             response = browser.post(

@@ -39,6 +39,7 @@ from plans.reminders import services as reminder_services
 from tests.factories import PASSWORD
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan, make_consent
+from tests.signin import sign_in
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 User = get_user_model()
@@ -93,12 +94,12 @@ def filled(people, rf):
 
 def close(client, people, password=PASSWORD):
     with time_machine.travel(NOW, tick=False):
-        client.force_login(people.client_a)
+        sign_in(client, people.client_a)
         return client.post(reverse("plans:account_close"), {"password": password})
 
 
 def test_page_says_what_is_deleted_and_kept_and_offers_the_download(client, filled):
-    client.force_login(filled.client_a)
+    sign_in(client, filled.client_a)
     page = client.get(reverse("plans:account_close")).content.decode()
     for line in closing.DELETED:
         assert str(line) in page
@@ -133,7 +134,7 @@ def test_asking_stops_reminders_calendar_and_links_at_once(client, filled):
     assert ReminderSchedule.objects.get(client=filled.client_b).next_due_at is not None
     # The counselor sees it in session; the date is in the program's zone.
     with time_machine.travel(NOW, tick=False):
-        client.force_login(filled.counselor)
+        sign_in(client, filled.counselor)
         page = client.get(filled.plan_a.get_absolute_url()).content.decode()
     assert "Closing on 15 December 2026." in page
     with time_machine.travel(NOW, tick=False):
@@ -145,7 +146,7 @@ def test_one_click_cancels_and_reminders_come_back(client, filled):
     before = ReminderSchedule.objects.get(client=filled.client_a).next_due_at
     close(client, filled)
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
-        client.force_login(filled.client_a)
+        sign_in(client, filled.client_a)
         response = client.post(reverse("plans:account_close_cancel"))
     assert response.status_code == 302
     closure = AccountClosure.objects.get()

@@ -24,6 +24,7 @@ from plans.records import export, sharing
 from plans.reminders import services as reminder_services
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan, make_consent
+from tests.signin import sign_in
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 07:00 in Los Angeles
 LIFECYCLE = {"proposed", "planned", "accepted", "active", "on-hold", "completed", "cancelled"}
@@ -75,7 +76,7 @@ def full(people, rf):
 
 
 def download(client, people):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     with time_machine.travel(NOW, tick=False):
         response = client.get(reverse("plans:records_export"))
     assert response.status_code == 200

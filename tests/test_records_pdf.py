@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from harmplan.accounts.models import AccessEvent
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan
+from tests.signin import sign_in
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -27,7 +28,7 @@ def filled(people):
 
 
 def get_pdf(client, user, plan):
-    client.force_login(user)
+    sign_in(client, user)
     with time_machine.travel(NOW, tick=False):
         response = client.get(reverse("plans:plan_pdf", args=[plan.public_id]))
     assert response.status_code == 200
@@ -78,7 +79,7 @@ def test_counselor_prints_in_session_and_it_is_logged(client, filled):
 
 
 def test_plan_page_links_to_the_pdf_and_has_a_print_stylesheet(client, filled):
-    client.force_login(filled.client_a)
+    sign_in(client, filled.client_a)
     page = client.get(filled.plan_a.get_absolute_url()).content.decode()
     assert reverse("plans:plan_pdf", args=[filled.plan_a.public_id]) in page
     css = (settings.BASE_DIR / "static" / "css" / "harmplan.css").read_text()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from plans.models import PrivacyChoice, RecordsPolicy
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan
+from tests.signin import sign_in
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -24,13 +25,13 @@ def filled(people):
 
 
 def counselor_page(client, people) -> str:
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     with time_machine.travel(NOW, tick=False):
         return client.get(people.plan_a.get_absolute_url()).content.decode()
 
 
 def choose(client, people, value: str):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     return client.post(reverse("plans:records_privacy"), {"notes_private": value})
 
 
@@ -49,7 +50,7 @@ def test_counselor_sees_kept_private_when_the_client_chooses(client, filled):
     assert "Kept private" in page
     assert "Note from day 1" not in page
     # The client still sees and keeps everything.
-    client.force_login(filled.client_a)
+    sign_in(client, filled.client_a)
     assert "Your notes, how you feel and cravings are kept private" in (
         client.get(reverse("plans:records")).content.decode()
     )

@@ -19,6 +19,7 @@ from plans.records import closing, sharing
 from plans.records.notice import PART2_NOTICE
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan, make_consent
+from tests.signin import sign_in
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 10:00 in New York, the program's zone
 NOTICE_START = "This record which has been disclosed to you is protected by federal"
@@ -47,7 +48,7 @@ def form_data(**overrides) -> dict:
 
 
 def create_through_page(client, people, **overrides):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     with time_machine.travel(NOW, tick=False):
         return client.post(reverse("plans:consent_new"), form_data(**overrides))
 
@@ -60,12 +61,12 @@ def shared(client, key, when=NOW):
 
 def accounting(client, people, when=NOW) -> str:
     with time_machine.travel(when, tick=False):
-        client.force_login(people.client_a)
+        sign_in(client, people.client_a)
         return client.get(reverse("plans:sharing")).content.decode()
 
 
 def test_consent_page_shows_every_element_in_plain_words(client, filled):
-    client.force_login(filled.client_a)
+    sign_in(client, filled.client_a)
     with time_machine.travel(NOW, tick=False):
         page = client.get(reverse("plans:consent_new")).content.decode()
     for element in [
@@ -142,7 +143,7 @@ def test_link_shares_only_what_the_consent_says(client, filled):
 
 def test_pdf_to_give_is_recorded_and_carries_the_notice(client, filled):
     consent = make_consent(filled.client_a, method=Method.PDF).consent
-    client.force_login(filled.client_a)
+    sign_in(client, filled.client_a)
     with time_machine.travel(NOW, tick=False):
         response = client.post(reverse("plans:consent_pdf", args=[consent.public_id]))
     assert response["Content-Disposition"] == 'attachment; filename="plan-2026-12-01.pdf"'
@@ -159,7 +160,7 @@ def test_revoke_stops_the_link_at_once_and_keeps_the_accounting(client, filled):
     key = make_consent(filled.client_a).token
     assert shared(client, key).status_code == 200
     consent = Consent.objects.get()
-    client.force_login(filled.client_a)
+    sign_in(client, filled.client_a)
     response = client.post(reverse("plans:consent_revoke", args=[consent.public_id]))
     assert response.status_code == 302
     consent.refresh_from_db()
@@ -171,7 +172,7 @@ def test_revoke_stops_the_link_at_once_and_keeps_the_accounting(client, filled):
     # A PDF consent that was stopped makes no more files.
     pdf_consent = make_consent(filled.client_a, method=Method.PDF).consent
     sharing.consent_revoke(consent=pdf_consent)
-    client.force_login(filled.client_a)
+    sign_in(client, filled.client_a)
     response = client.post(reverse("plans:consent_pdf", args=[pdf_consent.public_id]))
     assert response.status_code == 302
     assert Disclosure.objects.count() == 1
@@ -215,7 +216,7 @@ def test_org_admin_sees_the_programs_consents_and_disclosures_logged(client, fil
     key = make_consent(filled.client_a).token
     shared(client, key)
     make_consent(filled.other_client, recipient="Other program's doctor")
-    client.force_login(filled.org_admin)
+    sign_in(client, filled.org_admin)
     page = client.get(reverse("plans:program_records")).content.decode()
     assert "Dr Ana Ruiz, Eastside Clinic" in page and "Link opened" in page
     assert "Other program" not in page

@@ -18,6 +18,7 @@ from plans.models import Channel, DeliveryStatus, ReminderDelivery
 from plans.reminders import calendar, dispatch, links, messages, sending, services
 from plans.reminders.tasks import send_delivery
 from tests.conftest import wait_for
+from tests.factories import make_user
 from tests.reminders_support import (
     assert_discreet,
     make_due_schedules,
@@ -27,6 +28,7 @@ from tests.reminders_support import (
     text_of,
     wait_until_all_sent,
 )
+from tests.signin import sign_in
 
 
 def delivery_for(schedule) -> ReminderDelivery:
@@ -137,9 +139,9 @@ def test_sms_gateway_error_is_not_blindly_retried(start_worker, gateway, status,
     assert schedule.client.phone not in delivery.last_error
 
 
-def test_unreachable_email_server_retries_with_backoff_then_fails_visibly(
-    start_worker, admin_client
-):
+def test_unreachable_email_server_retries_with_backoff_then_fails_visibly(start_worker, client):
+    admin_client = client
+    sign_in(admin_client, make_user("delivery-admin", is_staff=True, is_superuser=True))
     closed_port = free_port()
     start_worker(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",

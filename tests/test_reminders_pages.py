@@ -18,6 +18,7 @@ from plans.models import (
 )
 from plans.reminders import calendar, links, messages, services
 from plans.reminders.schedule import weekdays_to_mask
+from tests.signin import sign_in
 
 TUESDAY_THURSDAY = weekdays_to_mask([1, 3])
 # Tuesday 24 November 2026, 12:00 in London.
@@ -46,7 +47,7 @@ def save(client_user, **overrides):
 
 @time_machine.travel(NOON, tick=False)
 def test_settings_page_saves_choices_and_shows_the_next_reminder(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.get(reverse("plans:reminder_settings"))
     assert response.status_code == 200
     assert "No reminders yet." in response.content.decode()
@@ -69,7 +70,7 @@ def test_preview_is_exactly_what_is_sent(people, client):
     people.org.reminder_sender_name = "Riverside"
     people.org.save()
     schedule = save(people.client_a)
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     page = client.get(reverse("plans:reminder_settings")).content.decode()
 
     preview, _ = messages.email_parts(schedule)
@@ -90,7 +91,7 @@ def test_preview_is_exactly_what_is_sent(people, client):
 
 
 def test_form_errors_say_what_to_do(people, client):
-    client.force_login(people.client_b)  # has no email address
+    sign_in(client, people.client_b)  # has no email address
     form = {**SETTINGS_FORM, "weekdays": [], "local_time": "9 o'clock"}
     response = client.post(reverse("plans:reminder_settings"), form)
     assert response.status_code == 200
@@ -108,7 +109,7 @@ def test_form_errors_say_what_to_do(people, client):
 
 def test_the_reminders_page_cannot_change_the_email_address(people, client):
     """The probe: the password-reset address was changed here, with no password."""
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     form = {**SETTINGS_FORM, "email": "taker@example.net", "phone": "+1 555 010 9999"}
     response = client.post(reverse("plans:reminder_settings"), form)
     assert response.status_code == 302
@@ -133,7 +134,7 @@ def test_history_shows_when_how_and_what_happened(people, client):
             next_attempt_at=slot,
             enqueued_at=slot,
         )
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     page = client.get(reverse("plans:reminder_settings")).content.decode()
     assert page.index("Thursday 19 November, 09:00") < page.index("Tuesday 17 November, 09:00")
     assert ">not sent</span>" in page
@@ -159,7 +160,7 @@ def test_pause_link_asks_then_pauses_without_signing_in(people, client):
     assert schedule.next_due_at is None
 
     # Only "Turn reminders back on" ends an open-ended pause; saving other settings keeps it.
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     client.post(reverse("plans:reminder_settings"), {**SETTINGS_FORM, "local_time": "10:00"})
     schedule.refresh_from_db()
     assert schedule.paused_indefinitely and schedule.local_time == time(10, 0)
@@ -219,7 +220,7 @@ def test_expired_pause_link_is_refused(people, client):
 @time_machine.travel(NOON, tick=False)
 def test_calendar_feed_parses_and_matches_the_schedule(people, client):
     save(people.client_a, timezone_name="America/New_York", local_time=time(8, 30))
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     response = client.post(reverse("plans:calendar_link_new"))
     feed_url = response.context["feed_url"]
     assert feed_url in response.content.decode()
@@ -242,12 +243,12 @@ def test_calendar_feed_parses_and_matches_the_schedule(people, client):
     assert event.walk("VALARM")
 
     # A new link replaces the old one.
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     new_url = client.post(reverse("plans:calendar_link_new")).context["feed_url"]
     client.logout()
     assert client.get(feed_url).status_code == 404
     assert client.get(new_url).status_code == 200
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     client.post(reverse("plans:calendar_link_remove"))
     client.logout()
     assert client.get(new_url).status_code == 404

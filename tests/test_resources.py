@@ -11,6 +11,7 @@ from django.urls import reverse
 from harmplan.demo import ensure_curators_group
 from strategies.models import Resource
 from tests.factories import make_user
+from tests.signin import sign_in
 
 CRISIS_LINE = {"name": "Riverside night line", "kind": "crisis_line", "phone": "555 010 2020"}
 
@@ -19,7 +20,7 @@ def test_a_curator_cannot_add_a_resource_for_any_organization(people, client):
     """The probe: a Demo Program curator added a crisis line to Other Program's help page."""
     curator = make_user("curator-2", people.org, "counselor", is_staff=True)
     curator.groups.add(ensure_curators_group())
-    client.force_login(curator)
+    sign_in(client, curator)
     assert client.get("/admin/strategies/resource/add/").status_code == 404
     response = client.post(
         "/admin/strategies/resource/add/", {**CRISIS_LINE, "organization": people.other_org.pk}
@@ -40,18 +41,18 @@ def test_migration_takes_resource_permissions_away_from_existing_groups(db):
 
 
 def test_org_admin_adds_a_service_to_their_own_help_page_only(people, client):
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     response = client.post(reverse("accounts:resource_new"), CRISIS_LINE)
     assert response["Location"] == reverse("accounts:resource_list")
     resource = Resource.objects.get()
     assert resource.organization == people.org
 
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     assert "Riverside night line" in client.get(reverse("help")).content.decode()
-    client.force_login(people.other_client)
+    sign_in(client, people.other_client)
     assert "Riverside night line" not in client.get(reverse("help")).content.decode()
 
-    client.force_login(people.other_admin)
+    sign_in(client, people.other_admin)
     edit = reverse("accounts:resource_edit", args=[resource.pk])
     assert client.post(edit, {**CRISIS_LINE, "name": "Taken over"}).status_code == 404
     remove = reverse("accounts:resource_remove", args=[resource.pk])
@@ -62,7 +63,7 @@ def test_org_admin_adds_a_service_to_their_own_help_page_only(people, client):
 
 def test_org_admin_changes_and_removes_a_service(people, client):
     resource = Resource.objects.create(organization=people.org, **CRISIS_LINE)
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     edit = reverse("accounts:resource_edit", args=[resource.pk])
     client.post(edit, {**CRISIS_LINE, "hours": "Every night, 18:00 to 08:00"})
     resource.refresh_from_db()
@@ -72,7 +73,7 @@ def test_org_admin_changes_and_removes_a_service(people, client):
 
 
 def test_bad_input_is_explained_beside_the_field_and_kept(people, client):
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     response = client.post(
         reverse("accounts:resource_new"),
         {"name": "", "kind": "crisis_line", "url": "not a web address", "phone": "555 1"},

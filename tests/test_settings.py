@@ -47,8 +47,9 @@ def test_production_refuses_to_start_without(missing):
     assert f"{missing} must be set" in result.stderr
 
 
-def test_demo_data_is_refused_in_production():
-    result = manage("seed_demo", **PRODUCTION_ENV)
+@pytest.mark.parametrize("command", ["seed_demo", "demo_code"])
+def test_demo_data_is_refused_in_production(command):
+    result = manage(command, **PRODUCTION_ENV)
     assert result.returncode != 0
     assert "refused in production" in result.stderr
 

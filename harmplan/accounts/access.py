@@ -10,13 +10,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from ipware import get_client_ip
 
 from harmplan.http import AuthenticatedRequest
 
-from .models import AccessEvent, Organization, Role, User
+from .models import AccessEvent, CareAssignment, EmergencyAccess, Organization, Role, User
 
 
 def clients_visible_to(user: User) -> QuerySet[User]:
@@ -29,9 +29,32 @@ def clients_visible_to(user: User) -> QuerySet[User]:
     return clients.none()
 
 
+def covering(user: User, client_field: str = "pk") -> Exists:
+    """True where `user` holds an unexpired emergency access grant for the client whose id is
+    in `client_field`: break-glass counts as access for as long as it lasts."""
+    return Exists(
+        EmergencyAccess.objects.active().filter(
+            counselor_id=user.pk, client_id=OuterRef(client_field)
+        )
+    )
+
+
+def clients_reachable_by(user: User) -> QuerySet[User]:
+    """The caseload (or an admin's organization), plus clients a counselor is covering for."""
+    if not user.is_counselor:
+        return clients_visible_to(user)
+    assigned = CareAssignment.objects.filter(counselor_id=user.pk, client_id=OuterRef("pk"))
+    return User.objects.filter(
+        Exists(assigned) | covering(user),
+        membership__role=Role.CLIENT,
+        membership__organization=user.organization,
+        is_active=True,
+    )
+
+
 def get_client_for_user(user: User, public_id) -> User:
     try:
-        return clients_visible_to(user).select_related("membership").get(public_id=public_id)
+        return clients_reachable_by(user).select_related("membership").get(public_id=public_id)
     except User.DoesNotExist:
         raise Http404 from None
 

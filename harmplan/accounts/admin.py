@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import AccessEvent, CareAssignment, Invitation, Membership, Organization, User
+from .models import (
+    AccessEvent,
+    CareAssignment,
+    EmergencyAccess,
+    Invitation,
+    Membership,
+    Organization,
+    SecurityEvent,
+    User,
+)
 
 
 class MembershipInline(admin.StackedInline):
@@ -57,3 +66,27 @@ class AccessEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "kind", "subject", "ip_address"]
+    list_filter = ["kind"]
+    date_hierarchy = "at"
+
+
+@admin.register(EmergencyAccess)
+class EmergencyAccessAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "counselor", "client", "organization", "expires_at"]
+    list_filter = ["organization"]

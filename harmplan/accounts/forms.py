@@ -166,6 +166,26 @@ class AssignmentForm(forms.Form):
         )
 
 
+class ClientIdleForm(forms.Form):
+    heading_field = ""  # the view names the field when the question is the page's heading
+    client_idle_minutes = forms.IntegerField(
+        label=_("Sign clients out after how many minutes without activity?"),
+        help_text=_(
+            "Between 5 and 30. Shorter is safer where clients share phones. It applies from "
+            "their next sign-in."
+        ),
+        min_value=5,
+        max_value=30,
+        error_messages={
+            "required": _("Enter a number of minutes from 5 to 30"),
+            "invalid": _("Enter a number of minutes from 5 to 30, like 15"),
+            "min_value": _("Enter at least 5 minutes"),
+            "max_value": _("Enter at most 30 minutes"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input-code"}),
+    )
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset email through the Celery worker, after the request has finished."""
 

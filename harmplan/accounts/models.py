@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 
 class Role(models.TextChoices):
@@ -27,14 +33,24 @@ class Organization(models.Model):
         default="Check-in",
         help_text="Shown as the sender of reminder emails. Keep it neutral.",
     )
+    client_idle_minutes = models.PositiveSmallIntegerField(
+        _("minutes before an idle client is signed out"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(30)],
+        help_text=_("Between 5 and 30. Shorter is safer on shared phones."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
 
 
-class User(AbstractUser):
+# django-otp has no types, so the checker cannot follow its devices' relation to User.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who signs in. Email and phone are optional: many clients have neither for long."""
+
+    # Set on the signed-in user by django-otp's OTPMiddleware: signed in with a second step.
+    is_verified: Callable[[], bool]
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     phone = models.CharField(max_length=32, blank=True)
@@ -43,6 +59,23 @@ class User(AbstractUser):
     )
     # The language of this person's pages, emails and reminders. Empty: the browser's language.
     language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+    # Raised to end every session of this person at once ("Sign out everywhere", a second factor
+    # reset). It is part of the session hash Django checks on every request, so it works with any
+    # session engine, database or cache.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        if not self.session_epoch:
+            # Sessions from before epochs. A private Django method, which the stubs leave out.
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        key_salt = "harmplan.accounts.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    @property
+    def is_program_staff(self) -> bool:
+        """Counselors, org admins and catalog staff: people who must use a second factor."""
+        return self.is_staff or self.role in (Role.COUNSELOR, Role.ORG_ADMIN)
 
     @property
     def membership_or_none(self) -> Membership | None:
@@ -229,3 +262,115 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+
+class SecurityEvent(models.Model):
+    """Changes to how a person signs in (second step set up or reset, sessions ended).
+
+    Append-only, like the access log."""
+
+    class Kind(models.TextChoices):
+        TWOFACTOR_ON = "twofactor_on", _("Two-step sign-in set up")
+        TWOFACTOR_OFF = "twofactor_off", _("Two-step sign-in turned off")
+        TWOFACTOR_RESET = "twofactor_reset", _("Two-step sign-in reset by an admin")
+        RECOVERY_CODES = "recovery_codes", _("New recovery codes made")
+        RECOVERY_CODE_USED = "recovery_used", _("Recovery code used")
+        SIGNED_OUT_EVERYWHERE = "signed_out_all", _("Signed out everywhere")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="security_events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.kind} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Security events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Security events are append-only.")
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """One-time recovery codes, for when the authenticator app is lost.
+
+    django-otp's static tokens are stored as plain text; here only a hash of each code is kept,
+    and a code is spent by a conditional update, so two requests cannot both use it.
+    """
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery code device"
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token) -> bool:
+        allowed, _why = self.verify_is_allowed()
+        if not allowed:
+            return False
+        code_hash = hash_secret(normalize_recovery_code(str(token)))
+        spent = self.codes.filter(code_hash=code_hash, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if spent:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+def normalize_recovery_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "code_hash"])]
+
+
+EMERGENCY_ACCESS_HOURS = 4
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class EmergencyAccess(models.Model):
+    """A counselor covering for a colleague opens a client's plan for a few hours, with a reason.
+
+    The client sees it in "who saw my records" and the org admin reviews every one.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    counselor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(User, on_delete=models.PROTECT, related_name="emergency_access")
+    reason = models.TextField()
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["client", "counselor", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.counselor} → {self.client} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def default_expiry(start):
+        return start + timedelta(hours=EMERGENCY_ACCESS_HOURS)

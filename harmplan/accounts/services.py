@@ -301,3 +301,15 @@ def email_change_confirm(*, token: str) -> User:
     user.email = change.new_email
     user.save(update_fields=["email"])
     return user
+
+
+@transaction.atomic
+def organization_client_idle_save(*, admin: User, minutes: int) -> Organization:
+    """An org admin shortens how long an idle client session lasts (5 to 30 minutes)."""
+    organization = admin.organization
+    if not admin.is_org_admin or organization is None:
+        raise PermissionError("Only organization admins can change this.")
+    if not 5 <= minutes <= 30:
+        raise ValueError("Between 5 and 30 minutes.")
+    Organization.objects.filter(pk=organization.pk).update(client_idle_minutes=minutes)
+    return Organization.objects.get(pk=organization.pk)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,8 +12,17 @@ urlpatterns = [
     path("clients/", views.client_list, name="client_list"),
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("me/access/", views.my_access_log, name="my_access_log"),
+    path("account/", views.account, name="account"),
+    path("", include("harmplan.accounts.sessions.urls")),
+    path("", include("harmplan.accounts.emergency.urls")),
+    path(
+        "organization/staff/<uuid:user_id>/reset-two-factor/",
+        views.twofactor_reset,
+        name="twofactor_reset",
+    ),
     path("organization/", views.org_overview, name="org_overview"),
     path("organization/assignments/", views.assignment_new, name="assignment_new"),
+    path("organization/client-sessions/", views.org_client_idle, name="org_client_idle"),
     path(
         "organization/assignments/<int:assignment_id>/remove/",
         views.assignment_remove,

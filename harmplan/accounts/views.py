@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.http import AuthenticatedRequest
 from plans.models import Plan
@@ -34,12 +34,14 @@ from .decorators import role_required
 from .forms import (
     AcceptInvitationForm,
     AssignmentForm,
+    ClientIdleForm,
     CodeForm,
     ContactForm,
     InvitationForm,
     ResourceForm,
 )
-from .models import AccessEvent, CareAssignment, Invitation, Role, User
+from .models import AccessEvent, CareAssignment, EmergencyAccess, Invitation, Role, User
+from .twofactor import services as twofactor
 
 SESSION_INVITATION = "invitation_id"
 
@@ -206,10 +208,17 @@ def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("counselor", "added_by__membership")
         .order_by("created_at")
     )
+    # Break-glass: who opened the records without being on the care team, and why.
+    emergencies = EmergencyAccess.objects.filter(client=request.user).select_related("counselor")
     return render(
         request,
         "accounts/my_access_log.html",
-        {"page": page, "care_team": care_team, "zone": _client_zone(request.user)},
+        {
+            "page": page,
+            "care_team": care_team,
+            "emergencies": emergencies[:20],
+            "zone": _client_zone(request.user),
+        },
     )
 
 
@@ -222,7 +231,7 @@ def _client_zone(client: User) -> ZoneInfo:
 @role_required(Role.ORG_ADMIN)
 @require_http_methods(["GET"])
 def org_overview(request: AuthenticatedRequest) -> HttpResponse:
-    organization = request.user.organization
+    organization = staff_organization(request.user)
     counselors = (
         User.objects.filter(membership__organization=organization, membership__role=Role.COUNSELOR)
         .annotate(caseload_size=Count("caseload"))
@@ -242,8 +251,25 @@ def org_overview(request: AuthenticatedRequest) -> HttpResponse:
             "counselors": counselors,
             "assignments": assignments,
             "form": form,
+            "idle_form": ClientIdleForm(
+                initial={"client_idle_minutes": organization.client_idle_minutes}
+            ),
         },
     )
+
+
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def org_client_idle(request: AuthenticatedRequest) -> HttpResponse:
+    form = ClientIdleForm(request.POST)
+    if not form.is_valid():
+        form.heading_field = "client_idle_minutes"  # alone on its page, the question is the h1
+        return render(request, "accounts/org_client_idle.html", {"form": form}, status=400)
+    services.organization_client_idle_save(
+        admin=request.user, minutes=form.cleaned_data["client_idle_minutes"]
+    )
+    messages.success(request, _("Saved. Clients who sign in from now on get the new time."))
+    return redirect("accounts:org_overview")
 
 
 @role_required(Role.ORG_ADMIN)
@@ -303,6 +329,21 @@ def resource_edit(request: AuthenticatedRequest, resource_id: int | None = None)
     return render(request, "accounts/resource_edit.html", {"form": form, "resource": resource})
 
 
+@require_GET
+def account(request: AuthenticatedRequest) -> HttpResponse:
+    """Your account: password, two-step sign-in, and signing out on every device."""
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "enrolled": twofactor.is_enrolled(user),
+            "required": twofactor.staff_must_use(user),
+            "codes_left": twofactor.recovery_codes_left(user),
+        },
+    )
+
+
 @role_required(Role.ORG_ADMIN)
 @require_POST
 def resource_remove(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
@@ -359,3 +400,24 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except services.EmailChangeError as error:
         return render(request, "accounts/email_confirm.html", {"problem": error}, status=410)
     return render(request, "accounts/email_confirm.html", {"change": change, "token": token})
+
+
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def twofactor_reset(request: AuthenticatedRequest, user_id) -> HttpResponse:
+    person = get_object_or_404(
+        User,
+        public_id=user_id,
+        membership__organization=request.user.organization,
+        membership__role__in=[Role.COUNSELOR, Role.ORG_ADMIN],
+    )
+    if person == request.user:
+        messages.error(request, _("You cannot reset your own two-step sign-in here."))
+        return redirect("accounts:org_overview")
+    twofactor.reset_for(admin=request.user, person=person, ip=client_ip(request))
+    messages.success(
+        request,
+        _("Two-step sign-in is reset for %(name)s. They set it up again when they next sign in.")
+        % {"name": person.display_name},
+    )
+    return redirect("accounts:org_overview")

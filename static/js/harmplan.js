@@ -15,3 +15,60 @@
     }
   });
 })();
+
+// Before the idle sign-out: a dialog with a live region and "Stay signed in" (WCAG 2.2.1).
+// Without this script, the page's own banner appears at the same moment (see harmplan.css).
+(function () {
+  "use strict";
+  var WARN_MS = 120000;
+  document.addEventListener("DOMContentLoaded", function () {
+    var dialog = document.querySelector("[data-session-timer]");
+    if (!dialog || typeof dialog.showModal !== "function") { return; }
+    var banner = document.querySelector("[data-session-banner]");
+    if (banner) { banner.remove(); }
+    var form = dialog.querySelector("[data-session-keepalive]");
+    var live = dialog.querySelector("[data-session-live]");
+    var deadline = Date.now() + Number(dialog.dataset.secondsLeft) * 1000;
+    var timer = null;
+
+    function later(fn, ms) { clearTimeout(timer); timer = setTimeout(fn, Math.max(0, ms)); }
+    function ended() { window.location.reload(); }  // the server shows the sign-in page
+    function schedule() { later(check, deadline - WARN_MS - Date.now()); }
+    function fromServer(response) {
+      if (!response.ok || response.redirected) { throw new Error("signed out"); }
+      return response.json();
+    }
+    // Another tab may have kept the session alive: ask the server before warning.
+    function check() {
+      fetch(dialog.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(fromServer)
+        .then(function (data) {
+          deadline = Date.now() + data.seconds_left * 1000;
+          if (data.seconds_left <= 0) { ended(); return; }
+          if (deadline - Date.now() > WARN_MS + 5000) { schedule(); return; }
+          if (!dialog.open) { dialog.showModal(); }
+          live.textContent = form.dataset.message;
+          later(ended, deadline - Date.now() + 2000);
+        })
+        .catch(ended);
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin"
+      })
+        .then(fromServer)
+        .then(function (data) {
+          deadline = Date.now() + data.seconds_left * 1000;
+          live.textContent = "";
+          dialog.close();
+          schedule();
+        })
+        .catch(ended);
+    });
+    schedule();
+  });
+})();

@@ -21,3 +21,7 @@ class Command(BaseCommand):
         seed_reminders(users)
         self.stdout.write(f"Demo people ready: {', '.join(users)}")
         self.stdout.write(f"Demo password for all of them: {demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Staff two-step sign-in key (add it to an authenticator app): {demo.DEMO_TOTP_KEY}"
+            " — or run `python3 manage.py demo_code` for the current code."
+        )

@@ -1,0 +1,1 @@
+"""Two-step sign-in (django-otp): authenticator app, recovery codes, the pages and the gate."""
