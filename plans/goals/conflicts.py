@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
 
 from harmplan.http import AuthenticatedRequest
 from plans.access import log_read
@@ -30,8 +33,9 @@ def conflict_response(
         log_read(request, plan, "goal", goal.public_id)
     else:
         log_read(request, plan)
-    data = request.POST.copy()
-    data["version"] = str(conflict.current.version)
+    # The version goes in as a number, as a form reads it; the stubs allow only strings here.
+    data: MultiValueDict[str, Any] = request.POST.copy()
+    data["version"] = conflict.current.version
     form = make_form(data)
     form.is_valid()
     response = render(
