@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from harmplan.accounts.sessions.limits import WARN_SECONDS
+from harmplan.branding import branding_for
 from harmplan.http import AppRequest
 
 
@@ -47,10 +48,26 @@ def _session_timer(request: AppRequest) -> dict | None:
 
 def harmplan(request: AppRequest) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": [], "session_timer": None}
+    branding = branding_for(user)
+    signed_in = user is not None and user.is_authenticated
+    # "Exit this page" on every page a client or a visitor sees, and on "Get help now" for all.
+    show_exit = (
+        not signed_in or (user is not None and user.is_client) or request.path == reverse("help")
+    )
+    if not signed_in:
+        return {
+            "nav_items": [],
+            "branding": branding,
+            "show_exit": show_exit,
+            "session_timer": None,
+        }
     nav = []
     for label, name in _nav_for(user):
         url = reverse(name)
         nav.append({"label": label, "url": url, "current": request.path == url})
-    return {"nav_items": nav, "session_timer": _session_timer(request)}
+    return {
+        "nav_items": nav,
+        "branding": branding,
+        "show_exit": show_exit,
+        "session_timer": _session_timer(request),
+    }

@@ -12,6 +12,7 @@ from typing import TypeVar, cast
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from harmplan.phones import PHONE_CHARACTERS
 from plans.timezones import get_zone, timezone_names
 
 
@@ -32,8 +33,6 @@ def field_of(form: forms.BaseForm, name: str, kind: type[AnyField]) -> AnyField:
 
 
 # Fields used by more than one feature: one definition each ---------------------------------------
-
-PHONE_CHARACTERS = set("+0123456789 -().")
 
 
 class PhoneField(forms.CharField):

@@ -300,7 +300,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HarmPlan <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Check-in <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
@@ -412,9 +412,17 @@ class HarmPlanSettings(TypedDict):
     SEND_RETRY_MAX_SECONDS: float
     PROXY_COUNT: int
     DATABASE_APP_ROLE: str
+    DISPLAY_NAME: str
+    ICON: str
+    EXIT_URL: str
 
 
 HARMPLAN: HarmPlanSettings = {
+    # What signed-out pages show (sign-in, help, the web app manifest); signed-in people see their
+    # organization's choice. Neutral by default: a phone's screen may be seen by others.
+    "DISPLAY_NAME": env("HARMPLAN_DISPLAY_NAME", "Check-in"),
+    "ICON": env("HARMPLAN_ICON", "icons/check.svg"),
+    "EXIT_URL": env("HARMPLAN_EXIT_URL", "https://www.bbc.co.uk/weather"),
     # Shown on the help page when a person is not logged in or their organization has none set.
     "DEFAULT_EMERGENCY_NUMBER": env("HARMPLAN_EMERGENCY_NUMBER", "911"),
     "INVITATION_DAYS": env_int("HARMPLAN_INVITATION_DAYS", 7),

@@ -5,7 +5,7 @@ from django.urls import include, path
 from harmplan.accounts import language
 from harmplan.accounts.forms import LoginForm, QueuedPasswordResetForm
 
-from . import views
+from . import views, webapp
 
 admin.site.site_header = "HarmPlan administration"
 admin.site.site_title = "HarmPlan admin"
@@ -49,6 +49,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", webapp.manifest, name="manifest"),
+    path("service-worker.js", webapp.service_worker, name="service_worker"),
+    path("offline/", webapp.offline, name="offline"),
     path("language/", language.language_switch, name="language_switch"),
     path("account/", include(auth_patterns)),
     path("account/two-factor/", include("harmplan.accounts.twofactor.urls")),

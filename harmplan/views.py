@@ -12,6 +12,9 @@ from django.views.decorators.http import require_GET
 
 from harmplan.celery import app as celery_app
 from harmplan.http import AuthenticatedRequest
+from harmplan.phones import tel_href
+from plans.models import Plan
+from plans.models.plan import MAX_TRUSTED_CONTACTS
 from strategies.models import Resource
 
 
@@ -32,16 +35,32 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def help_page(request: HttpRequest) -> HttpResponse:
-    organization = request.user.organization if request.user.is_authenticated else None
+    user = request.user
+    organization = user.organization if user.is_authenticated else None
     resources = []
     emergency_number = settings.HARMPLAN["DEFAULT_EMERGENCY_NUMBER"]
     if organization:
         emergency_number = organization.emergency_number
         resources = list(Resource.objects.for_help_page(organization))
+    # A client's own safety plan and the people they trust come first.
+    plan = (
+        Plan.objects.filter(client=user).first()
+        if user.is_authenticated and user.is_client
+        else None
+    )
+    contacts = list(plan.trusted_contacts.all()[:MAX_TRUSTED_CONTACTS]) if plan else []
+    crisis_lines = [r for r in resources if r.kind == Resource.Kind.CRISIS_LINE and r.phone]
     return render(
         request,
         "harmplan/help.html",
-        {"emergency_number": emergency_number, "resources": resources},
+        {
+            "emergency_number": emergency_number,
+            "emergency_tel": tel_href(emergency_number),
+            "crisis_lines": crisis_lines,
+            "resources": [r for r in resources if r not in crisis_lines],
+            "plan": plan,
+            "trusted_contacts": contacts,
+        },
     )
 
 

@@ -101,3 +101,9 @@ def client_today(plan: Plan, now: datetime | None = None) -> date:
 def program_today(now: datetime | None = None) -> date:
     """Today in the program's zone: the calendar date, for pages and emails about many clients."""
     return (now or timezone.now()).astimezone(program_zone()).date()
+
+
+def viewer_zone(user, plan: Plan) -> ZoneInfo:
+    """The zone to show `plan`'s times in to `user`: the client's own, else the program's (staff
+    have no zone of their own)."""
+    return zone_for(plan) if user.pk == plan.client_id else program_zone()

@@ -7,6 +7,7 @@ from plans.goals import urls as goals
 from plans.progress import urls as progress
 from plans.records import urls as records
 from plans.reminders import urls as reminders
+from plans.reports import urls as reports
 
 app_name = "plans"
 
@@ -15,5 +16,6 @@ urlpatterns = [
     *checkins.urlpatterns,
     *progress.urlpatterns,
     *reminders.urlpatterns,
+    *reports.urlpatterns,
     *records.urlpatterns,
 ]

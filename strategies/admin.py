@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -39,9 +39,29 @@ class StrategyCount(TypedDict):
 # pages (harmplan/accounts, "Your help page"), so no curator or other program can change them.
 
 
+class SpanishFilter(admin.SimpleListFilter):
+    """Which strategies still need their Spanish title, summary or steps."""
+
+    title = "Spanish"
+    parameter_name = "spanish"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Something missing"), ("written", "All written")]
+
+    def queryset(self, request, queryset):
+        missing = (
+            Q(title_es="") | (~Q(summary="") & Q(summary_es="")) | (~Q(how_to="") & Q(how_to_es=""))
+        )
+        if self.value() == "missing":
+            return queryset.filter(missing)
+        if self.value() == "written":
+            return queryset.exclude(missing)
+        return queryset
+
+
 @admin.register(FocusArea)
 class FocusAreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "strategy_count"]
+    list_display = ["name", "name_es", "slug", "position", "strategy_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -72,6 +92,8 @@ class StrategyAdminForm(forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3, "maxlength": SUMMARY_MAX_LENGTH}),
             "how_to": forms.Textarea(attrs={"rows": 6}),
+            "summary_es": forms.Textarea(attrs={"rows": 3, "maxlength": SUMMARY_MAX_LENGTH}),
+            "how_to_es": forms.Textarea(attrs={"rows": 6}),
             "focus_areas": forms.CheckboxSelectMultiple,
         }
 
@@ -220,10 +242,11 @@ class StrategyAdmin(admin.ModelAdmin):
         "goals_using",
         "last_reviewed",
         "updated_at",
+        "spanish",
         "preview_link",
     ]
-    list_filter = ["status", "category", "focus_areas", ApproachFilter]
-    search_fields = ["title", "slug", "summary", "how_to"]
+    list_filter = ["status", "category", "focus_areas", ApproachFilter, SpanishFilter]
+    search_fields = ["title", "slug", "summary", "how_to", "title_es", "summary_es", "how_to_es"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish_selected", "retire_selected"]
     inlines = [SourceInline, VersionInline]
@@ -237,6 +260,13 @@ class StrategyAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "summary", "how_to"]}),
+        (
+            "In Spanish",
+            {
+                "fields": ["title_es", "summary_es", "how_to_es"],
+                "description": "Spanish readers see the English where this is empty.",
+            },
+        ),
         ("Where it fits", {"fields": ["category", "focus_areas", "approaches", "target_kind"]}),
         (
             "Review",
@@ -258,6 +288,11 @@ class StrategyAdmin(admin.ModelAdmin):
         # The admin's queryset comes from Strategy.objects, a StrategyQuerySet.
         queryset = cast(StrategyQuerySet, super().get_queryset(request))
         return queryset.with_goal_counts().select_related("updated_by")
+
+    @admin.display(description="Spanish")
+    def spanish(self, strategy: Strategy) -> str:
+        missing = strategy.missing_spanish
+        return "Missing: " + ", ".join(missing) if missing else "Written"
 
     @admin.display(description="approaches")
     def approach_list(self, strategy: Strategy) -> str:

@@ -58,7 +58,11 @@ ENTRY_FIELDS = {
     "sources",
     "last_reviewed",
     "status",
+    "es",
 }
+# The Spanish text of an entry: {"es": {"title", "summary", "how_to": [..]}}; any part may be
+# missing (readers then see the English).
+SPANISH_FIELDS = {"title", "summary", "how_to"}
 SOURCE_FIELDS = ("title", "publisher", "url")
 TOP_LEVEL_FIELDS = {"version", "focus_areas", "strategies"}
 
@@ -162,11 +166,14 @@ class _Checker:
             if not isinstance(area, dict):
                 self.error(where, 'must be an object with "slug" and "name"')
                 continue
-            self.unknown_keys(area, {"slug", "name"}, where)
+            self.unknown_keys(area, {"slug", "name", "name_es"}, where)
             slug = self.slug(area, where, max_length=50)
             name = self.text(area, "name", where, max_length=80, required=True)
+            name_es = self.text(area, "name_es", where, max_length=80, required=False)
             if slug and name:
-                areas.append({"slug": slug, "name": name})
+                areas.append(
+                    {"slug": slug, "name": name, **({"name_es": name_es} if name_es else {})}
+                )
                 self.known_focus_areas.add(slug)
         return areas
 
@@ -215,6 +222,25 @@ class _Checker:
             self.error(f"{where}.{key}", "must be a date written like 2026-11-01")
             return None
 
+    def spanish(self, obj: dict, where: str) -> dict:
+        """The entry's Spanish text, in normal form: only the parts that are written."""
+        value = obj.get("es")
+        if value is None:
+            return {}
+        where = f"{where}.es"
+        if not isinstance(value, dict):
+            self.error(where, 'must be an object with "title", "summary" and "how_to"')
+            return {}
+        self.unknown_keys(value, SPANISH_FIELDS, where)
+        spanish = {
+            "title": self.text(value, "title", where, max_length=120, required=False),
+            "summary": self.text(
+                value, "summary", where, max_length=SUMMARY_MAX_LENGTH, required=False
+            ),
+            "how_to": self.string_list(value, "how_to", where),
+        }
+        return {key: text for key, text in spanish.items() if text}
+
     def entry(self, obj, where: str) -> dict | None:
         if not isinstance(obj, dict):
             self.error(where, "must be an object")
@@ -235,6 +261,9 @@ class _Checker:
             "last_reviewed": self.date(obj, "last_reviewed", where),
             "status": self.choice(obj, "status", where, Strategy.Status, Strategy.Status.PUBLISHED),
         }
+        spanish = self.spanish(obj, where)
+        if spanish:
+            entry["es"] = spanish
         areas = self.string_list(obj, "focus_areas", where)
         for index, slug in enumerate(areas):
             if slug not in self.known_focus_areas:
@@ -428,6 +457,13 @@ def catalog_export(*, statuses: list[str] | None = None) -> dict:
         strategies = strategies.filter(status__in=statuses)
     return {
         "version": FORMAT_VERSION,
-        "focus_areas": [{"slug": area.slug, "name": area.name} for area in FocusArea.objects.all()],
+        "focus_areas": [
+            {
+                "slug": area.slug,
+                "name": area.name,
+                **({"name_es": area.name_es} if area.name_es else {}),
+            }
+            for area in FocusArea.objects.all()
+        ],
         "strategies": [services.strategy_entry(strategy) for strategy in strategies],
     }

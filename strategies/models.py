@@ -8,8 +8,10 @@ from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from harmplan.accounts.models import Organization
+from harmplan.phones import tel_href
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -64,7 +66,7 @@ class Resource(models.Model):
 
     @property
     def tel_href(self) -> str:
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return tel_href(self.phone)
 
 
 # The strategy catalog -----------------------------------------------------------------------------
@@ -119,6 +121,16 @@ DEFAULT_FOCUS_AREAS = [
     ("gambling", "Gambling"),
     ("other-behaviours", "Other behaviours"),
 ]
+DEFAULT_FOCUS_AREAS_ES = {
+    "alcohol": "Alcohol",
+    "opioids": "Opioides",
+    "stimulants": "Estimulantes",
+    "cannabis": "Cannabis",
+    "benzodiazepines": "Benzodiacepinas (benzos)",
+    "nicotine": "Nicotina",
+    "gambling": "Apuestas",
+    "other-behaviours": "Otras conductas",
+}
 
 
 class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
@@ -127,7 +139,12 @@ class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
         created: list[FocusArea] = []
         for position, (slug, name) in enumerate(DEFAULT_FOCUS_AREAS, start=1):
             area, was_created = self.get_or_create(
-                slug=slug, defaults={"name": name, "position": position * 10}
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "name_es": DEFAULT_FOCUS_AREAS_ES[slug],
+                    "position": position * 10,
+                },
             )
             if was_created:
                 created.append(area)
@@ -139,6 +156,7 @@ class FocusArea(models.Model):
 
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=80, unique=True)
+    name_es = models.CharField("name in Spanish", max_length=80, blank=True)
     position = models.PositiveSmallIntegerField(
         default=100, help_text="Focus areas are listed from the lowest number up."
     )
@@ -150,6 +168,18 @@ class FocusArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_name(self) -> str:
+        return _in_language(self.name, self.name_es)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _in_language(english: str, spanish: str) -> str:
+    return spanish if spanish.strip() and get_language() == "es" else english
 
 
 def https_url_validator(value: str) -> None:
@@ -240,6 +270,14 @@ class Strategy(models.Model):
     how_to = models.TextField(
         "how to do it", blank=True, help_text="Short steps, one on each line."
     )
+    # Spanish, written for the same reading age. Empty: Spanish readers see the English.
+    title_es = models.CharField("title in Spanish", max_length=120, blank=True)
+    summary_es = models.TextField(
+        "summary in Spanish", blank=True, validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)]
+    )
+    how_to_es = models.TextField(
+        "how to do it in Spanish", blank=True, help_text="The same steps, one on each line."
+    )
     category = models.CharField(max_length=32, choices=Category.choices)
     focus_areas = models.ManyToManyField(FocusArea, related_name="strategies", blank=True)
     for_abstinence = models.BooleanField("fits abstinence", default=False)
@@ -303,7 +341,31 @@ class Strategy(models.Model):
 
     @property
     def steps(self) -> list[str]:
-        return [line.strip() for line in self.how_to.splitlines() if line.strip()]
+        return _lines(self.how_to)
+
+    @property
+    def steps_es(self) -> list[str]:
+        return _lines(self.how_to_es)
+
+    # What a reader sees: their language where the curators wrote it, else English.
+    @property
+    def shown_title(self) -> str:
+        return _in_language(self.title, self.title_es)
+
+    @property
+    def shown_summary(self) -> str:
+        return _in_language(self.summary, self.summary_es)
+
+    @property
+    def shown_steps(self) -> list[str]:
+        return _lines(_in_language(self.how_to, self.how_to_es))
+
+    @property
+    def missing_spanish(self) -> list[str]:
+        """What a curator still has to write in Spanish (the admin lists it)."""
+        wanted = {"title": self.title_es, "summary": self.summary_es, "how to": self.how_to_es}
+        written = {"title": self.title, "summary": self.summary, "how to": self.how_to}
+        return [part for part, text in wanted.items() if written[part] and not text.strip()]
 
     @property
     def is_recommended(self) -> bool:

@@ -82,7 +82,20 @@ def strategy_entry(strategy: Strategy) -> dict:
         ],
         "last_reviewed": strategy.last_reviewed.isoformat() if strategy.last_reviewed else None,
         "status": strategy.status,
+        **_spanish_entry(strategy),
     }
+
+
+def _spanish_entry(strategy: Strategy) -> dict:
+    # Left out when nothing is written in Spanish, so entries (and their hashes) from before
+    # the catalog had Spanish stay the same.
+    spanish = {
+        "title": strategy.title_es,
+        "summary": strategy.summary_es,
+        "how_to": strategy.steps_es,
+    }
+    spanish = {key: text for key, text in spanish.items() if text}
+    return {"es": spanish} if spanish else {}
 
 
 @transaction.atomic
@@ -124,6 +137,10 @@ def strategy_write(
     strategy.title = entry["title"]
     strategy.summary = entry["summary"]
     strategy.how_to = "\n".join(entry["how_to"])
+    spanish = entry.get("es", {})
+    strategy.title_es = spanish.get("title", "")
+    strategy.summary_es = spanish.get("summary", "")
+    strategy.how_to_es = "\n".join(spanish.get("how_to", []))
     strategy.category = entry["category"]
     strategy.approaches = entry["approaches"]
     strategy.target_kind = entry["target_kind"]

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from plans.checkins.services import Entry, checkin_record
 from plans.goals import services as plan_services
-from plans.models import Method, Shares
+from plans.models import Method, ServiceKind, Shares
 from plans.records import sharing
 from tests.plan_factories import make_goal, practice_goal_data
+from tests.report_factories import give
 
 
 def make_consent(client, *, method: str = Method.LINK, shares: str = Shares.BOTH, **overrides):
@@ -48,9 +49,10 @@ def fill_plan(people) -> None:
         plan=plan,
         counselor=people.counselor,
         held_on=date.today(),
-        notes="Talked about weekends",
+        went_well="Talked about weekends",
         next_review_on=date.today() + timedelta(days=28),
     )
+    give(plan, people.counselor, ServiceKind.NALOXONE, count=2)
     plan.refresh_from_db()
     people.plan_a = plan
     people.practice_goal = make_goal(plan, **practice_goal_data())

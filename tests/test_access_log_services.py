@@ -15,10 +15,12 @@ from harmplan.accounts import services as account_services
 from harmplan.accounts.models import AccessEvent
 from plans.goals import services
 from plans.goals.stepdown import PlannedStep
-from plans.models import Step
+from plans.models import ServiceGiven, ServiceKind, Step
+from plans.reports import services as report_services
 from strategies.models import Approach
 from tests.catalog_factories import make_strategy
 from tests.plan_factories import amount_goal_data, make_goal
+from tests.report_factories import give, make_resource
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +66,7 @@ def _calls(people, plan, goal):
             plan=plan,
             counselor=counselor,
             held_on=date.today(),
-            notes="Went well",
+            went_well="Went well",
             next_review_on=None,
         ),
         "goal_create": lambda: services.goal_create(
@@ -136,6 +138,22 @@ def _calls(people, plan, goal):
         "assignment_remove": lambda: account_services.assignment_remove(
             assignment=people.assignment, by=people.org_admin
         ),
+        "service_give": lambda: give(plan, counselor, ServiceKind.NALOXONE, count=2),
+        "referral_outcome_set": lambda: (
+            lambda referral: report_services.referral_outcome_set(
+                service=referral, counselor=counselor, outcome="attended"
+            )
+        )(
+            ServiceGiven.objects.create(
+                organization=people.org,
+                client=plan.client,
+                counselor=counselor,
+                kind=ServiceKind.REFERRAL,
+                given_on=date.today(),
+                resource=make_resource(people.org),
+                outcome="not_yet",
+            )
+        ),
     }
 
 
@@ -153,6 +171,8 @@ SERVICES = [
     "goal_strategy_remove",
     "assignment_create",
     "assignment_remove",
+    "service_give",
+    "referral_outcome_set",
 ]
 
 
@@ -179,9 +199,26 @@ def test_every_write_service_is_covered():
         if name.startswith(("plan_", "goal_", "step_", "review_"))
         and callable(getattr(services, name))
     }
-    reads = {"plan_for_client", "plan_mark_seen", "plan_agree"}  # plan_agree: the client only
+    # plan_agree, plan_privacy_save (and trusted_contacts_save): only the client calls them;
+    # review_has_content: a check, no write.
+    reads = {
+        "plan_for_client",
+        "plan_mark_seen",
+        "plan_agree",
+        "plan_privacy_save",
+        "review_has_content",
+    }
     covered = {name.split(" ")[0] for name in SERVICES}
     assert public - reads - covered == set()
+
+
+def test_every_report_write_service_is_covered():
+    public = {
+        name
+        for name in dir(report_services)
+        if name.startswith(("service_", "referral_")) and callable(getattr(report_services, name))
+    }
+    assert public - set(SERVICES) == set()
 
 
 def test_the_clients_own_writes_are_not_logged(people, plan, goal):

@@ -130,6 +130,7 @@ def test_feature_packages_have_their_parts():
         "checkins": ("urls", "views", "forms", "services"),
         "progress": ("urls", "views", "stats"),
         "reminders": ("urls", "views", "forms", "services", "tasks"),
+        "reports": ("urls", "views", "forms", "services"),
         "records": ("urls", "views", "forms", "services", "tasks"),
     }
     for feature, names in parts.items():

@@ -23,6 +23,7 @@ from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import add_plans, make_goal
 from tests.records_support import make_consent
+from tests.report_factories import add_referrals
 from tests.signin import sign_in
 
 ROLES = ["anonymous", "client_a", "client_b", "counselor", "other_counselor", "org_admin", "staff"]
@@ -72,6 +73,10 @@ CASES = [
     Case("home", signed_in(302)),  # each role has its own home page
     Case("help", expect(200)),
     Case("healthz", expect(200)),
+    # The installable web app: the same for everyone, apart from the organization's name and icon.
+    Case("manifest", expect(200)),
+    Case("service_worker", expect(200)),
+    Case("offline", expect(200)),
     # Anyone may choose a language (the sign-in page too); it redirects back.
     Case("language_switch", expect(302), method="post", data={"language": "es", "next": "/help/"}),
     Case("login", expect(302, anonymous=200)),
@@ -151,6 +156,14 @@ CASES = [
     Case("twofactor:recovery_codes_new", signed_in(302), method="post"),
     Case("twofactor:turn_off", signed_in(302), method="post"),
     Case("accounts:org_overview", signed_in(403, org_admin=200)),
+    Case("accounts:org_appearance", signed_in(403, org_admin=200)),
+    Case(
+        "accounts:org_appearance",
+        signed_in(403, org_admin=400),
+        method="post",
+        data={"display_name": "", "icon": "icons/check.svg", "exit_url": "http://x.example"},
+        label="bad-input",
+    ),
     Case(
         "accounts:assignment_new",
         signed_in(403, org_admin=400),
@@ -186,6 +199,7 @@ CASES = [
         label="other-organization",
     ),
     Case("accounts:contact", signed_in(200)),
+    Case("accounts:confirm_password", signed_in(200)),
     Case("accounts:email_confirm", expect(410), args=lambda p: ["not-signed"]),
     Case("accounts:resource_list", signed_in(403, org_admin=200)),
     Case("accounts:resource_new", signed_in(403, org_admin=200)),
@@ -354,6 +368,15 @@ CASES += [
         label="goal-of-another-client",
     ),
     Case("plans:checkin_settings", CLIENTS_ONLY),
+    Case("plans:trusted_contacts", CLIENTS_ONLY),
+    Case(
+        "plans:trusted_contacts",
+        signed_in(403, client_a=400, client_b=400),
+        method="post",
+        data={"name_1": "Sam"},
+        label="no-number",
+    ),
+    Case("plans:plan_privacy", CLIENTS_ONLY),
     Case("plans:checkin_export", CLIENTS_ONLY),
     Case("plans:progress", CLIENTS_ONLY),
     Case("plans:goal_progress", PLAN, args=goal_args),
@@ -363,6 +386,33 @@ CASES += [
         args=lambda p: [p.plan_b.public_id, p.goal_a.public_id],
         label="goal-of-another-plan",
     ),
+]
+
+
+# Services given in session: the assigned counselor only. The report: org admins only.
+CASES += [
+    Case(
+        "plans:service_new",
+        signed_in(403, counselor=200, other_counselor=404),
+        args=plan_args,
+    ),
+    Case(
+        "plans:referral_outcome",
+        signed_in(403, counselor=302, other_counselor=404),
+        args=lambda p: [p.plan_a.public_id, p.referral.pk],
+        method="post",
+        data={"outcome": "attended"},
+    ),
+    Case(
+        "plans:referral_outcome",
+        signed_in(403, counselor=404, other_counselor=404),
+        args=lambda p: [p.plan_a.public_id, p.other_referral.pk],
+        method="post",
+        data={"outcome": "attended"},
+        label="referral-of-another-client",
+    ),
+    Case("plans:program_report", signed_in(403, org_admin=200)),
+    Case("plans:program_report_csv", signed_in(403, org_admin=200)),
 ]
 
 
@@ -432,6 +482,7 @@ def people(db):
     people = make_people()
     add_plans(people)
     people.other_goal = make_goal(people.other_plan)
+    add_referrals(people)
     return people
 
 

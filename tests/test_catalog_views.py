@@ -143,7 +143,7 @@ def test_strategy_page_shows_steps_sources_and_local_services(client, people, se
     response = client.get(reverse("strategies:detail", args=["naloxone-kit"]))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "<title>Strategy – HarmPlan</title>" in content  # nothing telling in tabs or history
+    assert "<title>Strategy – Check-in</title>" in content  # nothing telling in tabs or history
     assert "<h1>Carry naloxone</h1>" in content
     assert "Keep one kit in your bag and one at home where others can find it." in content
     assert '<a href="https://www.cdc.gov/stop-overdose/caring/naloxone.html">' in content

@@ -13,7 +13,9 @@ from tests.factories import make_people
 
 @pytest.mark.django_db(transaction=True)
 def test_reset_email_is_sent_by_the_worker(celery_worker, mail_dir, client):
-    make_people()
+    people = make_people()
+    people.org.display_name = "Greenway"
+    people.org.save()
     for old in mail_dir.glob("*"):
         old.unlink()
     response = client.post(reverse("password_reset"), {"email": "a@example.org"})
@@ -26,6 +28,9 @@ def test_reset_email_is_sent_by_the_worker(celery_worker, mail_dir, client):
 
     message = wait_for(sent_message, timeout=30)
     assert "To: a@example.org" in message
+    # From the organization's own name, never the product's: others may see the inbox.
+    assert "From: Greenway <" in message
+    assert "harmplan" not in message.lower()
     link = re.search(r"https?://[^/\s]+(/account/password/reset/\S+)", message).group(1)
 
     response = client.get(link, follow=True)

@@ -135,12 +135,13 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(phone, de
     assert_no_axe_violations(desk)
     desk.get_by_role("link", name="Record a review").click()
     assert_no_axe_violations(desk)
-    desk.get_by_label("Notes").fill("We talked about the weekend plan.")
+    desk.get_by_label("What went well").fill("We talked about the weekend plan.")
     desk.get_by_role("button", name="Save the review").click()
     expect(desk.get_by_text("We talked about the weekend plan.")).to_be_visible()
     assert_no_axe_violations(desk)
     desk.get_by_role("link", name="History of changes").click()
-    expect(desk.get_by_text("Target value: from “14” to “10”")).to_be_visible()
+    expect(desk.locator("del", has_text="14")).to_be_visible()
+    expect(desk.locator("ins", has_text="10")).to_be_visible()
     assert_no_axe_violations(desk)
 
     # The client sees the change and agrees again.

@@ -60,7 +60,10 @@ def test_every_save_records_who_changed_what(people, plan_a, client):
         {"field": "target_value", "label": "Target value", "old": "14", "new": "10"}
     ]
     history = client.get(reverse("plans:plan_history", args=[plan_a.public_id]))
-    assert "Target value: from “14” to “10”" in history.content.decode()
+    page = history.content.decode()
+    assert "<strong>Target value:</strong>" in page
+    assert '<del><span class="visually-hidden">removed: </span>14</del>' in page
+    assert '<ins><span class="visually-hidden">added: </span>10</ins>' in page
 
 
 def test_a_save_from_an_old_version_gets_409_and_keeps_the_input(people, plan_a, client):
@@ -172,7 +175,7 @@ def test_agreement_follows_who_changed_the_plan(people, plan_a, client):
         plan=plan_a,
         counselor=people.counselor,
         held_on=goal.created_at.date(),
-        notes="Good week.",
+        went_well="Good week.",
         next_review_on=None,
     )
     plan_a.refresh_from_db()

@@ -32,6 +32,7 @@ from plans.models import (
     ReminderSchedule,
     Review,
     Revision,
+    ServiceGiven,
     Step,
 )
 from plans.records import closing, privacy, sharing
@@ -187,6 +188,7 @@ CONTENT = {
     ReminderSchedule: "client",
     ReminderDelivery: "schedule__client",
     PrivacyChoice: "client",
+    ServiceGiven: "client",
     CareAssignment: "client",
 }
 

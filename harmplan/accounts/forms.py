@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from harmplan.forms import PhoneField, field_of
 from strategies.models import Resource
 
-from .models import Role, User
+from .models import ICON_CHOICES, Organization, Role, User
 from .tasks import send_password_reset
 
 
@@ -186,6 +186,39 @@ class ClientIdleForm(forms.Form):
     )
 
 
+class AppearanceForm(forms.ModelForm):
+    """The name, icon and quick-exit site the organization's clients see."""
+
+    class Meta:
+        model = Organization
+        fields = ["display_name", "icon", "exit_url"]
+        labels = {
+            "display_name": _("Name people see"),
+            "icon": _("Icon"),
+            "exit_url": _("Quick exit goes to"),
+        }
+        widgets = {"icon": forms.RadioSelect(attrs={"class": "choices"})}
+        error_messages = {
+            "display_name": {"required": _("Enter the name people see")},
+            "exit_url": {
+                "required": _("Enter the address of a neutral website"),
+                "invalid": _("Enter a full https:// address, like https://www.bbc.co.uk/weather"),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_of(self, "icon", forms.ChoiceField).choices = ICON_CHOICES
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if "harmplan" in name.lower():
+            raise forms.ValidationError(
+                _("Choose a name that does not say what the app is for, like “Check-in”")
+            )
+        return name
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset email through the Celery worker, after the request has finished."""
 
@@ -238,8 +271,39 @@ class ResourceForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.Form):
+class CurrentPasswordForm(forms.Form):
+    """The current password, asked again before a change to how the account is reached or
+    signed in to (reauth.py). Wrong tries are counted per person."""
+
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        max_length=4096,
+        help_text=_("So that nobody else can change how your account is reached."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your current password")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self) -> str:
+        from . import throttle
+
+        password = self.cleaned_data["current_password"]
+        if throttle.over(throttle.REAUTHENTICATION, self.user.pk):
+            raise forms.ValidationError(_("Too many tries. Wait 15 minutes, then try again."))
+        if not self.user.check_password(password):
+            throttle.hit(throttle.REAUTHENTICATION, self.user.pk)
+            raise forms.ValidationError(_("That is not your current password"))
+        return password
+
+
+class ContactForm(CurrentPasswordForm):
     """Email and phone, behind the current password (unless the person just signed in)."""
+
+    field_order = ["email", "phone", "current_password"]
 
     email = forms.EmailField(
         label=_("Email address (optional)"),
@@ -256,28 +320,10 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("Only used for text message reminders, if you choose."),
     )
-    current_password = forms.CharField(
-        label=_("Your current password"),
-        strip=False,
-        max_length=4096,
-        help_text=_("So that nobody else can change how your account is reached."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": _("Enter your current password")},
-    )
 
     def __init__(self, data=None, *, user: User, needs_password: bool, **kwargs):
-        super().__init__(data, initial={"email": user.email, "phone": user.phone}, **kwargs)
-        self.user = user
+        super().__init__(
+            data, user=user, initial={"email": user.email, "phone": user.phone}, **kwargs
+        )
         if not needs_password:
             del self.fields["current_password"]
-
-    def clean_current_password(self) -> str:
-        from . import throttle
-
-        password = self.cleaned_data["current_password"]
-        if throttle.over(throttle.REAUTHENTICATION, self.user.pk):
-            raise forms.ValidationError(_("Too many tries. Wait 15 minutes, then try again."))
-        if not self.user.check_password(password):
-            throttle.hit(throttle.REAUTHENTICATION, self.user.pk)
-            raise forms.ValidationError(_("That is not your current password"))
-        return password

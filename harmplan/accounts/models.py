@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -23,8 +23,44 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "Organization admin"
 
 
+# Neutral icons shipped in static/icons/: none of them hints at what the app is for.
+ICON_CHOICES = [
+    ("icons/check.svg", _("A tick in a circle")),
+    ("icons/leaf.svg", _("A leaf")),
+    ("icons/sun.svg", _("A sun")),
+    ("icons/calendar.svg", _("A calendar page")),
+]
+DEFAULT_ICON = ICON_CHOICES[0][0]
+DEFAULT_DISPLAY_NAME = "Check-in"
+DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
+
+
 class Organization(models.Model):
+    # The organization's own legal or internal name, for staff and the admin. Clients see
+    # `display_name`, which may be someone else's phone screen: keep it neutral.
     name = models.CharField(max_length=200, unique=True)
+    display_name = models.CharField(
+        max_length=40,
+        default=DEFAULT_DISPLAY_NAME,
+        help_text=_(
+            "The name people see in tab titles, the header, emails and on the home screen. "
+            "Keep it neutral: it may be seen on a shared phone."
+        ),
+    )
+    icon = models.CharField(
+        max_length=100,
+        choices=ICON_CHOICES,
+        default=DEFAULT_ICON,
+        help_text=_("The icon in the browser tab and on the home screen."),
+    )
+    exit_url = models.URLField(
+        _("Quick exit goes to"),
+        default=DEFAULT_EXIT_URL,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_(
+            "A neutral website that “Exit this page” opens, such as a weather or news page."
+        ),
+    )
     emergency_number = models.CharField(
         max_length=20, default="911", help_text="The number to call in an emergency where you are."
     )
@@ -79,10 +115,16 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
 
     @property
     def membership_or_none(self) -> Membership | None:
-        try:
-            return self.membership
-        except Membership.DoesNotExist:
+        # One query for the role and the organization together: every page shows the
+        # organization's name (harmplan/branding.py). Kept where `user.membership` looks too.
+        cache = self._state.fields_cache
+        if self.pk is None:
             return None
+        if "membership" not in cache:
+            cache["membership"] = (
+                Membership.objects.select_related("organization").filter(user=self).first()
+            )
+        return cache["membership"]
 
     @property
     def role(self) -> str | None:

@@ -313,3 +313,18 @@ def organization_client_idle_save(*, admin: User, minutes: int) -> Organization:
         raise ValueError("Between 5 and 30 minutes.")
     Organization.objects.filter(pk=organization.pk).update(client_idle_minutes=minutes)
     return Organization.objects.get(pk=organization.pk)
+
+
+@transaction.atomic
+def organization_appearance_save(
+    *, organization: Organization, display_name: str, icon: str, exit_url: str
+) -> Organization:
+    """What the organization's clients see: the name, the icon and where quick exit goes."""
+    organization.display_name, organization.icon, organization.exit_url = (
+        display_name,
+        icon,
+        exit_url,
+    )
+    organization.full_clean(exclude=["name"])
+    organization.save(update_fields=["display_name", "icon", "exit_url"])
+    return organization

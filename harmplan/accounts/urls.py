@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import reauth, views
 
 app_name = "accounts"
 
@@ -21,6 +21,7 @@ urlpatterns = [
         name="twofactor_reset",
     ),
     path("organization/", views.org_overview, name="org_overview"),
+    path("organization/appearance/", views.org_appearance, name="org_appearance"),
     path("organization/assignments/", views.assignment_new, name="assignment_new"),
     path("organization/client-sessions/", views.org_client_idle, name="org_client_idle"),
     path(
@@ -29,6 +30,7 @@ urlpatterns = [
         name="assignment_remove",
     ),
     path("account/contact/", views.contact_edit, name="contact"),
+    path("account/confirm-password/", reauth.confirm_password, name="confirm_password"),
     path("account/email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("organization/resources/", views.resource_list, name="resource_list"),
     path("organization/resources/new/", views.resource_edit, name="resource_new"),

@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.http import AuthenticatedRequest
-from plans.models import Plan
+from plans.models import CheckIn, Plan
 from plans.timezones import program_zone, zone_for
 from strategies import services as strategy_services
 from strategies.models import Resource
@@ -33,6 +35,7 @@ from .access import (
 from .decorators import role_required
 from .forms import (
     AcceptInvitationForm,
+    AppearanceForm,
     AssignmentForm,
     ClientIdleForm,
     CodeForm,
@@ -177,12 +180,73 @@ def invitation_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/invitation_new.html", {"form": form})
 
 
+# The plan's agreement state (Plan.agreement) as filters, for the client list.
+_AGREED = Q(plan__agreed_content_version=F("plan__content_version"))
+_LOOK = Q(plan__agreed_content_version__isnull=False, plan__changed_by_role="counselor") & ~_AGREED
+PLAN_STATES = {
+    "agreed": (gettext_lazy("Agreed"), _AGREED),
+    "look": (gettext_lazy("Waiting for the client to look"), _LOOK),
+    "not_agreed": (gettext_lazy("Not agreed yet"), Q(plan__isnull=False) & ~_AGREED & ~_LOOK),
+    "none": (gettext_lazy("No plan yet"), Q(plan__isnull=True)),
+}
+
+
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET"])
 def client_list(request: AuthenticatedRequest) -> HttpResponse:
-    clients = clients_visible_to(request.user).order_by("username")
-    page = Paginator(clients, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/client_list.html", {"page": page})
+    """Search, filter by counselor and plan state, last check-in and actions; a fixed number of
+    queries per page whatever the number of clients."""
+    organization = staff_organization(request.user)
+    query = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("state", "")
+    counselors = User.objects.filter(
+        membership__organization=organization, membership__role=Role.COUNSELOR
+    ).order_by("username")
+    counselor_id = request.GET.get("counselor", "")
+    clients = (
+        clients_visible_to(request.user)
+        .select_related("plan")
+        .annotate(
+            last_checkin_day=Subquery(CheckIn.objects.for_client(OuterRef("pk")).latest_day())
+        )
+        .prefetch_related(
+            Prefetch(
+                "care_team",
+                queryset=CareAssignment.objects.select_related("counselor").order_by(
+                    "counselor__username"
+                ),
+            )
+        )
+    )
+    if query:
+        clients = clients.filter(
+            Q(username__icontains=query)
+            | Q(preferred_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    if state in PLAN_STATES:
+        clients = clients.filter(PLAN_STATES[state][1])
+    else:
+        state = ""
+    if counselor_id == "none":
+        clients = clients.filter(care_team__isnull=True)
+    elif counselor_id.isdigit() and request.user.is_org_admin:
+        clients = clients.filter(care_team__counselor_id=int(counselor_id))
+    else:
+        counselor_id = ""
+    page = Paginator(clients.order_by("username"), 25).get_page(request.GET.get("page"))
+    kept = {"q": query, "state": state, "counselor": counselor_id}
+    context = {
+        "page": page,
+        "query": urlencode({k: v for k, v in kept.items() if v}),
+        "q": query,
+        "state": state,
+        "states": [(key, label) for key, (label, _q) in PLAN_STATES.items()],
+        "counselor_id": counselor_id,
+        "counselors": list(counselors) if request.user.is_org_admin else [],
+    }
+    return render(request, "accounts/client_list.html", context)
 
 
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
@@ -259,6 +323,19 @@ def org_overview(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @role_required(Role.ORG_ADMIN)
+@require_http_methods(["GET", "POST"])
+def org_appearance(request: AuthenticatedRequest) -> HttpResponse:
+    organization = staff_organization(request.user)
+    form = AppearanceForm(request.POST if request.method == "POST" else None, instance=organization)
+    if form.is_valid():
+        services.organization_appearance_save(organization=organization, **form.cleaned_data)
+        messages.success(request, _("Saved. Your clients see the new name and icon from now on."))
+        return redirect("accounts:org_overview")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/org_appearance.html", {"form": form}, status=status)
+
+
+@role_required(Role.ORG_ADMIN)
 @require_POST
 def org_client_idle(request: AuthenticatedRequest) -> HttpResponse:
     form = ClientIdleForm(request.POST)
@@ -287,6 +364,11 @@ def assignment_new(request: AuthenticatedRequest) -> HttpResponse:
         ip=client_ip(request),
     )
     messages.success(request, "Caseload updated.")
+    back = request.POST.get("next", "")
+    if back.startswith(reverse("accounts:client_list")) and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        return redirect(back)
     return redirect("accounts:org_overview")
 
 

@@ -75,6 +75,8 @@ class CheckInForm(forms.Form):
     """One check-in: an entry for each goal, then how the day felt. Every part is optional."""
 
     day = DayField(widget=forms.HiddenInput, error_messages=_date_error("day"))
+    # An id the phone makes for this check-in (static/js/offline.js): sent twice, saved once.
+    checkin_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     feeling = forms.TypedChoiceField(
         label="How do you feel? (optional)",
         choices=[*FEELINGS, ("", "Skip")],

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 
-from plans.models import CheckIn, CheckInEntry, Goal, Period, Plan, TargetKind, Unit
+from plans.models import CheckIn, CheckInEntry, CheckInReceipt, Goal, Period, Plan, TargetKind, Unit
 from plans.models.plan import AMOUNT_LIMITS, format_amount
 from plans.timezones import client_today, get_zone
 
@@ -91,13 +93,23 @@ def checkin_record(
     cravings: int | None = None,
     note: str = "",
     now: datetime | None = None,
+    key: uuid.UUID | None = None,
 ) -> tuple[CheckIn, bool]:
     """Save the client's check-in for `day`: a new one, or changes to the one already there.
 
     Safe to repeat: the same submission twice (a double click, a resubmitted form, two requests
     at once) leaves one check-in with the same content. The unique (client, day) constraint
     decides who creates it; the row lock orders the writes that follow.
+
+    `key` is an id the phone made for this submission (a check-in kept offline and sent later).
+    The first request with it is recorded; a repeat changes nothing, so an old copy sent again
+    never overwrites what the client changed since. The unique (client, key) receipt decides.
     """
+    if key is not None:
+        receipt, fresh = CheckInReceipt.objects.get_or_create(client=client, key=key)
+        if not fresh:
+            # A receipt is saved with its check-in in one transaction, so it always has one.
+            return cast(CheckIn, receipt.checkin), False
     plan = Plan.objects.get(client=client)
     check_day(day, client_today(plan, now))
     if feeling is not None and not 1 <= feeling <= 5:
@@ -120,6 +132,8 @@ def checkin_record(
             unique_fields=["checkin", "goal"],
             update_fields=["amount", "done", "skipped"],
         )
+    if key is not None:
+        CheckInReceipt.objects.filter(pk=receipt.pk).update(checkin=checkin)
     return checkin, created
 
 

@@ -8,8 +8,15 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -52,6 +59,11 @@ def _refuse_goals_not_in(plan: Plan, data) -> None:
         raise Http404
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """A check-in sent again from the phone by static/js/offline.js, not the form itself."""
+    return request.headers.get("Accept") == "application/json"
+
+
 def _day_text(day, today) -> str:
     if day == today:
         return "today"
@@ -62,7 +74,8 @@ def _day_text(day, today) -> str:
 @require_http_methods(["GET", "POST"])
 def checkin(request: AuthenticatedRequest) -> HttpResponse:
     plan = goal_services.plan_for_client(request.user)
-    today = timezones.client_today(plan)
+    zone = timezones.zone_for(plan)
+    today = timezones.local_day(timezone.now(), zone, plan.day_starts_at)
     picker = DayForm(request.GET if "day" in request.GET else None, today=today)
     if request.method == "POST":
         _refuse_goals_not_in(plan, request.POST)
@@ -81,13 +94,20 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
                     feeling=data["feeling"],
                     cravings=data["cravings"],
                     note=data["note"],
+                    key=data["checkin_key"],
                 )
             except services.CheckInError as error:
                 form.add_error(None, str(error))
             else:
+                if _wants_json(request):
+                    return JsonResponse({"saved": True})
                 day = _day_text(data["day"], today)
                 messages.success(request, f"Thank you. Your check-in for {day} is saved.")
                 return redirect("plans:progress")
+        if _wants_json(request):
+            # A check-in kept on the phone that can never be saved as it is: say why, once.
+            errors = [str(e) for errors in form.errors.values() for e in errors]
+            return JsonResponse({"saved": False, "errors": errors}, status=400)
         day = form.cleaned_data.get("day") or today
     else:
         day = picker.cleaned_data["day"] if picker.is_valid() else today
@@ -113,6 +133,8 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
         "is_today": day == today,
         "day_text": _day_text(day, today),
         "yesterday": today.fromordinal(today.toordinal() - 1),
+        # For a check-in made on the offline page: the phone works out the same local day.
+        "zone_name": zone.key,
     }
     template = "plans/checkins/checkin.html"
     if request.htmx and request.method == "GET":

@@ -6,12 +6,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from harmplan.forms import field_of
+from harmplan.forms import PhoneField, field_of
 from plans.models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
-from plans.models.plan import AMOUNT_LIMITS
+from plans.models.plan import AMOUNT_LIMITS, MAX_TRUSTED_CONTACTS
 from strategies.models import Approach, FocusArea, Strategy
 
+from .services import review_has_content
 from .stepdown import PlannedStep, StepDownError, plan_steps
 
 RADIO = forms.RadioSelect(attrs={"class": "choices"})
@@ -423,6 +426,8 @@ class NoteForm(VersionedForm):
 class ReviewForm(forms.Form):
     """`today` is the client's local day (plans/timezones.py), not the server's date."""
 
+    PARTS = ("went_well", "was_hard", "changes_agreed")
+
     held_on = forms.DateField(
         label="Date of the review",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -431,12 +436,24 @@ class ReviewForm(forms.Form):
             "invalid": "Enter the date of the review as a real date",
         },
     )
-    notes = forms.CharField(
-        label="Notes",
+    went_well = forms.CharField(
+        label=_("What went well"),
         required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Your client can read these notes.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    was_hard = forms.CharField(
+        label=_("What was hard"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    changes_agreed = forms.CharField(
+        label=_("Changes we agreed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Your client reads all of this review on their plan."),
     )
     next_review_on = forms.DateField(
         label="Next review (optional)",
@@ -457,6 +474,15 @@ class ReviewForm(forms.Form):
             self.add_error("held_on", "The review date cannot be in the future")
         if held and following and following <= held:
             self.add_error("next_review_on", "The next review must be after this one")
+        if not review_has_content(*(data.get(name, "") for name in self.PARTS)):
+            # An empty review would show the client nothing; say so beside the first part.
+            self.add_error(
+                "went_well",
+                _(
+                    "Write what went well, what was hard or the changes you agreed: a review "
+                    "needs at least one of them"
+                ),
+            )
         return data
 
 
@@ -467,3 +493,66 @@ class AgreeForm(forms.Form):
 def plan_initial(plan: Plan, section: str) -> dict:
     fields = PlanSectionForm.SECTIONS[section][1]
     return {"version": plan.version, **{name: getattr(plan, name) for name in fields}}
+
+
+class TrustedContactsForm(forms.Form):
+    """People I trust: three rows of name and number. A row left empty is removed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=_("Person %(n)s: name") % {"n": n}, max_length=80, required=False
+            )
+            self.fields[f"phone_{n}"] = PhoneField(
+                label=_("Person %(n)s: phone number") % {"n": n},
+                required=False,
+                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            )
+
+    @staticmethod
+    def initial_for(plan: Plan) -> dict:
+        initial = {}
+        for n, contact in enumerate(plan.trusted_contacts.all()[:MAX_TRUSTED_CONTACTS], start=1):
+            initial[f"name_{n}"], initial[f"phone_{n}"] = contact.name, contact.phone
+        return initial
+
+    def rows(self):
+        return [(self[f"name_{n}"], self[f"phone_{n}"]) for n in range(1, MAX_TRUSTED_CONTACTS + 1)]
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            if f"phone_{n}" in self.errors:
+                continue
+            name = cleaned.get(f"name_{n}", "").strip()
+            phone = cleaned.get(f"phone_{n}", "")
+            if name and not phone:
+                message = _("Enter a phone number for %(name)s") % {"name": name}
+                self.add_error(f"phone_{n}", message)
+            elif phone and not name:
+                self.add_error(f"name_{n}", _("Enter a name for this number"))
+        return cleaned
+
+    def contacts(self) -> list[tuple[str, str]]:
+        rows = []
+        for n in range(1, MAX_TRUSTED_CONTACTS + 1):
+            name = self.cleaned_data[f"name_{n}"].strip()
+            phone = self.cleaned_data[f"phone_{n}"]
+            if name and phone:
+                rows.append((name, phone))
+        return rows
+
+
+class PlanPrivacyForm(forms.Form):
+    """Whether the client's plan page says what each goal is about (off unless they choose)."""
+
+    show_focus_areas = forms.BooleanField(
+        label=gettext_lazy(
+            "Show what each goal is about, like “Alcohol”, and its strategies on my plan page"
+        ),
+        help_text=gettext_lazy("Anyone who sees your phone could read it."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_show_focus_areas_helptext"}),
+    )

@@ -17,7 +17,18 @@ from django.utils import timezone
 
 from harmplan.accounts.access import record_access
 from harmplan.accounts.models import AccessEvent
-from plans.models import AuthorRole, Goal, GoalStrategy, Lifecycle, Plan, Review, Revision, Step
+from plans.models import (
+    AuthorRole,
+    Goal,
+    GoalStrategy,
+    Lifecycle,
+    Plan,
+    Review,
+    Revision,
+    Step,
+    TrustedContact,
+)
+from plans.models.plan import MAX_TRUSTED_CONTACTS
 from strategies.models import Approach, Strategy
 
 from .stepdown import PlannedStep
@@ -37,6 +48,11 @@ GOAL_FIELDS = [
     "target_on",
     "lifecycle",
 ]
+
+
+# Revisions that record an event rather than a change to the plan's content.
+AGREED_SUMMARY = "Agreed with the plan"
+REVIEW_SUMMARY = "Recorded a review"
 
 
 class EditConflict(Exception):
@@ -218,8 +234,17 @@ def plan_agree(*, plan: Plan, client, content_version: int) -> Plan:
     locked.agreed_content_version = locked.content_version
     locked.agreed_at = timezone.now()
     locked.save(update_fields=["agreed_content_version", "agreed_at"])
-    _record(locked, author=client, summary="Agreed with the plan", counts_as_content=False)
+    _record(locked, author=client, summary=AGREED_SUMMARY, counts_as_content=False)
     return locked
+
+
+class EmptyReview(ValueError):
+    pass
+
+
+def review_has_content(went_well: str, was_hard: str, changes_agreed: str) -> bool:
+    """A review says at least one thing to the client; a date alone is not a review."""
+    return any(part.strip() for part in (went_well, was_hard, changes_agreed))
 
 
 @transaction.atomic
@@ -228,16 +253,22 @@ def review_record(
     plan: Plan,
     counselor,
     held_on: date,
-    notes: str,
+    went_well: str = "",
+    was_hard: str = "",
+    changes_agreed: str = "",
     next_review_on: date | None,
     ip: str | None = None,
 ) -> Review:
+    if not review_has_content(went_well, was_hard, changes_agreed):
+        raise EmptyReview("A review needs what went well, what was hard or the changes agreed.")
     locked = _lock_plan(plan)
     review = Review.objects.create(
         plan=locked,
         counselor=counselor,
         held_on=held_on,
-        notes=notes,
+        went_well=went_well.strip(),
+        was_hard=was_hard.strip(),
+        changes_agreed=changes_agreed.strip(),
         next_review_on=next_review_on,
     )
     _log(locked, counselor, "review", review.pk, created=True, ip=ip)
@@ -249,7 +280,7 @@ def review_record(
     _record(
         locked,
         author=counselor,
-        summary="Recorded a review",
+        summary=REVIEW_SUMMARY,
         changes=changes,
         counts_as_content=False,
         plan_version=locked.version if changes else None,
@@ -478,3 +509,28 @@ def goal_strategy_remove(
         what="goal strategy",
         ip=ip,
     )
+
+
+# The client's own settings for their plan: not part of its content, so no new version, revision
+# or agreement. Only the client changes them (the views are for clients only), so there is no
+# staff access to log.
+
+
+@transaction.atomic
+def trusted_contacts_save(*, plan: Plan, contacts: list[tuple[str, str]]) -> list[TrustedContact]:
+    """Replace the client's trusted contacts with `contacts` (name, phone), in that order."""
+    if len(contacts) > MAX_TRUSTED_CONTACTS:
+        raise ValueError(f"At most {MAX_TRUSTED_CONTACTS} trusted contacts")
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one save at a time
+    TrustedContact.objects.filter(plan=plan).delete()
+    return TrustedContact.objects.bulk_create(
+        TrustedContact(plan=plan, name=name, phone=phone, position=position)
+        for position, (name, phone) in enumerate(contacts)
+    )
+
+
+@transaction.atomic
+def plan_privacy_save(*, plan: Plan, show_focus_areas: bool) -> Plan:
+    Plan.objects.filter(pk=plan.pk).update(show_focus_areas=show_focus_areas)
+    plan.show_focus_areas = show_focus_areas
+    return plan

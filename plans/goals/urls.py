@@ -9,6 +9,8 @@ goal = plan + "goals/<uuid:goal_id>/"
 
 urlpatterns = [
     path("plan/", views.my_plan, name="my_plan"),
+    path("plan/people-i-trust/", views.trusted_contacts, name="trusted_contacts"),
+    path("plan/privacy/", views.plan_privacy, name="plan_privacy"),
     path("caseload/", caseload.caseload, name="caseload"),
     path("caseload/<uuid:client_id>/plan/", caseload.client_plan, name="client_plan"),
     path(plan, views.plan_page, name="plan"),

@@ -1,5 +1,5 @@
 """The plan page (client dashboard and counselor in-session view), its sections, agreement,
-history and reviews."""
+history and reviews; the client's people I trust and what their plan page shows."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.accounts.access import client_ip
@@ -20,11 +21,21 @@ from plans.models import Goal, GoalStrategy, Lifecycle, Plan, Revision, Step
 from plans.progress.stats import progress_lines
 from plans.records import closing as records_closing
 from plans.records import privacy as records_privacy
-from plans.timezones import client_today
+from plans.reports.wording import services_for_client
+from plans.timezones import client_today, viewer_zone
 
 from . import services
 from .conflicts import conflict_response
-from .forms import AgreeForm, PlanSectionForm, ReviewForm, plan_initial
+from .desk import desk_context
+from .diff import word_diff
+from .forms import (
+    AgreeForm,
+    PlanPrivacyForm,
+    PlanSectionForm,
+    ReviewForm,
+    TrustedContactsForm,
+    plan_initial,
+)
 
 
 def _goals_for_page(plan: Plan, today: date) -> list[Goal]:
@@ -79,18 +90,32 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     else:
         log_read(request, plan)
     today = client_today(plan)  # the client's local day, as check-ins count it
+    goals = _with_progress(_goals_for_page(plan, today), today, you=is_client)
+    if not is_client:
+        context = {
+            "plan": plan,
+            "client": plan.client,
+            "goals": goals,
+            "today": today,
+            # From the client's records: "closing on …", and what the care team may see.
+            "closing_on": records_closing.closing_day(plan.client, request.user),
+            "team_checkins": records_privacy.care_team_checkins(plan.client),
+        }
+        context.update(desk_context(plan, goals, today))
+        context["zone"] = viewer_zone(request.user, plan)
+        return render(request, "plans/goals/desk.html", context)
     context = {
         "plan": plan,
         "client": plan.client,
         "is_client": is_client,
-        "goals": _with_progress(_goals_for_page(plan, today), today, you=is_client),
+        "goals": goals,
         "today": today,
         "changes_since_last_visit": changes,
         "latest_review": plan.reviews.select_related("counselor").first(),
+        "services_given": services_for_client(plan.client),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
         # From the client's records: "closing on …", and what the care team may see.
         "closing_on": records_closing.closing_day(plan.client, request.user),
-        "team_checkins": None if is_client else records_privacy.care_team_checkins(plan.client),
     }
     return render(request, "plans/goals/plan.html", context)
 
@@ -163,8 +188,15 @@ def plan_agree(request: AuthenticatedRequest, plan_id) -> HttpResponse:
 def plan_history(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     log_read(request, plan, "plan history")
-    revisions = plan.revisions.select_related("author", "goal")[:200]
-    return render(request, "plans/goals/history.html", {"plan": plan, "revisions": revisions})
+    revisions = list(plan.revisions.select_related("author", "goal")[:200])
+    for revision in revisions:
+        for change in revision.changes:
+            change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
+    return render(
+        request,
+        "plans/goals/history.html",
+        {"plan": plan, "revisions": revisions, "zone": viewer_zone(request.user, plan)},
+    )
 
 
 @role_required(Role.COUNSELOR)
@@ -186,3 +218,38 @@ def review_new(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     if request.method == "GET":
         log_read(request, plan)
     return render(request, "plans/goals/review_new.html", {"plan": plan, "form": form})
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def trusted_contacts(request: AuthenticatedRequest) -> HttpResponse:
+    """Up to three people the client can call, first on "Get help now"."""
+    plan = services.plan_for_client(request.user)
+    if request.method == "POST":
+        form = TrustedContactsForm(request.POST)
+        if form.is_valid():
+            services.trusted_contacts_save(plan=plan, contacts=form.contacts())
+            messages.success(request, _("Saved. They are at the top of “Get help now”."))
+            return redirect(plan.get_absolute_url() + "#people-i-trust")
+        status = 400
+    else:
+        form, status = TrustedContactsForm(initial=TrustedContactsForm.initial_for(plan)), 200
+    context = {"form": form, "plan": plan}
+    return render(request, "plans/goals/trusted_contacts.html", context, status=status)
+
+
+@role_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def plan_privacy(request: AuthenticatedRequest) -> HttpResponse:
+    """By default the plan page, a client's first screen, does not say what goals are about."""
+    plan = services.plan_for_client(request.user)
+    form = PlanPrivacyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"show_focus_areas": plan.show_focus_areas},
+    )
+    if form.is_valid():
+        show = form.cleaned_data["show_focus_areas"]
+        services.plan_privacy_save(plan=plan, show_focus_areas=show)
+        messages.success(request, _("Saved."))
+        return redirect(plan)
+    return render(request, "plans/goals/plan_privacy.html", {"form": form, "plan": plan})

@@ -1,6 +1,7 @@
-"""The shared domain models of plans: plans, goals, steps, check-ins, reminders."""
+"""The shared domain models of plans: plans, goals, steps, check-ins, reminders, services
+given in session."""
 
-from .checkin import FEELINGS, CheckIn, CheckInEntry
+from .checkin import FEELINGS, CheckIn, CheckInEntry, CheckInReceipt
 from .plan import (
     AuthorRole,
     Direction,
@@ -13,6 +14,7 @@ from .plan import (
     Revision,
     Step,
     TargetKind,
+    TrustedContact,
     Unit,
 )
 from .records import (
@@ -31,6 +33,12 @@ from .reminders import (
     ReminderDelivery,
     ReminderSchedule,
     ReviewDigest,
+)
+from .services_given import (
+    COUNTED_KINDS,
+    ReferralOutcome,
+    ServiceGiven,
+    ServiceKind,
 )
 
 __all__ = [
@@ -55,6 +63,12 @@ __all__ = [
     "FEELINGS",
     "CheckIn",
     "CheckInEntry",
+    "CheckInReceipt",
+    "TrustedContact",
+    "COUNTED_KINDS",
+    "ReferralOutcome",
+    "ServiceGiven",
+    "ServiceKind",
     "AccountClosure",
     "Consent",
     "Disclosure",

@@ -59,6 +59,8 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-day"]
+        # Counting check-ins by day across a program (the report) reads this index only.
+        indexes = [models.Index(fields=["day", "client"], name="checkin_day_client")]
         constraints = [
             # The last line against double clicks and resubmitted forms.
             models.UniqueConstraint(fields=["client", "day"], name="one_checkin_per_client_day"),
@@ -113,3 +115,26 @@ class CheckInEntry(models.Model):
         if self.done is not None:
             return "yes" if self.done else "no"
         return f"{self.amount}"
+
+
+class CheckInReceipt(models.Model):
+    """A check-in sent with an id the phone made (a check-in kept offline, then sent).
+
+    The first request with a given id is recorded; any later one with the same id (sent twice, or
+    replayed after a lost answer) changes nothing, even if the day was changed since.
+    """
+
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.CASCADE, null=True, related_name="receipts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="one_receipt_per_client_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"Receipt {self.key}"

@@ -13,10 +13,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from harmplan.phones import tel_href
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
 
 if TYPE_CHECKING:
+    from plans.progress.chart import Chart
     from plans.progress.stats import ProgressLine
 
 
@@ -58,6 +61,11 @@ class Plan(models.Model):
     time_zone = models.CharField("Your time zone", max_length=64, blank=True)
     day_starts_at = models.PositiveSmallIntegerField(
         "My day starts at", default=4, validators=[MaxValueValidator(12)]
+    )
+    # Off by default: a first screen that says "Alcohol" or "Opioids" tells anyone who looks at
+    # the phone what the plan is about. The client can turn it on.
+    show_focus_areas = models.BooleanField(
+        "Show what my goals are about (like alcohol) on my plan", default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -171,6 +179,9 @@ class Goal(models.Model):
 
     # Set by the plan pages on the goals they show (plans.progress.stats.progress_lines).
     progress_line: ProgressLine | None
+    # Set by the counselor's desk (plans.goals.desk): the goal's chart and changes since review.
+    chart: Chart | None
+    changes: list[Revision]
 
     class Meta:
         ordering = ["position", "created_at"]
@@ -286,19 +297,50 @@ class Revision(models.Model):
 
 
 class Review(models.Model):
-    """A counselor's review of the plan with the client. Notes are visible to the client."""
+    """A counselor's review of the plan with the client, in four parts the client reads.
+
+    `notes` is what reviews held before the structured parts were written in.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    held_on = models.DateField("Date of the review")
-    notes = models.TextField("Notes", max_length=4000, blank=True)
+    held_on = models.DateField(_("Date of the review"))
+    went_well = models.TextField(_("What went well"), max_length=2000, blank=True)
+    was_hard = models.TextField(_("What was hard"), max_length=2000, blank=True)
+    changes_agreed = models.TextField(_("Changes we agreed"), max_length=2000, blank=True)
+    notes = models.TextField(_("Notes"), max_length=4000, blank=True)
     next_review_on = models.DateField("Next review", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["held_on"])]
 
     def __str__(self) -> str:
         return f"Review on {self.held_on}"
+
+
+# How many trusted contacts "Get help now" shows: few enough to find one at a glance.
+MAX_TRUSTED_CONTACTS = 3
+
+
+class TrustedContact(models.Model):
+    """Someone the client can call when things are hard, shown first on "Get help now"."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="trusted_contacts")
+    name = models.CharField("Name", max_length=80)
+    phone = models.CharField("Phone number", max_length=32)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tel_href(self) -> str:
+        return tel_href(self.phone)

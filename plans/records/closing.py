@@ -30,6 +30,7 @@ from plans.models import (
     PrivacyChoice,
     ReminderDelivery,
     ReminderSchedule,
+    ServiceGiven,
 )
 
 from .privacy import policy_for
@@ -179,6 +180,7 @@ def account_delete(*, closure: AccountClosure, now: datetime | None = None) -> A
     plans.delete()
     schedules.delete()
     PrivacyChoice.objects.filter(client=client).delete()
+    ServiceGiven.objects.filter(client=client).delete()
     CareAssignment.objects.filter(client=client).delete()
     Invitation.objects.filter(used_by=client).update(used_by=None)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):

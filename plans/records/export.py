@@ -30,7 +30,9 @@ from plans.models import (
     ReminderSchedule,
     Review,
     Revision,
+    ServiceGiven,
     Step,
+    TrustedContact,
 )
 
 from . import fhir
@@ -54,6 +56,8 @@ TABLES = {
     "consents": Consent,
     "disclosures": Disclosure,
     "privacy": PrivacyChoice,
+    "services_given": ServiceGiven,
+    "people_i_trust": TrustedContact,
 }
 
 
@@ -155,6 +159,9 @@ def collect(client) -> dict[str, list[dict]]:
             {
                 "held_on": v(review.held_on),
                 "counselor": _person(review.counselor),
+                "went_well": review.went_well,
+                "was_hard": review.was_hard,
+                "changes_agreed": review.changes_agreed,
                 "notes": review.notes,
                 "next_review_on": v(review.next_review_on),
             }
@@ -248,6 +255,21 @@ def collect(client) -> dict[str, list[dict]]:
                 "kind": disclosure.kind,
                 "shares": disclosure.shares,
             }
+        )
+    for service in ServiceGiven.objects.for_client(client).select_related("resource", "counselor"):
+        tables["services_given"].append(
+            {
+                "given_on": v(service.given_on),
+                "counselor": _person(service.counselor),
+                "kind": service.kind,
+                "count": service.count,
+                "referred_to": service.resource.name if service.resource else "",
+                "outcome": service.outcome,
+            }
+        )
+    for contact in TrustedContact.objects.filter(plan__client=client):
+        tables["people_i_trust"].append(
+            {"name": contact.name, "phone": contact.phone, "added_at": v(contact.created_at)}
         )
     # The effective choice: the client's own, else the program's default.
     tables["privacy"].append({"notes_kept_from_care_team": notes_private(client)})

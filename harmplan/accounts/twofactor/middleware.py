@@ -9,7 +9,8 @@ from django.urls import reverse
 from . import services
 
 # Reachable before the second step: the two-step pages themselves, signing out, the help page
-# (it must always be one tap away) and the session keep-alive.
+# (it must always be one tap away), the session keep-alive, and confirming the password that a
+# change to the second step may ask for first.
 OPEN_NAMESPACES = {"twofactor"}
 OPEN_URL_NAMES = {
     "logout",
@@ -19,6 +20,7 @@ OPEN_URL_NAMES = {
     "language_switch",
     "session_status",
     "session_keepalive",
+    "confirm_password",
 }
 
 

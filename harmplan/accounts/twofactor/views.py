@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from harmplan.http import AuthenticatedRequest
 
 from ..access import client_ip
+from ..reauth import fresh_sign_in_required
 from . import services
 from .forms import AppCodeForm, RecoveryCodeForm
 
@@ -39,6 +40,7 @@ def _throttled_message(until) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@fresh_sign_in_required
 def setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if services.is_enrolled(user) and not user.is_verified():
@@ -98,6 +100,7 @@ def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
+@fresh_sign_in_required
 def recovery_codes_new(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_verified():
         return redirect("twofactor:verify")
@@ -154,6 +157,7 @@ def recovery(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
+@fresh_sign_in_required
 def turn_off(request: AuthenticatedRequest) -> HttpResponse:
     if services.staff_must_use(request.user):
         messages.error(request, _("Two-step sign-in is required for staff accounts."))

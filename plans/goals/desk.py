@@ -1,0 +1,64 @@
+"""The counselor's desk: the plan in session, on a large screen, in one glance.
+
+Everything for the page comes in a fixed number of queries, whatever the number of goals,
+check-ins or changes: one series query for all the charts, one for the changes since the last
+review, one for the services given.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from plans.models import Goal, Lifecycle, Plan, ReferralOutcome, Review, ServiceGiven
+from plans.progress.chart import build_chart
+from plans.progress.stats import series, targets_by_day
+
+from .diff import word_diff
+from .services import AGREED_SUMMARY, REVIEW_SUMMARY
+
+CHART_WEEKS = 4
+CHANGES_SHOWN = 30
+SERVICES_SHOWN = 12
+NOT_CHANGES = [AGREED_SUMMARY, REVIEW_SUMMARY]
+
+
+def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
+    """Charts, changes since the last review and services given, for `goals` (already loaded
+    with their steps and progress lines)."""
+    first = today - timedelta(days=7 * CHART_WEEKS - 1)
+    active = [goal for goal in goals if goal.lifecycle == Lifecycle.ACTIVE]
+    points = series(active, first, today)
+    for goal in goals:
+        goal.chart = None
+        if goal in active:
+            targets = targets_by_day(goal, list(goal.steps.all()), first, today)
+            goal.chart = build_chart(goal, points[goal.pk], targets, first, today)
+
+    latest_review: Review | None = plan.reviews.select_related("counselor").first()
+    # Agreeing and reviewing are not changes to the plan (agreement is shown on its own).
+    changes = plan.revisions.select_related("author").exclude(summary__in=NOT_CHANGES)
+    if latest_review:
+        changes = changes.filter(at__gt=latest_review.created_at)
+    shown = list(changes[:CHANGES_SHOWN])
+    for revision in shown:
+        for change in revision.changes:
+            change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
+    goal_ids = {goal.pk for goal in goals}
+    for goal in goals:
+        goal.changes = [r for r in shown if r.goal_id == goal.pk]
+
+    services_given = list(
+        ServiceGiven.objects.for_client(plan.client_id)
+        .select_related("resource")
+        .order_by("-given_on", "-pk")[:SERVICES_SHOWN]
+    )
+    return {
+        "latest_review": latest_review,
+        "plan_changes": [r for r in shown if r.goal_id not in goal_ids],
+        "changes_count": len(shown),
+        "services_given": services_given,
+        "open_referrals": [
+            s for s in services_given if s.resource_id and s.outcome == ReferralOutcome.NOT_YET
+        ],
+        "chart_weeks": CHART_WEEKS,
+    }

@@ -1,0 +1,1 @@
+"""Services given in session, and the program's de-identified report."""

@@ -1,0 +1,129 @@
+"""The catalog in Spanish: in the seed file, loaded and shared like the English, shown to Spanish
+readers (English where the Spanish is missing), and the admin says what is still missing."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from strategies.catalog_files import (
+    SEED_FILE,
+    CatalogError,
+    catalog_export,
+    catalog_load,
+    check_catalog,
+    read_catalog,
+)
+from strategies.models import FocusArea, Strategy
+from tests.factories import make_people
+
+# LANGUAGE.md, Spanish: no "recaída", "limpio/sucio" (about a person or a result), "adicto",
+# "drogadicto", "alcohólico". ("limpia tu piel", the verb, is fine.)
+STIGMA_ES = re.compile(
+    r"\b(reca[ií]das?|adict[oa]s?|drogadict[oa]s?|alcoh[oó]lic[oa]s?|limpios?|sucios?|sucias?)\b",
+    re.IGNORECASE,
+)
+
+
+def seed() -> dict:
+    return json.loads(SEED_FILE.read_text())
+
+
+def test_every_published_strategy_in_the_seed_has_its_spanish_title_summary_and_steps():
+    for entry in seed()["strategies"]:
+        spanish = entry["es"]
+        assert spanish["title"] and spanish["summary"], entry["slug"]
+        assert len(spanish["how_to"]) == len(entry["how_to"]), entry["slug"]
+
+
+def test_the_spanish_catalog_uses_no_stigmatizing_words():
+    for entry in seed()["strategies"]:
+        spanish = entry["es"]
+        text = " ".join([spanish["title"], spanish["summary"], *spanish["how_to"]])
+        assert not STIGMA_ES.search(text), (entry["slug"], STIGMA_ES.search(text).group())
+
+
+def test_spanish_parts_are_checked_like_the_english():
+    data = {"version": 1, "strategies": [{**seed()["strategies"][0]}]}
+    data["strategies"][0]["es"] = {"title": "x" * 121, "resumen": "?", "how_to": ["", "ok"]}
+    areas = {"alcohol", "opioids", "stimulants"}
+    with pytest.raises(CatalogError) as problem:
+        check_catalog(data, known_focus_areas=areas)
+    errors = problem.value.errors
+    assert any("strategies[0].es.title: must be at most 120 characters" in e for e in errors)
+    assert any("strategies[0].es" in e and "resumen" in e for e in errors)
+    assert any("strategies[0].es.how_to[0]: must be text that is not empty" in e for e in errors)
+    data["strategies"][0]["es"] = "hola"
+    with pytest.raises(CatalogError):
+        check_catalog(data, known_focus_areas=areas)
+
+
+@pytest.mark.django_db
+def test_loading_gives_spanish_and_a_catalog_loaded_before_it_had_spanish_is_updated():
+    english_only = seed()
+    for entry in english_only["strategies"]:
+        entry.pop("es")
+    catalog_load(catalog=check_catalog(english_only))
+    assert not Strategy.objects.exclude(title_es="").exists()
+    report = catalog_load(catalog=read_catalog(SEED_FILE))
+    assert report.left_alone == [] and len(report.updated) == 57
+    naloxone = Strategy.objects.get(slug="naloxone-kit")
+    assert naloxone.title_es == "Lleva naloxona"
+    assert naloxone.steps_es[0].startswith("Consigue naloxona")
+    again = catalog_load(catalog=read_catalog(SEED_FILE))
+    assert len(again.unchanged) == 57
+    assert FocusArea.objects.get(slug="opioids").name_es == "Opioides"
+
+
+@pytest.mark.django_db
+def test_export_keeps_the_spanish():
+    catalog_load(catalog=read_catalog(SEED_FILE))
+    exported = catalog_export()
+    naloxone = next(e for e in exported["strategies"] if e["slug"] == "naloxone-kit")
+    assert naloxone["es"]["title"] == "Lleva naloxona"
+    assert {"slug": "opioids", "name": "Opioids", "name_es": "Opioides"} in exported["focus_areas"]
+    by_slug = {entry["slug"]: entry for entry in read_catalog(SEED_FILE).entries}
+    for entry in check_catalog(exported).entries:
+        assert entry == by_slug[entry["slug"]]
+
+
+@pytest.mark.django_db
+def test_spanish_readers_see_spanish_and_english_where_it_is_missing(client):
+    people = make_people()
+    catalog_load(catalog=read_catalog(SEED_FILE))
+    Strategy.objects.filter(slug="condoms").update(title_es="", summary_es="", how_to_es="")
+    client.force_login(people.client_a)
+    client.post(reverse("language_switch"), {"language": "es", "next": "/"})
+    naloxone = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
+    assert "<h1>Lleva naloxona</h1>" in naloxone
+    assert "Consigue naloxona en una farmacia" in naloxone
+    condoms = client.get(reverse("strategies:detail", args=["condoms"])).content.decode()
+    assert "<h1>Carry condoms and lube</h1>" in condoms
+    catalog = client.get(reverse("strategies:catalog")).content.decode()
+    assert "Lleva naloxona" in catalog
+
+    client.post(reverse("language_switch"), {"language": "en", "next": "/"})
+    english = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
+    assert "<h1>Carry naloxone</h1>" in english
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_which_strategies_miss_spanish(client):
+    from harmplan.demo import ensure_curators_group
+    from tests.factories import make_user
+
+    catalog_load(catalog=read_catalog(SEED_FILE))
+    Strategy.objects.filter(slug="condoms").update(summary_es="")
+    curator = make_user("catalog-curator", is_staff=True)
+    curator.groups.add(ensure_curators_group())
+    client.force_login(curator)
+    url = reverse("admin:strategies_strategy_changelist")
+    page = client.get(url, {"spanish": "missing"})
+    assert page.status_code == 200
+    assert [s.slug for s in page.context["cl"].result_list] == ["condoms"]
+    assert "Missing: summary" in page.content.decode()
+    written = client.get(url, {"spanish": "written"})
+    assert written.context["cl"].result_count == 56
