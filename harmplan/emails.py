@@ -44,10 +44,12 @@ def build(
     to: list[str],
     from_email: str | None = None,
     headers: dict[str, str] | None = None,
+    rendered: Rendered | None = None,
     language: str | None = None,
 ) -> EmailMultiAlternatives:
-    """An email ready to send: text body with the HTML as an alternative."""
-    rendered = render(name, context, language=language)
+    """An email ready to send: text body with the HTML as an alternative. `rendered`: the trio
+    already rendered (many reminders share one rendering)."""
+    rendered = rendered or render(name, context, language=language)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,

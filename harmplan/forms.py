@@ -13,7 +13,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from harmplan.phones import PHONE_CHARACTERS
-from plans.timezones import get_zone, timezone_names
+from plans.timezones import common_zone_names, get_zone, timezone_names
 
 
 class FormRenderer(TemplatesSetting):
@@ -64,11 +64,21 @@ class TimeZoneField(forms.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=_zone_choices, **kwargs)
 
-    def include(self, name: str) -> None:
+    def _pairs(self) -> Iterable[tuple[str, str]]:
         # Django keeps choices as pairs; the stubs' type for reading them allows a callable too.
-        choices = cast(Iterable[tuple[str, str]], self.choices)
+        return cast(Iterable[tuple[str, str]], self.choices)
+
+    def include(self, name: str) -> None:
+        choices = self._pairs()
         if name and name not in dict(choices):
             self.choices = [*choices, (name, name.replace("_", " "))]
+
+    def shorten(self, *keep: str) -> None:
+        """Offer the short list (plans/timezones.py) with `keep` first; any zone still validates."""
+        labels = dict(self._pairs())
+        self.widget.choices = [
+            (name, labels[name]) for name in common_zone_names(*keep) if name in labels
+        ]
 
     def clean(self, value):
         name = super().clean(value)

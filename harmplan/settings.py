@@ -176,7 +176,7 @@ TEMPLATES = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "harmplan.accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -326,6 +326,9 @@ if env("CACHE_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("CACHE_URL"),
             "KEY_PREFIX": "harmplan",
+            # Sessions are read from here on every request: a stuck Redis must not hang pages
+            # (the session is then read from the database).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -397,6 +400,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Sessions: with the Redis cache (CACHE_URL, the production layout) sessions are cached_db: read
+# from Redis, so a signed-in page costs no session query, and written through to the database, so
+# a session can still be listed or ended by its row and survives a Redis restart. End a session
+# with SessionStore(key).delete() (it clears both), not a queryset delete. Signed cookies would cost
+# nothing either, but a copied cookie would stay valid after sign-out and a goal's draft answers
+# would have to fit in a cookie. Without Redis (the embedded default) sessions stay in the database.
+if env("CACHE_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 class HarmPlanSettings(TypedDict):

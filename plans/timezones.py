@@ -43,6 +43,42 @@ def timezone_names() -> tuple[str, ...]:
     )
 
 
+# The short list a person chooses from first: the program's zone, then zones many clients live in.
+# Every other zone is one step away ("My time zone is not in the list"), so a page does not carry
+# 400 options nobody reads.
+COMMON_ZONE_NAMES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+    "America/Halifax",
+    "America/St_Johns",
+    "America/Toronto",
+    "America/Vancouver",
+    "America/Mexico_City",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Africa/Johannesburg",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
+
+def common_zone_names(*keep: str) -> list[str]:
+    """The short list: `keep` (a person's current zone) and the program's zone first."""
+    names = [*keep, default_zone_name(), *COMMON_ZONE_NAMES]
+    return list(dict.fromkeys(name for name in names if name))
+
+
 def get_zone(name: str) -> ZoneInfo:
     """The zone called `name`; ValueError (not a 500) for a name that is not a zone."""
     try:

@@ -19,6 +19,7 @@ from strategies.catalog_files import (
 )
 from strategies.models import FocusArea, Strategy
 from tests.factories import make_people
+from tests.signin import sign_in
 
 # LANGUAGE.md, Spanish: no "recaída", "limpio/sucio" (about a person or a result), "adicto",
 # "drogadicto", "alcohólico". ("limpia tu piel", the verb, is fine.)
@@ -95,7 +96,7 @@ def test_spanish_readers_see_spanish_and_english_where_it_is_missing(client):
     people = make_people()
     catalog_load(catalog=read_catalog(SEED_FILE))
     Strategy.objects.filter(slug="condoms").update(title_es="", summary_es="", how_to_es="")
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     client.post(reverse("language_switch"), {"language": "es", "next": "/"})
     naloxone = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
     assert "<h1>Lleva naloxona</h1>" in naloxone
@@ -119,7 +120,7 @@ def test_the_admin_shows_which_strategies_miss_spanish(client):
     Strategy.objects.filter(slug="condoms").update(summary_es="")
     curator = make_user("catalog-curator", is_staff=True)
     curator.groups.add(ensure_curators_group())
-    client.force_login(curator)
+    sign_in(client, curator)
     url = reverse("admin:strategies_strategy_changelist")
     page = client.get(url, {"spanish": "missing"})
     assert page.status_code == 200

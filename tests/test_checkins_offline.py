@@ -16,6 +16,7 @@ from django.test import Client
 from plans.models import CheckIn, CheckInReceipt
 from tests.factories import make_people
 from tests.plan_factories import add_plans
+from tests.signin import sign_in
 
 NOON = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)  # noon in New York
 URL = "/checkin/"
@@ -39,7 +40,7 @@ def amount(people, day=date(2026, 3, 19)) -> Decimal:
 
 @time_machine.travel(NOON, tick=False)
 def test_the_same_check_in_sent_twice_is_recorded_once(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     key = uuid.uuid4()
     first = client.post(URL, sent_from_phone(people, key), **JSON)
     assert (first.status_code, first.json()) == (200, {"saved": True})
@@ -51,7 +52,7 @@ def test_the_same_check_in_sent_twice_is_recorded_once(people, client):
 
 @time_machine.travel(NOON, tick=False)
 def test_an_old_copy_sent_again_does_not_overwrite_a_newer_answer(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     key = uuid.uuid4()
     client.post(URL, sent_from_phone(people, key, drinks="2"), **JSON)
     # The client corrects the day on the page, then the phone sends its old copy once more.
@@ -63,7 +64,7 @@ def test_an_old_copy_sent_again_does_not_overwrite_a_newer_answer(people, client
 
 @time_machine.travel(NOON, tick=False)
 def test_a_check_in_that_cannot_be_saved_is_explained_and_its_id_stays_unused(people, client):
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     key = uuid.uuid4()
     response = client.post(URL, sent_from_phone(people, key, day="2026-03-25"), **JSON)
     assert response.status_code == 400
@@ -75,9 +76,9 @@ def test_a_check_in_that_cannot_be_saved_is_explained_and_its_id_stays_unused(pe
 @time_machine.travel(NOON, tick=False)
 def test_ids_belong_to_one_client(people, client):
     key = uuid.uuid4()
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     client.post(URL, sent_from_phone(people, key), **JSON)
-    client.force_login(people.client_b)
+    sign_in(client, people.client_b)
     response = client.post(URL, {"day": "2026-03-19", "feeling": "4", "checkin_key": key}, **JSON)
     assert response.status_code == 200
     assert CheckIn.objects.get(client=people.client_b).feeling == 4
@@ -94,7 +95,7 @@ def test_two_copies_at_the_same_moment_make_one_check_in():
 
     def send():
         client = Client()
-        client.force_login(people.client_a)
+        sign_in(client, people.client_a)
         barrier.wait()
         try:
             results.append(client.post(URL, data, **JSON).status_code)

@@ -14,6 +14,7 @@ from harmplan.accounts.models import CareAssignment, Role
 from plans.goals import services
 from tests.factories import assign, make_user
 from tests.plan_factories import add_checkins, make_goal
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 URL = reverse("accounts:client_list")
@@ -32,7 +33,7 @@ def test_search_filters_and_last_checkin(people, client):
     plan.refresh_from_db()
     services.plan_agree(plan=plan, client=people.client_a, content_version=plan.content_version)
     make_user("river-stone", people.org, Role.CLIENT, preferred_name="Sam")
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
 
     page = client.get(URL).content.decode()
     assert names(page) == {"client-a", "client-b", "Sam"}
@@ -51,7 +52,7 @@ def test_search_filters_and_last_checkin(people, client):
 
 
 def test_the_admin_adds_a_client_to_a_caseload_from_the_list(people, client):
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     back = URL + "?q=client-b"
     response = client.post(
         reverse("accounts:assignment_new"),
@@ -82,7 +83,7 @@ def count_queries(client, url) -> int:
 def test_the_list_makes_the_same_queries_for_5_and_200_clients(people, client):
     for n in range(3):
         assign(people.counselor, make_user(f"c{n}", people.org, Role.CLIENT))
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     small = count_queries(client, URL)
     for n in range(3, 200):
         other = make_user(f"c{n}", people.org, Role.CLIENT)

@@ -18,6 +18,7 @@ from plans.models import Review, ServiceGiven, ServiceKind
 from tests.factories import assign, make_user
 from tests.plan_factories import add_checkins, add_plans, make_goal
 from tests.report_factories import give, make_resource
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def review_url(plan):
 
 @time_machine.travel(NOW, tick=False)
 def test_an_empty_review_is_refused_with_a_message_beside_the_fields(plans, client):
-    client.force_login(plans.counselor)
+    sign_in(client, plans.counselor)
     response = client.post(
         review_url(plans.plan_a),
         {"held_on": "2026-12-01", "went_well": "  ", "was_hard": "", "changes_agreed": ""},
@@ -62,7 +63,7 @@ def test_an_empty_review_is_refused_with_a_message_beside_the_fields(plans, clie
 
 @time_machine.travel(NOW, tick=False)
 def test_a_review_keeps_what_was_typed_when_another_part_is_wrong(plans, client):
-    client.force_login(plans.counselor)
+    sign_in(client, plans.counselor)
     response = client.post(
         review_url(plans.plan_a),
         {"held_on": "2026-12-01", "was_hard": "The weekend", "next_review_on": "2026-11-01"},
@@ -74,7 +75,7 @@ def test_a_review_keeps_what_was_typed_when_another_part_is_wrong(plans, client)
 
 @time_machine.travel(NOW, tick=False)
 def test_the_client_reads_the_review_in_plain_words(plans, client):
-    client.force_login(plans.counselor)
+    sign_in(client, plans.counselor)
     response = client.post(
         review_url(plans.plan_a),
         {
@@ -92,7 +93,7 @@ def test_the_client_reads_the_review_in_plain_words(plans, client):
         "Friday with friends",
         "Water between drinks",
     )
-    client.force_login(plans.client_a)
+    sign_in(client, plans.client_a)
     page = client.get(plans.plan_a.get_absolute_url()).content.decode()
     assert "Your review on 1 December 2026 with counselor:" in page
     for words in ("What went well", "Three calm evenings", "What was hard", "Friday with friends"):
@@ -128,14 +129,14 @@ def test_history_marks_the_difference_with_words_for_screen_readers_in_local_tim
     plans.plan_a.save()
     url = reverse("plans:plan_history", args=[plans.plan_a.public_id])
 
-    client.force_login(plans.counselor)
+    sign_in(client, plans.counselor)
     page = client.get(url).content.decode()
     assert '<del><span class="visually-hidden">removed: </span>on weeknights</del>' in page
     assert '<ins><span class="visually-hidden">added: </span>at weekends</ins>' in page
     assert "1 December 2026, 18:30" in page and "America/New_York" in page
     assert "23:30" not in page
 
-    client.force_login(plans.client_a)
+    sign_in(client, plans.client_a)
     page = client.get(url).content.decode()
     assert "2 December 2026, 00:30" in page and "Europe/Berlin" in page
 
@@ -150,7 +151,7 @@ def service_url(plan):
 @time_machine.travel(NOW, tick=False)
 def test_services_given_are_recorded_logged_and_shown_to_the_client(plans, client):
     clinic = make_resource(plans.org, "Harbor Clinic")
-    client.force_login(plans.counselor)
+    sign_in(client, plans.counselor)
     assert client.get(service_url(plans.plan_a)).status_code == 200
     response = client.post(
         service_url(plans.plan_a), {"kind": "naloxone", "count": "2", "given_on": "2026-12-01"}
@@ -176,7 +177,7 @@ def test_services_given_are_recorded_logged_and_shown_to_the_client(plans, clien
     referral.refresh_from_db()
     assert referral.outcome == "attended"
 
-    client.force_login(plans.client_a)
+    sign_in(client, plans.client_a)
     page = client.get(plans.plan_a.get_absolute_url()).content.decode()
     assert "Your counselor gave you 2 naloxone doses on 1 December." in page
     assert "Your counselor referred you to Harbor Clinic on 30 November. You went there." in page
@@ -185,7 +186,7 @@ def test_services_given_are_recorded_logged_and_shown_to_the_client(plans, clien
 @time_machine.travel(NOW, tick=False)
 def test_a_service_form_explains_what_is_missing_and_keeps_the_input(plans, client):
     other_clinic = make_resource(plans.other_org, "Hill Clinic")
-    client.force_login(plans.counselor)
+    sign_in(client, plans.counselor)
     cases = [
         ({"kind": "naloxone", "count": "", "given_on": "2026-12-01"}, "Enter how many you gave"),
         ({"kind": "syringes", "count": "0", "given_on": "2026-12-01"}, "from 1 to 1000"),
@@ -245,7 +246,7 @@ def test_the_desk_shows_charts_changes_since_the_review_and_services(plans, clie
         )
     give(plan, plans.counselor, ServiceKind.FENTANYL_STRIPS, count=5, on=TODAY)
 
-    client.force_login(plans.counselor)
+    sign_in(client, plans.counselor)
     count, page = desk_queries(client, plan.get_absolute_url())
     assert "client-a’s plan" in page
     # The client's own words come before the goals.
@@ -281,7 +282,7 @@ def test_the_desk_makes_the_same_queries_for_1_and_12_goals_with_many_checkins(p
     services.review_record(
         plan=big, counselor=people.counselor, held_on=TODAY, went_well="ok", next_review_on=None
     )
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     small_count, _ = desk_queries(client, small.get_absolute_url())
     big_count, page = desk_queries(client, big.get_absolute_url())
     assert page.count('class="chart-svg"') == 12

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from harmplan.accounts.models import Organization
 from tests.factories import make_people
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_signed_in_people_see_their_organizations_name_and_icon(client):
     people.org.display_name = "Greenway"
     people.org.icon = "icons/sun.svg"
     people.org.save()
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     manifest = json.loads(client.get(reverse("manifest")).content)
     assert manifest["name"] == "Greenway"
     assert manifest["icons"][0]["src"] == "/static/icons/sun.svg"
@@ -59,7 +60,7 @@ def test_service_worker_is_served_for_the_whole_site_and_always_checked(client):
 
 def test_org_admin_changes_what_clients_see(client):
     people = make_people()
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     url = reverse("accounts:org_appearance")
     bad = {"display_name": "HarmPlan", "icon": "icons/leaf.svg", "exit_url": "http://news.example"}
     response = client.post(url, bad)
@@ -85,8 +86,8 @@ def test_exit_this_page_is_on_client_and_public_pages_and_on_help_for_everyone(c
     people = make_people()
     exit_link = "data-exit-button"
     assert exit_link in client.get(reverse("login")).content.decode()
-    client.force_login(people.client_a)
+    sign_in(client, people.client_a)
     assert exit_link in client.get(reverse("plans:checkin")).content.decode()
-    client.force_login(people.counselor)
+    sign_in(client, people.counselor)
     assert exit_link in client.get(reverse("help")).content.decode()
     assert exit_link not in client.get(reverse("plans:caseload")).content.decode()

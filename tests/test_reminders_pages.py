@@ -67,7 +67,7 @@ def test_settings_page_saves_choices_and_shows_the_next_reminder(people, client)
 
 @time_machine.travel(NOON, tick=False)
 def test_preview_is_exactly_what_is_sent(people, client):
-    people.org.reminder_sender_name = "Riverside"
+    people.org.display_name = "Riverside"
     people.org.save()
     schedule = save(people.client_a)
     sign_in(client, people.client_a)

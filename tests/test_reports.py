@@ -27,6 +27,7 @@ from tests.catalog_factories import make_strategy
 from tests.factories import assign, make_user
 from tests.plan_factories import add_checkins, amount_goal_data, practice_goal_data
 from tests.report_factories import give, make_resource
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +230,7 @@ def page_rows(page: str) -> list[tuple[str, str, str]]:
 
 @time_machine.travel(NOW, tick=False)
 def test_the_csv_shows_what_the_page_shows(program, client):
-    client.force_login(program.org_admin)
+    sign_in(client, program.org_admin)
     page = client.get(REPORT).content.decode()
     assert "From 1 November 2026 to 30 November 2026." in page
     assert '<svg viewBox="0 0 720' in page and 'role="img"' in page
@@ -254,7 +255,7 @@ def test_the_csv_shows_what_the_page_shows(program, client):
 
 @time_machine.travel(NOW, tick=False)
 def test_report_periods_and_a_chosen_range(program, client):
-    client.force_login(program.org_admin)
+    sign_in(client, program.org_admin)
     page = client.get(reverse("plans:program_report")).content.decode()
     assert "From 1 December 2026 to 1 December 2026." in page  # this month, so far
     page = client.get(reverse("plans:program_report") + "?period=last_quarter").content.decode()
@@ -272,7 +273,7 @@ def test_report_periods_and_a_chosen_range(program, client):
 
 def test_counselors_and_clients_cannot_open_the_report(people, client):
     for person in (people.counselor, people.client_a, people.other_admin):
-        client.force_login(person)
+        sign_in(client, person)
         for name in ("plans:program_report", "plans:program_report_csv"):
             status = client.get(reverse(name)).status_code
             assert status == (200 if person == people.other_admin else 403), (person, name)
@@ -300,7 +301,7 @@ def add_program_clients(people, clinic, names):
 
 @time_machine.travel(NOW, tick=False)
 def test_the_report_makes_the_same_queries_for_a_small_and_a_bigger_program(people, client):
-    client.force_login(people.org_admin)
+    sign_in(client, people.org_admin)
     clinic = make_resource(people.org)
     add_program_clients(people, clinic, ["p0", "p1"])
     small = report_queries(client, REPORT)

@@ -64,11 +64,6 @@ class Organization(models.Model):
     emergency_number = models.CharField(
         max_length=20, default="911", help_text="The number to call in an emergency where you are."
     )
-    reminder_sender_name = models.CharField(
-        max_length=80,
-        default="Check-in",
-        help_text="Shown as the sender of reminder emails. Keep it neutral.",
-    )
     client_idle_minutes = models.PositiveSmallIntegerField(
         _("minutes before an idle client is signed out"),
         default=30,

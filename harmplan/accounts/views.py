@@ -145,7 +145,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                 request, "accounts/invitation_problem.html", {"problem": error}, status=410
             )
         del request.session[SESSION_INVITATION]
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="harmplan.accounts.backends.ModelBackend")
         messages.success(request, _("Welcome. Your account is ready."))
         return redirect("home")
     return render(

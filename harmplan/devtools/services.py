@@ -45,10 +45,17 @@ class ServiceError(RuntimeError):
     pass
 
 
-def ensure_system_packages() -> None:
-    """Install PostgreSQL 15, Redis, Chromium and WeasyPrint's libraries from Debian's packages
-    when they are missing."""
-    missing = [name for name, present in APT_PACKAGES.items() if not present()]
+# Only the page benchmark needs these; tests never install them.
+BENCHMARK_APT_PACKAGES = {
+    "wrk": lambda: shutil.which("wrk") is not None,
+}
+
+
+def ensure_system_packages(packages: dict | None = None) -> None:
+    """Install PostgreSQL 15, Redis, Chromium and WeasyPrint's libraries (or `packages`) from
+    Debian's packages when they are missing."""
+    packages = APT_PACKAGES if packages is None else packages
+    missing = [name for name, present in packages.items() if not present()]
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
@@ -61,7 +68,7 @@ def ensure_system_packages() -> None:
     subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
     subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=True, env=env)
     # Debian's postgresql package starts a cluster of its own; the tests use their own servers.
-    still_missing = [name for name, present in APT_PACKAGES.items() if not present()]
+    still_missing = [name for name, present in packages.items() if not present()]
     if still_missing:
         raise ServiceError(f"apt-get did not install: {', '.join(still_missing)}")
 

@@ -205,6 +205,9 @@ class CheckInSettingsForm(forms.Form):
         error_messages={"invalid_choice": "Choose a time from the list"},
     )
 
-    def __init__(self, *args, current_zone: str, **kwargs):
+    def __init__(self, *args, current_zone: str, all_zones: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        field_of(self, "time_zone", TimeZoneField).include(current_zone)
+        zone_field = field_of(self, "time_zone", TimeZoneField)
+        zone_field.include(current_zone)
+        if not all_zones:
+            zone_field.shorten(self.data.get("time_zone", ""), current_zone)

@@ -153,6 +153,7 @@ def checkin_settings(request: AuthenticatedRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"time_zone": current_zone, "day_starts_at": plan.day_starts_at},
         current_zone=current_zone,
+        all_zones=request.GET.get("zones") == "all",
     )
     if form.is_valid():
         services.checkin_settings_save(

@@ -48,7 +48,7 @@ class ReminderSettingsForm(forms.Form):
         error_messages={"invalid": "Enter a date, like 2026-12-01"},
     )
 
-    def __init__(self, data=None, *, schedule: ReminderSchedule, **kwargs):
+    def __init__(self, data=None, *, schedule: ReminderSchedule, all_zones: bool = False, **kwargs):
         self.schedule = schedule
         initial = {
             "channel": schedule.channel,
@@ -62,7 +62,10 @@ class ReminderSettingsForm(forms.Form):
         if sms.sms_enabled() or schedule.channel == Channel.SMS:
             channels.insert(1, (Channel.SMS, "Text message"))
         field_of(self, "channel", forms.ChoiceField).choices = channels
-        field_of(self, "timezone", TimeZoneField).include(schedule.timezone)
+        zone_field = field_of(self, "timezone", TimeZoneField)
+        zone_field.include(schedule.timezone)
+        if not all_zones:
+            zone_field.shorten(self.data.get("timezone", ""), schedule.timezone)
 
     def clean(self):
         super().clean()

@@ -15,10 +15,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 
 from harmplan import emails
 from harmplan.accounts.language import language_for
+from harmplan.branding import branding_for
 from plans.models import ReminderSchedule
 
 from . import links
@@ -36,9 +38,8 @@ class EmailPreview:
 
 
 def sender_name(schedule: ReminderSchedule) -> str:
-    organization = schedule.client.organization
-    name = organization.reminder_sender_name.strip() if organization else ""
-    return name or str(DEFAULT_SENDER_NAME)
+    """The organization's own name (one name for tabs, header, emails and reminders)."""
+    return branding_for(schedule.client).name or str(DEFAULT_SENDER_NAME)
 
 
 def from_email(schedule: ReminderSchedule) -> str:
@@ -77,25 +78,64 @@ def message_id(delivery_id: int) -> str:
     return f"<{digest}@{domain or 'localhost'}>"
 
 
+# Stands in for a person's pause link while the shared text is rendered once for many reminders.
+# Letters and dashes only, so escaping leaves it as it is.
+PAUSE_URL_MARK = "harmplan-pause-url-mark"
+
+
+class SharedText:
+    """What the reminders of one send chunk have in common, worked out once per organization
+    and language: the rendered text (the only part that differs between two people is their
+    pause link) and the sender."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[tuple[str, str], emails.Rendered] = {}
+        self._senders: dict[str, str] = {}
+
+    def email(self, schedule: ReminderSchedule, pause_url: str) -> emails.Rendered:
+        """Called in the client's language (reminder_email)."""
+        key = (sender_name(schedule), translation.get_language())
+        if key not in self._rendered:
+            context = {**_context(schedule), "pause_url": PAUSE_URL_MARK}
+            self._rendered[key] = emails.render("reminder", context)
+        shared = self._rendered[key]
+        return emails.Rendered(
+            subject=shared.subject,
+            text=shared.text.replace(PAUSE_URL_MARK, pause_url),
+            html=shared.html.replace(PAUSE_URL_MARK, escape(pause_url)),
+        )
+
+    def from_email(self, schedule: ReminderSchedule) -> str:
+        name = sender_name(schedule)
+        if name not in self._senders:
+            self._senders[name] = from_email(schedule)
+        return self._senders[name]
+
+
 def reminder_email(
-    schedule: ReminderSchedule, *, delivery_id: int | None = None
+    schedule: ReminderSchedule,
+    *,
+    delivery_id: int | None = None,
+    shared: SharedText | None = None,
 ) -> EmailMultiAlternatives:
-    """The reminder as an email, in the client's language."""
+    """The reminder as an email, in the client's language. `shared`: one for a whole chunk."""
+    shared = shared or SharedText()
     with translation.override(language_for(schedule.client)):
-        context = _context(schedule)
+        pause_url = links.pause_url(schedule)
         headers = {
             # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
-            "List-Unsubscribe": f"<{context['pause_url']}>",
+            "List-Unsubscribe": f"<{pause_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         if delivery_id is not None:
             headers["Message-ID"] = message_id(delivery_id)
         return emails.build(
             "reminder",
-            context,
+            {},
             to=[schedule.client.email],
-            from_email=from_email(schedule),
+            from_email=shared.from_email(schedule),
             headers=headers,
+            rendered=shared.email(schedule, pause_url),
         )
 
 

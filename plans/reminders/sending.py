@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -20,7 +21,8 @@ from enum import Enum
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db.models import F
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.utils import timezone
 
 from harmplan import emails
@@ -45,6 +47,7 @@ class Outcome(Enum):
 class SendResult:
     outcome: Outcome
     retry_in: float = 0  # seconds to wait before the next try, for Outcome.RETRY
+    provider_ref: str = ""
 
 
 class NotSent(Exception):
@@ -63,21 +66,46 @@ class OutcomeUnknown(Exception):
     """Perhaps sent. Another attempt could reach the person twice, so there is none."""
 
 
-def _send_email(delivery: ReminderDelivery) -> str:
+class Outbox:
+    """What the reminders of one send chunk share: the text, rendered once per organization,
+    and one connection to the email server, opened for the first email and closed at the end."""
+
+    def __init__(self) -> None:
+        self.shared = messages.SharedText()
+        self._connection: BaseEmailBackend | None = None
+
+    def connection(self):
+        if self._connection is None:
+            connection = get_connection()
+            connection.open()  # opened here, send_messages() leaves it open for the next one
+            self._connection = connection
+        return self._connection
+
+    def close(self) -> None:
+        """Also after an error, so that the next email starts on a fresh connection."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with suppress(Exception):
+                connection.close()
+
+
+def _send_email(delivery: ReminderDelivery, outbox: Outbox) -> str:
     schedule = delivery.schedule
     if not schedule.client.email:
         raise Rejected("No email address on the account")
-    message = messages.reminder_email(schedule, delivery_id=delivery.pk)
-    message.connection = get_connection()
+    message = messages.reminder_email(schedule, delivery_id=delivery.pk, shared=outbox.shared)
     try:
+        message.connection = outbox.connection()
         message.send()
     except smtplib.SMTPRecipientsRefused:
         raise Rejected("The email server refused the address") from None
     except smtplib.SMTPResponseException as error:
+        outbox.close()  # the next email starts on a fresh connection
         if 400 <= error.smtp_code < 500:
             raise NotSent(f"The email server said {error.smtp_code}; trying again") from None
         raise Rejected(f"The email server said {error.smtp_code}") from None
     except (smtplib.SMTPException, OSError) as error:
+        outbox.close()
         # Email that was not accepted is safe to send again; if the server did accept it just
         # before the connection broke, the repeat has the same Message-ID and mailboxes drop it.
         raise NotSent(f"Could not reach the email server ({type(error).__name__})") from None
@@ -102,13 +130,13 @@ def _send_sms(delivery: ReminderDelivery) -> str:
         raise OutcomeUnknown(str(error)) from None
 
 
-def _hand_over(delivery: ReminderDelivery) -> str:
+def _hand_over(delivery: ReminderDelivery, outbox: Outbox) -> str:
     client = delivery.schedule.client
     if not client.is_active:
         raise Rejected("The account is not active")
     try:
         if delivery.channel == Channel.EMAIL:
-            return _send_email(delivery)
+            return _send_email(delivery, outbox)
         if delivery.channel == Channel.SMS:
             return _send_sms(delivery)
     except SoftTimeLimitExceeded:
@@ -116,19 +144,42 @@ def _hand_over(delivery: ReminderDelivery) -> str:
     raise Rejected("No way to send this reminder")
 
 
-def _claim(delivery_id: int, now: datetime) -> bool:
-    return bool(
-        ReminderDelivery.objects.filter(
-            pk=delivery_id,
-            status=DeliveryStatus.QUEUED,
-            next_attempt_at__lte=now + CLOCK_TOLERANCE,
-        ).update(
-            status=DeliveryStatus.SENDING,
-            attempts=F("attempts") + 1,
-            sending_at=now,
-            updated_at=now,
+# The one statement each reminder costs, written out (the ORM's own cost per UPDATE is several
+# times PostgreSQL's): it marks the reminder just handed over as sent and claims the next one
+# (queued → sending, if it is still queued and its backoff is over). Either id may be -1.
+TABLE = ReminderDelivery._meta.db_table
+STEP_SQL = f"""
+UPDATE {TABLE} SET
+    status = CASE WHEN id = %(sent)s THEN 'sent' ELSE 'sending' END,
+    sent_at = CASE WHEN id = %(sent)s THEN %(now)s ELSE sent_at END,
+    provider_ref = CASE WHEN id = %(sent)s THEN %(ref)s ELSE provider_ref END,
+    last_error = CASE WHEN id = %(sent)s THEN '' ELSE last_error END,
+    attempts = CASE WHEN id = %(sent)s THEN attempts ELSE attempts + 1 END,
+    sending_at = CASE WHEN id = %(sent)s THEN sending_at ELSE %(now)s END,
+    updated_at = %(now)s
+WHERE (id = %(sent)s AND status <> 'sent')
+   OR (id = %(claim)s AND status = 'queued' AND next_attempt_at <= %(latest)s)
+RETURNING id
+"""
+
+
+def _step(*, sent: tuple[int, str] | None, claim: int | None, now: datetime) -> bool:
+    """Mark `sent` (id, provider reference) as sent and claim `claim`, in one autocommitted
+    UPDATE. Returns whether `claim` is now ours to send."""
+    sent_id, ref = sent or (-1, "")
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STEP_SQL,
+            {
+                "sent": sent_id,
+                "ref": ref[:100],
+                "claim": -1 if claim is None else claim,
+                "now": adapt(now),
+                "latest": adapt(now + CLOCK_TOLERANCE),
+            },
         )
-    )
+        return claim is not None and any(pk == claim for (pk,) in cursor.fetchall())
 
 
 def _fail(delivery: ReminderDelivery, reason: str) -> SendResult:
@@ -159,48 +210,56 @@ def _retry_or_fail(delivery: ReminderDelivery, error: NotSent) -> SendResult:
     return SendResult(Outcome.RETRY, retry_in=wait)
 
 
-def _send_claimed(delivery: ReminderDelivery, now: datetime) -> SendResult:
+def _send_claimed(delivery: ReminderDelivery, now: datetime, outbox: Outbox) -> SendResult:
     schedule = delivery.schedule
     if schedule.channel == Channel.NONE or schedule.is_paused(now):
         return _fail(delivery, "Reminders were paused or turned off before this one was sent")
     try:
-        provider_ref = _hand_over(delivery)
+        provider_ref = _hand_over(delivery, outbox)
     except NotSent as error:
         return _retry_or_fail(delivery, error)
     except (Rejected, OutcomeUnknown) as error:
         return _fail(delivery, str(error))
-    # THE ONE WINDOW NO SYSTEM CAN CLOSE. The provider has accepted the message; until the UPDATE
-    # below commits, the row still says "sending". If this process dies here (kill -9, power
-    # loss, database gone), the sweeper later finds the row stuck in "sending" and sends it again,
-    # so the person gets it twice. Nothing runs between the provider's answer and this single
-    # autocommitted UPDATE (no logging, no rendering, no other query), which keeps the window as
-    # narrow as one round trip to PostgreSQL. Email repeats carry the same Message-ID.
-    ReminderDelivery.objects.filter(pk=delivery.pk).exclude(status=DeliveryStatus.SENT).update(
-        status=DeliveryStatus.SENT,
-        sent_at=timezone.now(),
-        provider_ref=provider_ref[:100],
-        last_error="",
-        updated_at=timezone.now(),
-    )
-    return SendResult(Outcome.SENT)
+    return SendResult(Outcome.SENT, provider_ref=provider_ref)
 
 
 def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
     """Send each delivery that is still waiting, one after another; safe to call again any time.
 
     One query loads them all; then each is claimed on its own just before it is sent, so at most
-    one row per worker process is ever in "sending", and a crash leaves the rest "queued".
+    one row per worker process is ever in "sending", and a crash leaves the rest "queued". The
+    chunk shares one rendering of the text and one connection to the email server.
     """
     results = dict.fromkeys(delivery_ids, SendResult(Outcome.SKIPPED))
     deliveries = ReminderDelivery.objects.select_related(
         "schedule__client__membership__organization"
     ).filter(pk__in=delivery_ids, status=DeliveryStatus.QUEUED)
-    for delivery in sorted(deliveries, key=lambda d: d.pk):
-        now = timezone.now()
-        if _claim(delivery.pk, now):
-            delivery.attempts += 1
-            delivery.status = DeliveryStatus.SENDING
-            results[delivery.pk] = _send_claimed(delivery, now)
+    outbox = Outbox()
+    handed_over: tuple[int, str] | None = None
+    try:
+        for delivery in sorted(deliveries, key=lambda d: d.pk):
+            now = timezone.now()
+            claimed = _step(sent=handed_over, claim=delivery.pk, now=now)
+            handed_over = None
+            if claimed:
+                delivery.attempts += 1
+                delivery.status = DeliveryStatus.SENDING
+                result = _send_claimed(delivery, now, outbox)
+                results[delivery.pk] = result
+                # THE ONE WINDOW NO SYSTEM CAN CLOSE. The provider has accepted the message;
+                # until the next _step() commits, the row still says "sending". If this process
+                # dies here (kill -9, power loss, database gone), the sweeper later finds the
+                # row stuck in "sending" and sends it again, so the person gets it twice.
+                # Nothing runs between the provider's answer and that single autocommitted
+                # UPDATE (no logging, no rendering, no other query: the same statement claims
+                # the next reminder), which keeps the window as narrow as one round trip to
+                # PostgreSQL. Email repeats carry the same Message-ID.
+                if result.outcome is Outcome.SENT:
+                    handed_over = (delivery.pk, result.provider_ref)
+    finally:
+        if handed_over:
+            _step(sent=handed_over, claim=None, now=timezone.now())
+        outbox.close()
     return results
 
 

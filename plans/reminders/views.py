@@ -57,7 +57,9 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, "Your reminders are back on.")
         return redirect("plans:reminder_settings")
     form = ReminderSettingsForm(
-        request.POST if request.method == "POST" else None, schedule=schedule
+        request.POST if request.method == "POST" else None,
+        schedule=schedule,
+        all_zones=request.GET.get("zones") == "all",
     )
     if form.is_valid():
         data = form.cleaned_data

@@ -1,12 +1,18 @@
-"""Benchmark server-rendered pages: latency at 16 concurrent connections on this machine.
+"""Benchmark server-rendered pages: cost per request and latency at 16 connections.
 
-Starts a throwaway PostgreSQL on loopback, creates a counselor with a 500-client caseload (each
-client with a plan of 3 goals, steps and strategies), serves HarmPlan with gunicorn (4 workers × 4
-threads, as on a 2-core host), signs in as a client and as the counselor, and requests each page
-with 16 connections at once. Prints requests per second and p50/p95/p99 latency per page.
+Starts a throwaway PostgreSQL and Redis on loopback, creates a counselor with a 500-client caseload
+(each client with a plan of 3 goals, steps and strategies; the first client also with check-ins, a
+reminder schedule and a plan history), serves HarmPlan as docker-compose does (gunicorn 4 workers ×
+4 threads, DEBUG off, DATABASE_CONN_MAX_AGE=60), signs in as a client and as the counselor, and
+for every page prints:
 
-    python3 manage.py benchmark_pages                       # 500 clients, 1,600 requests a page
-    python3 manage.py benchmark_pages --clients 50 --requests 400
+- queries and in-process CPU time per request (Django's test client in this process, same session);
+- req/s and p50/p90/p99 latency from wrk, 16 keep-alive connections pinned to one core, 8 s a page;
+- throughput as a share of the help page for the same signed-in user, and non-2xx responses;
+- at the end, the resident memory (RSS) of each gunicorn worker.
+
+    python3 manage.py benchmark_pages                       # 500 clients, 8 s a page
+    python3 manage.py benchmark_pages --clients 50 --duration 3 --only plan
 """
 
 from __future__ import annotations
@@ -14,26 +20,47 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import statistics
+import shutil
 import subprocess
 import sys
-import threading
 import time
+import warnings
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from harmplan.devtools.services import (
+    BENCHMARK_APT_PACKAGES,
     ServiceError,
+    ensure_system_packages,
     free_port,
     throwaway_services,
     wait_for_port,
 )
 
 PASSWORD = "benchmark-password-7"
+IN_PROCESS_RUNS = 30
+
+
+@dataclass
+class Page:
+    label: str
+    who: str  # "client", "counselor" or "anonymous"
+    url: str
+
+
+@dataclass
+class WrkResult:
+    rate: float
+    p50: float
+    p90: float
+    p99: float
+    bad: int  # non-2xx/3xx responses and socket errors
 
 
 class Command(BaseCommand):
@@ -41,8 +68,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=500)
-        parser.add_argument("--requests", type=int, default=1600, help="requests per page")
+        parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per page")
         parser.add_argument("--concurrency", type=int, default=16)
+        parser.add_argument("--only", default="", help="only pages whose label contains this")
         parser.add_argument("--inner", action="store_true", help="(used by the command itself)")
 
     def handle(self, *args, inner: bool, **options):
@@ -55,12 +83,16 @@ class Command(BaseCommand):
 
     def run_outer(self) -> None:
         try:
-            with throwaway_services("harmplan-bench-pages-", redis=False) as services:
-                # Keep database connections open between requests, as production does.
+            ensure_system_packages(BENCHMARK_APT_PACKAGES)
+            with throwaway_services("harmplan-bench-pages-") as services:
+                # As docker-compose runs it: DEBUG off, connections kept for 60 s.
                 env = {
                     **services.environment(),
-                    "CELERY_BROKER_URL": "memory://",
+                    "DJANGO_DEBUG": "false",
                     "DATABASE_CONN_MAX_AGE": "60",
+                    # The counselor signs in with a password only: the benchmark measures pages,
+                    # not the second step (refused in production, where this never runs).
+                    "HARMPLAN_STAFF_2FA": "optional",
                 }
                 manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
                 subprocess.run([*manage, "migrate", "-v", "0"], check=True, env=env)
@@ -70,7 +102,7 @@ class Command(BaseCommand):
         except (ServiceError, subprocess.CalledProcessError) as error:
             raise CommandError(f"The benchmark could not run: {error}") from error
 
-    def run_inner(self, *, clients: int, requests: int, concurrency: int, **_) -> None:
+    def run_inner(self, *, clients: int, duration: int, concurrency: int, only: str, **_) -> None:
         started = time.monotonic()
         client_name, counselor_name = seed(clients)
         self.stdout.write(f"Seeded {clients} clients in {time.monotonic() - started:.1f} s")
@@ -98,29 +130,137 @@ class Command(BaseCommand):
         )
         try:
             wait_for_port(port, timeout=30)
-            client = sign_in(port, client_name)
-            counselor = sign_in(port, counselor_name)
-            plan_url = follow(port, client, "/plan/")
-            goal_url = found(r'href="(/plans/[^"]+/goals/[^"]+/)"', get(port, client, plan_url)[1])
-            pages = [
-                ("client: plan page", client, plan_url),
-                ("client: goal page", client, goal_url),
-                ("counselor: plan in session", counselor, plan_url),
-                (f"counselor: caseload of {clients}", counselor, "/caseload/?sort=review"),
-                ("anyone: help page", None, "/help/"),
-            ]
-            self.stdout.write(f"\n{'page':<36}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-            for label, cookie, url in pages:
-                rate, times = load(port, cookie, url, requests, concurrency)
-                p = statistics.quantiles(times, n=100)
-                self.stdout.write(f"{label:<36}{rate:>8.0f}{p[49]:>9.1f}{p[94]:>9.1f}{p[98]:>9.1f}")
+            cookies = {
+                "anonymous": None,
+                "client": sign_in(port, client_name),
+                "counselor": sign_in(port, counselor_name),
+            }
+            pages = [p for p in main_pages(port, cookies, clients) if only in p.label]
             self.stdout.write(
-                f"\n{concurrency} concurrent connections, {requests} requests a page, "
-                f"gunicorn 4 workers × 4 threads, {os.cpu_count()} CPU cores."
+                f"\n{'page':<34}{'queries':>8}{'CPU ms':>8}{'req/s':>8}{'p50 ms':>8}"
+                f"{'p90 ms':>8}{'p99 ms':>8}{'vs help':>8}{'non-2xx':>8}"
+            )
+            help_rate: dict[str, float] = {}
+            for page in pages:
+                queries, cpu_ms = in_process_cost(cookies[page.who], page.url)
+                result = wrk(port, cookies[page.who], page.url, duration, concurrency)
+                if page.url == "/help/":
+                    help_rate[page.who] = result.rate
+                base = help_rate.get(page.who if page.who != "anonymous" else "")
+                if page.url == "/help/" and page.who != "anonymous":
+                    base = help_rate.get("anonymous")
+                ratio = f"{result.rate / base:.2f}" if base else "—"
+                self.stdout.write(
+                    f"{page.label:<34}{queries:>8}{cpu_ms:>8.1f}{result.rate:>8.0f}"
+                    f"{result.p50:>8.1f}{result.p90:>8.1f}{result.p99:>8.1f}{ratio:>8}"
+                    f"{result.bad:>8}"
+                )
+            rss = ", ".join(f"{mb:.0f} MB" for mb in child_rss_mb(server.pid))
+            self.stdout.write(
+                f"\nwrk: {concurrency} keep-alive connections on one core, {duration} s a page; "
+                f"gunicorn 4 workers × 4 threads; {os.cpu_count()} CPU cores; "
+                f"load average before the run {os.getloadavg()[0]:.1f}."
+                f"\n'vs help': req/s over the help page's for the same user (the signed-in help "
+                f"page: over the signed-out one).\nWeb worker memory (RSS) after the run: {rss}."
             )
         finally:
             server.terminate()
             server.wait(timeout=20)
+
+
+def main_pages(port: int, cookies: dict, clients: int) -> list[Page]:
+    client = cookies["client"]
+    plan_url = follow(port, client, "/plan/")
+    plan_page = get(port, client, plan_url)[1]
+    goal_url = found(r'href="(/plans/[^"]+/goals/[^"/]+/)"', plan_page)
+    strategy_url = found(r'href="(/strategies/[^"/]+/)"', get(port, client, "/strategies/")[1])
+    return [
+        Page("help page, signed out", "anonymous", "/help/"),
+        Page("help page, client", "client", "/help/"),
+        Page("client: plan", "client", plan_url),
+        Page("client: goal", "client", goal_url),
+        Page("client: goal progress", "client", goal_url + "progress/"),
+        Page("client: progress overview", "client", "/progress/"),
+        Page("client: check-in", "client", "/checkin/"),
+        Page("client: check-in settings", "client", "/checkin/settings/"),
+        Page("client: reminders", "client", "/reminders/"),
+        Page("client: catalog", "client", "/strategies/"),
+        Page("client: strategy", "client", strategy_url),
+        Page("client: who saw my records", "client", "/me/access/"),
+        Page("client: history", "client", plan_url + "history/"),
+        Page("help page, counselor", "counselor", "/help/"),
+        Page(f"counselor: caseload of {clients}", "counselor", "/caseload/?sort=review"),
+        Page("counselor: plan in session", "counselor", plan_url),
+        Page("counselor: goal progress", "counselor", goal_url + "progress/"),
+        Page("counselor: history", "counselor", plan_url + "history/"),
+    ]
+
+
+def in_process_cost(cookie: str | None, url: str) -> tuple[int, float]:
+    """Queries and CPU milliseconds of one request, served by Django in this process."""
+    from django.db import connection
+    from django.test import Client
+
+    browser = Client()
+    for part in (cookie or "").split("; "):
+        if "=" in part:
+            name, value = part.split("=", 1)
+            browser.cookies[name] = value
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # WhiteNoise's "no STATIC_ROOT" for each new client
+        for _ in range(3):  # warm up: templates, URL resolver, connection, session cache
+            response = browser.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+        with connection.execute_wrapper(count):
+            browser.get(url)
+        begin = time.process_time()
+        for _ in range(IN_PROCESS_RUNS):
+            browser.get(url)
+    cpu_ms = (time.process_time() - begin) * 1000 / IN_PROCESS_RUNS
+    return queries, cpu_ms
+
+
+WRK_LATENCY = re.compile(r"^\s*(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+SCALE = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(port: int, cookie: str | None, url: str, duration: int, connections: int) -> WrkResult:
+    """wrk on one core (the other serves), one thread, `connections` keep-alive connections."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    if shutil.which("taskset"):
+        command = ["taskset", "-c", str((os.cpu_count() or 1) - 1), *command]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
+    ).stdout
+    latency = {int(p): float(v) * SCALE[unit] for p, v, unit in WRK_LATENCY.findall(output)}
+    rate = float(found(r"Requests/sec:\s+([\d.]+)", output))
+    bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if errors:
+        bad += sum(int(n) for n in errors.groups())
+    return WrkResult(rate, latency[50], latency[90], latency[99], bad)
+
+
+def child_rss_mb(pid: int) -> list[float]:
+    """Resident memory of each child of `pid` (the gunicorn workers), from /proc (Linux)."""
+    sizes = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
 
 
 def seed(count: int) -> tuple[str, str]:
@@ -204,7 +344,46 @@ def seed(count: int) -> tuple[str, str]:
         GoalStrategy(goal=g, strategy=water if g.target_kind != "practice" else naloxone)
         for g in goals
     )
+    seed_history(users[0], counselor, [g for g in goals if g.plan_id == plans[0].pk], today)
     return users[0].username, counselor.username
+
+
+def seed_history(client, counselor, goals, today: date) -> None:
+    """The signed-in client's 12 weeks of check-ins, reminders, plan history and access log."""
+    from harmplan.accounts.models import AccessEvent
+    from plans.models import CheckIn, CheckInEntry, ReminderSchedule, Revision
+
+    checkins = CheckIn.objects.bulk_create(
+        CheckIn(client=client, day=today - timedelta(days=n), feeling=3, cravings=2)
+        for n in range(84)
+    )
+    CheckInEntry.objects.bulk_create(
+        CheckInEntry(
+            checkin=c,
+            goal=g,
+            amount=Decimal(n % 5) if g.target_kind == "amount" else None,
+            done=bool(n % 3) if g.target_kind == "practice" else None,
+            skipped=g.target_kind == "none",
+        )
+        for n, c in enumerate(checkins)
+        for g in goals
+    )
+    ReminderSchedule.objects.create(client=client, timezone="America/New_York")
+    Revision.objects.bulk_create(
+        Revision(
+            plan=goals[0].plan,
+            goal=goals[n % len(goals)],
+            author=counselor if n % 2 else client,
+            author_role="counselor" if n % 2 else "client",
+            summary=f"Changed the goal ({n})",
+            content_version=n + 1,
+        )
+        for n in range(60)
+    )
+    AccessEvent.objects.bulk_create(
+        AccessEvent(actor=counselor, client=client, action="view", object_type="plan")
+        for _ in range(300)
+    )
 
 
 def get(port: int, cookie: str | None, url: str, conn=None) -> tuple[int, str]:
@@ -254,34 +433,3 @@ def sign_in(port: int, username: str) -> str:
     if response.status != 302 or not session:
         raise CommandError(f"Could not sign in as {username} (HTTP {response.status}).")
     return f"sessionid={session.group(1)}; csrftoken={csrf_cookie}"
-
-
-def load(port, cookie, url, total, concurrency) -> tuple[float, list[float]]:
-    """`total` GETs of `url` over `concurrency` keep-alive connections; latencies in ms."""
-    times: list[float] = []
-    lock = threading.Lock()
-    per_thread = total // concurrency
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        for _ in range(per_thread):
-            begin = time.perf_counter()
-            status, _body = get(port, cookie, url, conn)
-            mine.append((time.perf_counter() - begin) * 1000)
-            if status != 200:
-                raise RuntimeError(f"{url} answered {status}")
-        with lock:
-            times.extend(mine)
-
-    get(port, cookie, url)  # warm up
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    begin = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - begin
-    if len(times) != per_thread * concurrency:
-        raise CommandError(f"Some requests to {url} failed; see the log above.")
-    return len(times) / elapsed, times

@@ -5,7 +5,7 @@ clients whose reminders all fall due at the same moment, runs a double beat (two
 once) and real `celery worker` processes that send to Django's dummy email backend, then prints
 reminders per second and the p50/p99 delay from due time to sent. Nothing touches your own data.
 
-    python3 manage.py benchmark_reminders                 # 100,000 schedules, 1 worker × 2
+    python3 manage.py benchmark_reminders                 # 100,000 schedules, 1 worker × 4
     python3 manage.py benchmark_reminders --schedules 10000 --workers 2 --concurrency 2
 """
 
@@ -32,7 +32,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--schedules", type=int, default=100_000)
         parser.add_argument("--workers", type=int, default=1, help="worker processes")
-        parser.add_argument("--concurrency", type=int, default=2, help="pool size per worker")
+        parser.add_argument(
+            "--concurrency", type=int, default=4, help="pool size per worker (docker-compose: 4)"
+        )
         parser.add_argument("--channel", choices=["email", "sms"], default="email")
         parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait, at most")
         parser.add_argument("--inner", action="store_true", help=argparse_hidden())
@@ -98,6 +100,7 @@ class Command(BaseCommand):
                 sent = ReminderDelivery.objects.filter(status=DeliveryStatus.SENT).count()
                 self.stdout.write(f"  {sent:>9,} sent", ending="\r")
             self.stdout.write("")
+            rss = worker_rss_mb(processes)
         finally:
             for process in processes:
                 process.terminate()
@@ -107,6 +110,11 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     process.kill()
         self._report(due, schedules)
+        self.stdout.write(
+            "Worker memory (RSS) after the burst: "
+            + ", ".join(f"{mb:.0f} MB" for mb in rss)
+            + " (main process, then each pool process)\n"
+        )
 
     def _create(self, count: int, channel: str) -> None:
         from harmplan.accounts.models import Membership, Organization, Role, User
@@ -210,6 +218,24 @@ class Command(BaseCommand):
                 ]
             )
         )
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_rss_mb(processes: list[subprocess.Popen]) -> list[float]:
+    """RSS of each worker's main process and of its pool processes."""
+    sizes = []
+    for process in processes:
+        sizes.append(rss_mb(process.pid))
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        sizes += [rss_mb(int(child)) for child in children]
+    return sizes
 
 
 def argparse_hidden():
