@@ -1,34 +1,37 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harmplan.accounts.sessions.limits import WARN_SECONDS
 from harmplan.branding import branding_for
 from harmplan.http import AppRequest
+from plans.timezones import zone_label
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
     items = []
     if user.is_client:
-        items.append(("Check in", "plans:checkin"))
-        items.append(("My plan", "plans:my_plan"))
-        items.append(("Reminders", "plans:reminder_settings"))
-        items.append(("Who saw my records", "accounts:my_access_log"))
-        items.append(("My records", "plans:records"))
+        items.append((_("Today"), "home"))
+        items.append((_("Check in"), "plans:checkin"))
+        items.append((_("My plan"), "plans:my_plan"))
+        items.append((_("Reminders"), "plans:reminder_settings"))
+        items.append((_("Who saw my records"), "accounts:my_access_log"))
+        items.append((_("My records"), "plans:records"))
     if user.is_counselor:
-        items.append(("Caseload", "plans:caseload"))
+        items.append((_("Caseload"), "plans:caseload"))
     if user.is_org_admin:
-        items.append(("Clients", "accounts:client_list"))
+        items.append((_("Clients"), "accounts:client_list"))
     if user.is_counselor or user.is_org_admin:
-        items.append(("Invite someone", "accounts:invite_new"))
+        items.append((_("Invite someone"), "accounts:invite_new"))
     if user.role or user.is_staff:
-        items.append(("Strategies", "strategies:catalog"))
+        items.append((_("Strategies"), "strategies:catalog"))
     if user.is_org_admin:
-        items.append(("Organization", "accounts:org_overview"))
-        items.append(("Consents", "plans:program_records"))
+        items.append((_("Organization"), "accounts:org_overview"))
+        items.append((_("Consents"), "plans:program_records"))
     if user.is_staff:
-        items.append(("Admin", "admin:index"))
+        items.append((_("Admin"), "admin:index"))
     items.append((_("Your account"), "accounts:account"))
     return items
 
@@ -48,6 +51,8 @@ def _session_timer(request: AppRequest) -> dict | None:
 
 def harmplan(request: AppRequest) -> dict:
     user = getattr(request, "user", None)
+    # The zone harmplan.middleware.local_time_zone activated, named as people say it.
+    time_zone_label = zone_label(timezone.get_current_timezone_name())
     branding = branding_for(user)
     signed_in = user is not None and user.is_authenticated
     # "Exit this page" on every page a client or a visitor sees, and on "Get help now" for all.
@@ -60,6 +65,7 @@ def harmplan(request: AppRequest) -> dict:
             "branding": branding,
             "show_exit": show_exit,
             "session_timer": None,
+            "time_zone_label": time_zone_label,
         }
     nav = []
     for label, name in _nav_for(user):
@@ -70,4 +76,5 @@ def harmplan(request: AppRequest) -> dict:
         "branding": branding,
         "show_exit": show_exit,
         "session_timer": _session_timer(request),
+        "time_zone_label": time_zone_label,
     }

@@ -6,14 +6,14 @@ these templates supply the matching ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from harmplan.phones import PHONE_CHARACTERS
-from plans.timezones import common_zone_names, get_zone, timezone_names
+from plans.timezones import get_zone, timezone_names, zone_choices
 
 
 class FormRenderer(TemplatesSetting):
@@ -56,29 +56,26 @@ class PhoneField(forms.CharField):
 
 
 class TimeZoneField(forms.ChoiceField):
-    """A time zone from the list. `include(name)` keeps a person's current zone choosable even
-    when it is a legacy name left out of the list."""
+    """A time zone: the program's and common ones by plain name first; `show_everything()` is
+    the second step with every zone. Any real zone is accepted either way, so a choice made
+    in the long list still saves from the short one. `include(name)` keeps a person's current
+    zone choosable even when it is a legacy name left out of the lists."""
 
-    default_error_messages = {"invalid_choice": "Choose a time zone from the list"}
+    default_error_messages = {"invalid_choice": _("Choose a time zone from the list")}
 
     def __init__(self, **kwargs):
-        super().__init__(choices=_zone_choices, **kwargs)
-
-    def _pairs(self) -> Iterable[tuple[str, str]]:
-        # Django keeps choices as pairs; the stubs' type for reading them allows a callable too.
-        return cast(Iterable[tuple[str, str]], self.choices)
+        self._current = ""
+        super().__init__(choices=zone_choices, **kwargs)
 
     def include(self, name: str) -> None:
-        choices = self._pairs()
-        if name and name not in dict(choices):
-            self.choices = [*choices, (name, name.replace("_", " "))]
+        self._current = name
+        self.choices = zone_choices(current=name)
 
-    def shorten(self, *keep: str) -> None:
-        """Offer the short list (plans/timezones.py) with `keep` first; any zone still validates."""
-        labels = dict(self._pairs())
-        self.widget.choices = [
-            (name, labels[name]) for name in common_zone_names(*keep) if name in labels
-        ]
+    def show_everything(self) -> None:
+        self.choices = zone_choices(current=self._current, everything=True)
+
+    def valid_value(self, value) -> bool:
+        return value in timezone_names() or value == self._current or super().valid_value(value)
 
     def clean(self, value):
         name = super().clean(value)
@@ -89,7 +86,3 @@ class TimeZoneField(forms.ChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             ) from None
         return name
-
-
-def _zone_choices() -> list[tuple[str, str]]:
-    return [(zone, zone.replace("_", " ")) for zone in timezone_names()]

@@ -3,8 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from harmplan.accounts.models import Membership, Role, User
+from plans.timezones import zone_or_program
 
 
 def private_responses(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -16,6 +21,37 @@ def private_responses(get_response: Callable[[HttpRequest], HttpResponse]):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+    return middleware
+
+
+def _membership_and_zone(user) -> str:
+    """One query for what every signed-in page needs anyway: the person's membership (their
+    role, cached on the user as `user.membership`) and, for a client, their plan's zone."""
+    membership = (
+        Membership.objects.select_related("organization")
+        .annotate(plan_zone=F("user__plan__time_zone"))
+        .filter(user_id=user.pk)
+        .first()
+    )
+    User.membership.related.set_cached_value(user, membership)
+    if membership is None or membership.role != Role.CLIENT:
+        return ""
+    return membership.plan_zone or ""
+
+
+def local_time_zone(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Every time a person reads is in their own zone: each `|date` in a template follows the
+    zone activated here (a client's own choice, else the program's; plans/timezones.py)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(zone_or_program(_membership_and_zone(user)))
+        try:
+            return get_response(request)
+        finally:
+            timezone.deactivate()
 
     return middleware
 

@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "harmplan.middleware.private_responses",
+    "harmplan.middleware.local_time_zone",
     "harmplan.middleware.permissions_policy",
     "axes.middleware.AxesMiddleware",
 ]

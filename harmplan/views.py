@@ -15,6 +15,7 @@ from harmplan.http import AuthenticatedRequest
 from harmplan.phones import tel_href
 from plans.models import Plan
 from plans.models.plan import MAX_TRUSTED_CONTACTS
+from plans.today.views import today
 from strategies.models import Resource
 
 
@@ -22,7 +23,7 @@ from strategies.models import Resource
 def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if user.is_client:
-        return redirect("plans:my_plan")
+        return today(request)
     if user.is_counselor:
         return redirect("plans:caseload")
     if user.is_org_admin:

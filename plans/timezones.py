@@ -3,8 +3,11 @@
 Check-ins, plans, reminders and the counselors' digest all ask this module what day it is for
 someone, so that the same rule holds everywhere:
 
-- A client's zone is their own choice (kept on the plan), else the zone of their reminders, else
-  the program's zone (HARMPLAN["DEFAULT_TIME_ZONE"]).
+- A client has one zone preference, kept on the plan (`Plan.time_zone`), used by check-ins,
+  reminders and every time shown to them; empty means the program's zone
+  (HARMPLAN["DEFAULT_TIME_ZONE"]). Staff read times in the program's zone.
+- Choosers offer the program's zone and a short list of common zones by plain name first
+  (`COMMON_ZONES`); every other IANA zone is one step further (`zone_choices(everything=True)`).
 - A check-in belongs to the client's *local day*: the date on the clock where they are, except
   that the hours before "my day starts at" (04:00 unless they change it) still count for the day
   before. A drink at 1 a.m. on Saturday counts for Friday evening.
@@ -26,9 +29,32 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from harmplan.accounts.models import User
     from plans.models import Plan
+
+# Zones most people here pick, by the name people say. Kept short on purpose: a phone shows
+# this list first; every other zone is behind "Show every time zone".
+COMMON_ZONES: tuple[tuple[str, StrOrPromise], ...] = (
+    ("America/New_York", _("Eastern time (New York)")),
+    ("America/Chicago", _("Central time (Chicago)")),
+    ("America/Denver", _("Mountain time (Denver)")),
+    ("America/Phoenix", _("Arizona (Phoenix)")),
+    ("America/Los_Angeles", _("Pacific time (Los Angeles)")),
+    ("America/Anchorage", _("Alaska (Anchorage)")),
+    ("Pacific/Honolulu", _("Hawaii (Honolulu)")),
+    ("America/Puerto_Rico", _("Atlantic time (Puerto Rico)")),
+    ("America/Halifax", _("Atlantic time (Halifax)")),
+    ("America/Mexico_City", _("Mexico (Mexico City)")),
+    ("Europe/London", _("UK and Ireland (London)")),
+    ("Europe/Paris", _("Central Europe (Paris, Berlin, Madrid)")),
+    ("Asia/Kolkata", _("India (Kolkata)")),
+    ("Australia/Sydney", _("Eastern Australia (Sydney)")),
+)
 
 
 @cache
@@ -43,40 +69,22 @@ def timezone_names() -> tuple[str, ...]:
     )
 
 
-# The short list a person chooses from first: the program's zone, then zones many clients live in.
-# Every other zone is one step away ("My time zone is not in the list"), so a page does not carry
-# 400 options nobody reads.
-COMMON_ZONE_NAMES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Puerto_Rico",
-    "America/Halifax",
-    "America/St_Johns",
-    "America/Toronto",
-    "America/Vancouver",
-    "America/Mexico_City",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Madrid",
-    "Africa/Johannesburg",
-    "Asia/Kolkata",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-)
+def zone_label(name: str) -> str:
+    """A zone in plain words: "Eastern time (New York)", else its IANA name made readable."""
+    return str(dict(COMMON_ZONES).get(name) or name.replace("_", " ").replace("/", " – "))
 
 
-def common_zone_names(*keep: str) -> list[str]:
-    """The short list: `keep` (a person's current zone) and the program's zone first."""
-    names = [*keep, default_zone_name(), *COMMON_ZONE_NAMES]
-    return list(dict.fromkeys(name for name in names if name))
+def zone_choices(*, current: str = "", everything: bool = False) -> list[tuple[str, str]]:
+    """The program's zone first, then common zones (and the person's current one); with
+    `everything`, every zone after them."""
+    program = default_zone_name()
+    first = [program, *(name for name, _label in COMMON_ZONES if name != program)]
+    if current and current not in first:
+        first.append(current)
+    choices = [(name, zone_label(name)) for name in first]  # forms say the first is the program's
+    if everything:
+        choices += [(name, zone_label(name)) for name in timezone_names() if name not in first]
+    return choices
 
 
 def get_zone(name: str) -> ZoneInfo:
@@ -109,17 +117,8 @@ def local_day(instant: datetime, zone: ZoneInfo, day_starts_at: int = 4) -> date
 
 
 def zone_name_for(plan: Plan) -> str:
-    """The client's own choice, else the time zone of their reminders, else the program's."""
-    if plan.time_zone:
-        return plan.time_zone
-    # Looked up through the app registry: the models import this module, not the other way.
-    reminder_zone = (
-        apps.get_model("plans", "ReminderSchedule")
-        .objects.filter(client_id=plan.client_id)
-        .values_list("timezone", flat=True)
-        .first()
-    )
-    return reminder_zone or default_zone_name()
+    """The client's one zone preference, else the program's."""
+    return plan.time_zone or default_zone_name()
 
 
 def zone_for(plan: Plan) -> ZoneInfo:
@@ -127,6 +126,35 @@ def zone_for(plan: Plan) -> ZoneInfo:
         return get_zone(zone_name_for(plan))
     except ValueError:
         return program_zone()
+
+
+def zone_or_program(name: str | None) -> ZoneInfo:
+    """The zone called `name`, or the program's when it is empty or not a zone."""
+    if name:
+        try:
+            return get_zone(name)
+        except ValueError:
+            pass
+    return program_zone()
+
+
+def zone_for_user(user: User) -> ZoneInfo:
+    """The zone a person reads times in: a client's own, else the program's (staff)."""
+    if user.is_authenticated and user.is_client:
+        # Through the app registry: the models import this module, not the other way.
+        name = (
+            apps.get_model("plans", "Plan")
+            .objects.filter(client_id=user.pk)
+            .values_list("time_zone", flat=True)
+            .first()
+        )
+        return zone_or_program(name)
+    return program_zone()
+
+
+def week_start(day: date) -> date:
+    """The Monday a local day's week starts on: weeks run Monday to Sunday everywhere."""
+    return day - timedelta(days=day.weekday())
 
 
 def client_today(plan: Plan, now: datetime | None = None) -> date:

@@ -132,6 +132,8 @@ def test_feature_packages_have_their_parts():
         "reminders": ("urls", "views", "forms", "services", "tasks"),
         "reports": ("urls", "views", "forms", "services"),
         "records": ("urls", "views", "forms", "services", "tasks"),
+        # Today only reads, and lives at "/" (harmplan.views.home): no URLs, forms or writes.
+        "today": ("views", "selectors", "feedback"),
     }
     for feature, names in parts.items():
         for name in ("__init__", *names):

@@ -70,7 +70,8 @@ def reminder_schedule(client):
 
 
 CASES = [
-    Case("home", signed_in(302)),  # each role has its own home page
+    # Each role has its own home page; a client's is Today, shown at "/" itself.
+    Case("home", signed_in(302, client_a=200, client_b=200)),
     Case("help", expect(200)),
     Case("healthz", expect(200)),
     # The installable web app: the same for everyone, apart from the organization's name and icon.

@@ -14,6 +14,13 @@ from tests.signin import sign_in_browser
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def open_menu(page) -> None:
+    """On a phone the menu is a closed "Menu" disclosure: open it before using its links."""
+    summary = page.locator("details.nav-phone > summary")
+    if summary.is_visible() and page.locator("details.nav-phone[open]").count() == 0:
+        summary.click()
+
+
 def sign_in(page, username, password=PASSWORD):
     """Through the sign-in page; staff also enter their authenticator app's code."""
     sign_in_browser(page, username, password)
@@ -43,16 +50,23 @@ def test_client_accepts_an_invitation_and_signs_in_on_a_phone(phone):
     phone.get_by_label("Choose a password").fill("blue-kettle-morning-7")
     phone.get_by_label("Type the password again").fill("blue-kettle-morning-7")
     phone.get_by_role("button", name="Create my account").click()
-    expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
+    expect(
+        phone.get_by_role("heading", name="Today", exact=True)
+    ).to_be_visible()  # a client's home
     expect(phone.get_by_text("Welcome. Your account is ready.")).to_be_visible()
     assert_no_axe_violations(phone)
+
+    open_menu(phone)
 
     phone.get_by_role("button", name="Sign out").click()
     expect(phone.get_by_role("heading", name="You are signed out")).to_be_visible()
     sign_in(phone, "river-stone", "blue-kettle-morning-7")
-    expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
+    expect(
+        phone.get_by_role("heading", name="Today", exact=True)
+    ).to_be_visible()  # a client's home
 
     # The same link cannot be used again.
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
     phone.goto(f"/invite/{issued.token}/")
     expect(phone.get_by_text("This invitation cannot be used. Check the code")).to_be_visible()
@@ -105,11 +119,13 @@ def test_staff_and_client_pages_are_accessible(phone):
     phone.get_by_role("link", name="client-a").first.click()
     expect(phone.get_by_text("recorded in the client's access log")).to_be_visible()
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("link", name="Invite someone").first.click()
     assert_no_axe_violations(phone)
     phone.get_by_role("button", name="Create invitation").click()
     expect(phone.get_by_role("heading", name="Invitation ready")).to_be_visible()
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
 
     sign_in(phone, "org-admin")
@@ -119,6 +135,7 @@ def test_staff_and_client_pages_are_accessible(phone):
     phone.get_by_role("button", name="Add to caseload").click()
     expect(phone.locator("[data-error-summary]")).to_be_focused()
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
 
     sign_in(phone, "client-a")

@@ -14,7 +14,7 @@ from harmplan.accounts import services
 from harmplan.accounts.models import EmailChange
 from tests.accessibility import assert_no_axe_violations
 from tests.factories import PASSWORD, make_people
-from tests.test_browser_accounts import sign_in
+from tests.test_browser_accounts import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,7 @@ def test_an_old_session_is_asked_for_the_password(phone_no_js):
     # Ten minutes ago: past the five a fresh sign-in counts for, inside the 30-minute idle limit.
     with time_machine.travel(timezone.now() - timedelta(minutes=10)):
         sign_in(page, "client-a")
-        expect(page.get_by_role("heading", name="Your plan")).to_be_visible()
+        expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     page.goto("/account/contact/")
     page.get_by_label("Email address (optional)").fill("taker@example.net")
     page.get_by_role("button", name="Save").click()
@@ -81,6 +81,7 @@ def test_care_team_and_help_page_services(phone):
     expect(phone.get_by_role("heading", name="Your care team")).to_be_visible()
     expect(phone.get_by_text("joined your care team on")).to_be_visible()
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
 
     sign_in(phone, "org-admin")

@@ -13,6 +13,7 @@ from strategies.models import Resource, Strategy
 from tests.accessibility import assert_no_axe_violations
 from tests.factories import make_people
 from tests.signin import sign_in_browser
+from tests.test_browser_accounts import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +41,7 @@ def catalog_world():
 
 def sign_in(page, username: str) -> None:
     sign_in_browser(page, username)
+    open_menu(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -49,6 +51,7 @@ def result_titles(page):
 
 def test_client_filters_the_catalog_in_place_on_a_phone(phone, catalog_world):
     sign_in(phone, "client-a")
+    open_menu(phone)
     phone.get_by_role("link", name="Strategies").click()
     expect(phone.get_by_role("heading", name="Strategies", level=1)).to_be_visible()
     count = phone.locator("#catalog-count")
@@ -141,8 +144,10 @@ def test_strategy_and_help_pages_are_accessible(phone, catalog_world):
     assert_no_axe_violations(phone)
 
     # Counselors see the same pages.
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
     sign_in(phone, "counselor")
+    open_menu(phone)
     phone.get_by_role("link", name="Strategies").click()
     expect(phone.locator("#catalog-count")).to_have_text("56 strategies. Page 1 of 3.")
     assert_no_axe_violations(phone)

@@ -239,31 +239,61 @@ def test_chart_with_no_points(people):
     chart = chart_for(people.goal_a, {})
     assert chart.empty and chart.bars == [] and chart.average_path == "" and chart.rows == []
     assert chart.target_path  # the target is still shown
-    assert [label for _, label in chart.x_ticks] == ["21 Feb", "28 Feb", "7 Mar", "14 Mar"]
+    # A weekly goal: a tick per whole week, on Mondays (21 Feb is a Saturday: that week is out).
+    assert [label for _, label in chart.x_ticks] == ["23 Feb", "2 Mar", "9 Mar", "16 Mar"]
+
+
+def daily_goal(people):
+    return make_goal(
+        people.plan_a,
+        target_period=Period.DAY,
+        target_value=Decimal(2),
+        baseline_value=Decimal(4),
+        statement="Two a day at most",
+    )
 
 
 def test_chart_with_one_point(people):
-    chart = chart_for(people.goal_a, {TODAY: 0})
+    chart = chart_for(daily_goal(people), {TODAY: 0})
     assert len(chart.bars) == 1 and chart.bars[0].zero and chart.bars[0].height == 2.0
     assert chart.average_path.count("L") == 1  # a short line, so a single average can be seen
     assert chart.rows[0].noted == "0 standard drinks"
 
 
 def test_chart_with_many_points_and_steps(people):
-    goal = people.goal_a  # at most 14 a week, steps planned from tomorrow
-    step = Step(goal=goal, starts_on=TODAY - timedelta(days=10), value=Decimal(21), pk=1)
+    goal = daily_goal(people)  # at most 2 a day
+    step = Step(goal=goal, starts_on=TODAY - timedelta(days=10), value=Decimal(3), pk=1)
     answers = {TODAY - timedelta(days=n): 4 - n / 30 for n in range(84)}
     chart = chart_for(goal, answers, steps=[step], weeks=12)
     assert len(chart.bars) == 84 and chart.average_path.count("L") == 83
     assert len(chart.rows) == 84 and chart.rows[0].day == TODAY
-    # The line starts at the target (14 a week) and moves to the step (21 a week) on its day.
+    # The line starts at the target (2 a day) and moves to the step (3 a day) on its day.
     assert chart.target_path.count("L") == 3
     assert chart.has_steps
-    assert chart.weekly_target_note == (
-        "The step now: 21 a week, about 3 a day. The target: 14 a week, about 2 a day."
-    )
     assert max(bar.height for bar in chart.bars) <= chart.bottom - chart.top
     assert len(chart.x_ticks) == 4  # every three weeks over twelve
+
+
+def test_weekly_goals_are_charted_as_weekly_totals_against_the_weekly_step(people):
+    """Before: daily bars compared with a weekly target's daily share."""
+    goal = people.goal_a  # at most 14 a week
+    step = Step(goal=goal, starts_on=date(2026, 3, 9), value=Decimal(20), pk=1)
+    # Friday 20 March: Monday 16 to today at 3 a day; the week before, two days of 4.
+    answers = {TODAY - timedelta(days=n): 3 for n in range(5)}
+    answers.update({date(2026, 3, 10): 4, date(2026, 3, 12): 4})
+    chart = chart_for(goal, answers, steps=[step])
+    assert chart.weekly and chart.answered_days == 7
+    assert [(bar.label, bar.current) for bar in chart.bars] == [
+        ("Week of 9 March: 8 standard drinks", False),
+        ("Week of 16 March: 15 standard drinks (this week, so far)", True),
+    ]
+    assert [(row.day, row.noted, row.target) for row in chart.rows] == [
+        (date(2026, 3, 16), "15 standard drinks so far", "20 a week"),
+        (date(2026, 3, 9), "8 standard drinks", "20 a week"),
+    ]
+    # One step segment per whole week in range (23 Feb to 16 March): 14, 14, 20, 20.
+    assert chart.target_path.count("M") == 4 and chart.has_steps
+    assert chart.y_label == "standard drinks a week"
 
 
 def test_yes_no_chart(people):
@@ -331,7 +361,9 @@ def test_progress_page_shows_summary_chart_and_table(people, client):
     assert "No check-ins in these weeks yet" in page and 'data-answered="0"' in page
     add_checkins(goal, {TODAY - timedelta(days=n): 3 for n in range(5)})
     page = client.get(url).content.decode()
-    assert 'data-answered="5"' in page and page.count('class="bar') == 5
+    # A weekly goal: one bar for this week's total (16 to 20 March), not five daily bars.
+    assert 'data-answered="5"' in page and page.count('class="bar') == 1
+    assert "15 standard drinks so far" in page
     assert "Last 7 days: 15 standard drinks, from 5 days with a check-in." in page
     # 3 a day is 21 a week: less than the 28 a week the client started from.
     assert 'data-achievement="improving"' in page and "Moving toward the target" in page

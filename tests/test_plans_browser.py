@@ -13,7 +13,7 @@ from tests.accessibility import assert_no_axe_violations
 from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import make_goal
-from tests.test_browser_accounts import sign_in
+from tests.test_browser_accounts import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,9 @@ def build_managed_use_goal(page, *, check=True):
     answer(page, check=check)
     page.get_by_label("What is your goal, in your own words?").fill("Drink less on weeknights")
     answer(page, check=check)
-    page.get_by_label("An amount", exact=True).check()
+    page.get_by_label("An amount, like drinks a week or money spent").check()
+    answer(page, check=check)
+    expect(page.get_by_text("Question 5 of 7")).to_be_visible()
     page.get_by_label("Target amount").fill("14")
     page.get_by_label("Of what?").select_option("standard drinks")
     page.get_by_label("How often?").select_option("week")
@@ -66,13 +68,18 @@ def build_managed_use_goal(page, *, check=True):
         assert_no_axe_violations(page)
     page.get_by_role("button", name="Save this goal").click()
     expect(page.get_by_role("heading", name="Drink less on weeknights")).to_be_visible()
-    expect(page.get_by_role("cell", name="14", exact=True)).to_be_visible()
+    # The steps table sits behind "All steps", each amount with its unit.
+    page.get_by_text("All steps (7)").click()
+    expect(page.get_by_role("cell", name="14 standard drinks a week", exact=True)).to_be_visible()
 
 
 def test_client_builds_the_plan_and_agrees_after_the_counselors_change(phone, desk):
     people = make_people()
     catalog()
     sign_in(phone, "client-a")
+    # Clients land on Today; the whole plan is one link away.
+    expect(phone.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    phone.get_by_role("link", name="Your whole plan").click()
     expect(phone.get_by_role("heading", name="Your plan")).to_be_visible()
     assert_no_axe_violations(phone)
 
@@ -88,7 +95,8 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(phone, de
     answer(phone)
     phone.get_by_label("What is your goal, in your own words?").fill("Never use alone")
     answer(phone)
-    phone.get_by_label("Something I do, yes or no").check()
+    phone.get_by_label("A yes/no practice, like “test before I use”").check()
+    answer(phone)
     phone.get_by_label("What will you do?").fill("Carry naloxone")
     answer(phone)
     phone.get_by_label("Carry naloxone").check()
@@ -104,6 +112,7 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(phone, de
     phone.get_by_role("button", name="I agree with this plan").click()
     expect(phone.get_by_text("You agreed with this plan")).to_be_visible()
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
 
     # The counselor opens the plan in session on a larger screen.
@@ -145,13 +154,17 @@ def test_client_builds_the_plan_and_agrees_after_the_counselors_change(phone, de
     assert_no_axe_violations(desk)
 
     # The client sees the change and agrees again.
+    # Today shows what changed as a difference, with "I agree" beside it.
     sign_in(phone, "client-a")
-    expect(phone.get_by_text("Changed by your counselor — please look")).to_be_visible()
-    expect(phone.get_by_text("Changed the goal “Drink less on weeknights”")).to_be_visible()
-    expect(phone.get_by_text("At most 10 standard drinks a week")).to_be_visible()
+    changes = phone.get_by_role("region", name="Your counselor changed your plan")
+    target = changes.get_by_role("listitem").filter(has_text="Target value")
+    expect(target.get_by_role("deletion")).to_have_text("was 14")
+    expect(target.get_by_role("insertion")).to_have_text("now 10")
+    expect(changes).to_contain_text("Being there for my kids")
     assert_no_axe_violations(phone)
-    phone.get_by_role("button", name="I agree with this plan").click()
-    expect(phone.get_by_text("You agreed with this plan")).to_be_visible()
+    changes.get_by_role("button", name="I agree").click()
+    expect(phone.get_by_text("You agreed with this version of your plan")).to_be_visible()
+    expect(phone.get_by_role("region", name="Your counselor changed your plan")).to_have_count(0)
     assert people.client_a.plan.agreement == "agreed"
 
 
@@ -159,6 +172,7 @@ def test_goal_creation_works_without_javascript(phone_no_js):
     make_people()
     catalog()
     sign_in(phone_no_js, "client-a")
+    phone_no_js.get_by_role("link", name="Your whole plan").click()
     build_managed_use_goal(phone_no_js)
     assert_no_axe_violations(phone_no_js)
 
@@ -167,6 +181,7 @@ def test_question_pages_explain_what_is_missing(phone):
     make_people()
     catalog()
     sign_in(phone, "client-a")
+    phone.get_by_role("link", name="Your whole plan").click()
     phone.get_by_role("link", name="Add a goal").click()
     phone.get_by_role("button", name="Continue").click()
     summary = phone.locator("[data-error-summary]")

@@ -13,7 +13,7 @@ from tests.accessibility import assert_no_axe_violations
 from tests.factories import PASSWORD, make_people
 from tests.plan_factories import add_plans
 from tests.records_support import fill_plan
-from tests.test_browser_accounts import sign_in
+from tests.test_browser_accounts import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +26,7 @@ def seeded():
 
 
 def share_with_a_link(page) -> str:
+    open_menu(page)  # on a phone the menu is a "Menu" disclosure
     page.get_by_role("link", name="My records", exact=True).click()
     expect(page.get_by_role("heading", name="Your records")).to_be_visible()
     assert_no_axe_violations(page)

@@ -11,12 +11,13 @@ from plans.models import ReminderSchedule
 from plans.reminders import links
 from tests.accessibility import NO_JS_PAGES, assert_no_axe_violations
 from tests.factories import make_people
-from tests.test_browser_accounts import sign_in
+from tests.test_browser_accounts import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def set_up_reminders(page):
+    open_menu(page)
     page.get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", name="Reminders", exact=True)).to_be_visible()
     assert_no_axe_violations(page)
@@ -61,6 +62,7 @@ def test_reminders_work_without_javascript_and_pause_from_an_email(phone_no_js):
     people = make_people()
     sign_in(phone_no_js, "client-a")
     set_up_reminders(phone_no_js)
+    open_menu(phone_no_js)
     phone_no_js.get_by_role("button", name="Sign out").click()
 
     schedule = ReminderSchedule.objects.get(client=people.client_a)

@@ -35,6 +35,9 @@ def test_steps_go_down_to_the_target_on_ascending_dates(baseline, target, percen
         return
     values = [s.value for s in steps]
     assert values[-1] == target
+    # Numbers a person would say: every step before the target is a whole number, none repeats.
+    assert all(value == value.to_integral_value() for value in values[:-1])
+    assert len(set(values)) == len(values)
     assert all(later < earlier for earlier, later in zip([baseline, *values], values, strict=False))
     assert steps[0].starts_on == start
     assert all(
@@ -44,14 +47,42 @@ def test_steps_go_down_to_the_target_on_ascending_dates(baseline, target, percen
     assert len(steps) <= MAX_STEPS
 
 
-def test_ten_percent_every_two_weeks():
+def test_ten_percent_every_two_weeks_in_whole_numbers():
     steps = plan_steps(baseline=Decimal(20), target=Decimal(14), start=date(2026, 12, 1))
     assert [(s.starts_on.isoformat(), str(s.value)) for s in steps] == [
-        ("2026-12-01", "18.0"),
-        ("2026-12-15", "16.2"),
-        ("2026-12-29", "14.6"),
-        ("2027-01-12", "14"),
+        ("2026-12-01", "18"),
+        ("2026-12-15", "16"),
+        ("2026-12-29", "14"),
     ]
+
+
+def test_the_steps_the_issue_saw_are_whole_numbers():
+    """Before: 12.5 and 10.6 drinks a week; 5.4 times a day over 11 steps."""
+    drinks = [
+        s.value
+        for s in plan_steps(baseline=Decimal(14), target=Decimal(7), start=date(2026, 12, 1))
+    ]
+    assert drinks == [
+        Decimal(13),
+        Decimal(12),
+        Decimal(11),
+        Decimal(10),
+        Decimal(9),
+        Decimal(8),
+        Decimal(7),
+    ]
+    times = [
+        s.value for s in plan_steps(baseline=Decimal(6), target=Decimal(0), start=date(2026, 12, 1))
+    ]
+    assert times == [Decimal(5), Decimal(4), Decimal(3), Decimal(2), Decimal(1), Decimal(0)]
+
+
+def test_a_target_with_a_half_is_still_the_last_step():
+    values = [
+        s.value
+        for s in plan_steps(baseline=Decimal(3), target=Decimal("0.5"), start=date(2026, 12, 1))
+    ]
+    assert values == [Decimal(2), Decimal(1), Decimal("0.5")]
 
 
 @pytest.mark.parametrize(

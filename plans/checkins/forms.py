@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import TimeZoneField, field_of
 from plans.models import FEELINGS, CheckIn, Goal, TargetKind
 from plans.models.plan import format_amount
 
+from .drinks import BY_KEY, DRINKS, standard_drinks
 from .services import CheckInError, Entry, asks_yes_no, check_day, daily_limit
 
 YES_NO_SKIP = [("yes", "Yes"), ("no", "No"), ("", "Skip for today")]
-CRAVINGS = [("", "Skip")] + [
-    (n, {0: "0 – none", 10: "10 – very strong"}.get(n, str(n))) for n in range(11)
-]
+# A row of 0 to 10 on a phone: the ends are explained in the hint, not in the buttons.
+CRAVINGS = [(n, str(n)) for n in range(11)] + [("", "Skip")]
 
 
 def goal_field_name(goal: Goal) -> str:
@@ -83,14 +85,16 @@ class CheckInForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        widget=forms.RadioSelect(attrs={"class": "choices inline"}),
+        widget=forms.RadioSelect(attrs={"class": "choices tiles"}),
     )
     cravings = forms.TypedChoiceField(
         label="Cravings, from 0 to 10 (optional)",
+        help_text="0 is none, 10 is very strong.",
         choices=CRAVINGS,
         coerce=int,
         empty_value=None,
         required=False,
+        widget=forms.RadioSelect(attrs={"class": "choices scale"}),
     )
     note = forms.CharField(
         label="A note for yourself (optional)",
@@ -110,7 +114,8 @@ class CheckInForm(forms.Form):
         for goal in goals:
             hint = _question(goal)
             if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
-                hint += f" Your target: {goal.target_text.lower()}."
+                # This step, not the final target: the step is what the client aims at now.
+                hint += f" This step: {goal.step_text(today).lower()}."
             field: forms.Field
             if asks_yes_no(goal):
                 field = forms.ChoiceField(
@@ -118,7 +123,7 @@ class CheckInForm(forms.Form):
                     choices=YES_NO_SKIP,
                     required=False,
                     help_text=hint,
-                    widget=forms.RadioSelect(attrs={"class": "choices inline"}),
+                    widget=forms.RadioSelect(attrs={"class": "choices tiles"}),
                 )
             else:
                 limit = daily_limit(goal)
@@ -132,11 +137,13 @@ class CheckInForm(forms.Form):
                     decimal_places=1,
                     help_text=hint,
                     localize=False,
+                    # A number box with − / + beside it (static/js/harmplan.js); the box alone
+                    # works without JavaScript.
                     widget=forms.TextInput(
                         attrs={
                             "inputmode": "decimal",
                             "autocomplete": "off",
-                            "class": "input-short",
+                            "class": "input-short stepper",
                         }
                     ),
                     error_messages={
@@ -188,13 +195,70 @@ class CheckInForm(forms.Form):
         return entries
 
 
+class DrinkForm(forms.Form):
+    """The drink picker (a GET form, so it works without JavaScript): what and how many, with
+    size and strength that can be changed, converted to US standard drinks (drinks.py)."""
+
+    drink_goal = forms.UUIDField(widget=forms.HiddenInput)
+    drink = forms.ChoiceField(
+        label=_("What did you drink?"),
+        choices=[(d.key, d.label) for d in DRINKS],
+        error_messages={"required": _("Choose a drink"), "invalid_choice": _("Choose a drink")},
+    )
+    count = forms.DecimalField(
+        label=_("How many?"),
+        min_value=Decimal("0.5"),
+        max_value=60,
+        decimal_places=1,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "input-short stepper", "step": "0.5", "min": "0"}),
+        error_messages={"invalid": _("Enter a number, like 2"), "required": _("Enter how many")},
+    )
+    size_ml = forms.DecimalField(
+        label=_("Size of one, in ml (optional)"),
+        required=False,
+        min_value=1,
+        max_value=2000,
+        decimal_places=0,
+        help_text=_("Leave it empty for the usual size. 1 oz is about 30 ml."),
+        widget=forms.NumberInput(attrs={"class": "input-short"}),
+        error_messages={"invalid": _("Enter the size in ml, like 355")},
+    )
+    strength = forms.DecimalField(
+        label=_("Strength, % alcohol (optional)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text=_("Leave it empty for the usual strength. It is on the label, like 5% or 12%."),
+        widget=forms.NumberInput(attrs={"class": "input-short", "step": "any"}),
+        error_messages={"invalid": _("Enter the strength as a number, like 5")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # These inputs sit inside the check-in form but submit with the picker's own form.
+            field.widget.attrs["form"] = "drink-form"
+
+    def standard_drinks(self) -> Decimal:
+        data = self.cleaned_data
+        drink = BY_KEY[data["drink"]]
+        return standard_drinks(
+            size_ml=data["size_ml"] or Decimal(drink.size_ml),
+            strength=data["strength"] if data["strength"] is not None else drink.strength,
+            count=data["count"],
+        )
+
+
 HOURS = [(0, "Midnight")] + [(h, f"{h} a.m.") for h in range(1, 12)] + [(12, "Noon")]
 
 
 class CheckInSettingsForm(forms.Form):
     time_zone = TimeZoneField(
         label="Your time zone",
-        help_text="Your days follow the clock where you are, including summer time.",
+        help_text="Your days follow the clock where you are, including summer time. "
+        "The first in the list is your program's time zone.",
     )
     day_starts_at = forms.TypedChoiceField(
         label="My day starts at",
@@ -205,9 +269,9 @@ class CheckInSettingsForm(forms.Form):
         error_messages={"invalid_choice": "Choose a time from the list"},
     )
 
-    def __init__(self, *args, current_zone: str, all_zones: bool = False, **kwargs):
+    def __init__(self, *args, current_zone: str, every_zone: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        zone_field = field_of(self, "time_zone", TimeZoneField)
-        zone_field.include(current_zone)
-        if not all_zones:
-            zone_field.shorten(self.data.get("time_zone", ""), current_zone)
+        zone = field_of(self, "time_zone", TimeZoneField)
+        zone.include(self.data.get("time_zone") or current_zone)
+        if every_zone:
+            zone.show_everything()

@@ -13,7 +13,8 @@ from django.db import transaction
 
 from plans.models import CheckIn, CheckInEntry, CheckInReceipt, Goal, Period, Plan, TargetKind, Unit
 from plans.models.plan import AMOUNT_LIMITS, format_amount
-from plans.timezones import client_today, get_zone
+from plans.reminders.services import client_zone_save
+from plans.timezones import client_today
 
 # How far back a day can be filled in. Older days are refused: almost always a typing mistake.
 OLDEST_DAYS_BACK = 366
@@ -141,9 +142,11 @@ def checkin_record(
 def checkin_settings_save(*, plan: Plan, time_zone: str, day_starts_at: int) -> Plan:
     """The client's time zone and the hour their day starts. Not part of the plan's content, so
     it does not change the plan's version or its agreement."""
-    get_zone(time_zone)  # refuses an unknown zone
     if not 0 <= day_starts_at <= 12:
         raise ValueError(f"The day can start from midnight to noon, not at {day_starts_at}")
-    Plan.objects.filter(pk=plan.pk).update(time_zone=time_zone, day_starts_at=day_starts_at)
+    with transaction.atomic():
+        # The one zone preference: reminders follow it too.
+        client_zone_save(client=plan.client, time_zone=time_zone)
+        Plan.objects.filter(pk=plan.pk).update(day_starts_at=day_starts_at)
     plan.time_zone, plan.day_starts_at = time_zone, day_starts_at
     return plan

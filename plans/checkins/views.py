@@ -25,10 +25,11 @@ from harmplan.accounts.models import Role
 from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.goals import services as goal_services
-from plans.models import CheckIn, CheckInEntry, Goal, Lifecycle, Plan
+from plans.models import CheckIn, CheckInEntry, Goal, Lifecycle, Plan, Unit
+from plans.models.plan import format_amount
 
 from . import services
-from .forms import CheckInForm, CheckInSettingsForm, DayForm
+from .forms import CheckInForm, CheckInSettingsForm, DayForm, DrinkForm, goal_field_name
 
 GOAL_FIELD_PREFIX = "goal-"
 
@@ -42,8 +43,15 @@ def _goals_for_day(plan: Plan, day) -> list[Goal]:
             | Q(checkin_entries__checkin__day=day, checkin_entries__checkin__client=plan.client_id)
         )
         .distinct()
+        .select_related("focus_area")
+        .prefetch_related("steps")  # the hint shows this step
         .order_by("position", "created_at")
     )
+
+
+def _drink_goal(goals: list[Goal]) -> Goal | None:
+    """The goal the drink picker fills in: the first one counted in standard drinks."""
+    return next((g for g in goals if g.target_unit == Unit.STANDARD_DRINKS), None)
 
 
 def _refuse_goals_not_in(plan: Plan, data) -> None:
@@ -77,6 +85,7 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
     zone = timezones.zone_for(plan)
     today = timezones.local_day(timezone.now(), zone, plan.day_starts_at)
     picker = DayForm(request.GET if "day" in request.GET else None, today=today)
+    drink_goal = drink_form = drink_result = None
     if request.method == "POST":
         _refuse_goals_not_in(plan, request.POST)
         try:
@@ -103,7 +112,8 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
                     return JsonResponse({"saved": True})
                 day = _day_text(data["day"], today)
                 messages.success(request, f"Thank you. Your check-in for {day} is saved.")
-                return redirect("plans:progress")
+                # Today's check-in lands on Today's calm "Done for today"; another day, progress.
+                return redirect("home" if data["day"] == today else "plans:progress")
         if _wants_json(request):
             # A check-in kept on the phone that can never be saved as it is: say why, once.
             errors = [str(e) for errors in form.errors.values() for e in errors]
@@ -119,11 +129,21 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
             )
             .first()
         )
-        form = CheckInForm(
-            initial=CheckInForm.initial_for(day, existing),
-            goals=_goals_for_day(plan, day),
-            today=today,
-        )
+        goals = _goals_for_day(plan, day)
+        initial = CheckInForm.initial_for(day, existing)
+        drink_goal = _drink_goal(goals)
+        if drink_goal and "drink" in request.GET:
+            drink_form = DrinkForm(request.GET)
+            if (
+                drink_form.is_valid()
+                and drink_form.cleaned_data["drink_goal"] == drink_goal.public_id
+            ):
+                drinks = drink_form.standard_drinks()
+                initial[goal_field_name(drink_goal)] = format_amount(drinks)
+                drink_result = drinks
+        elif drink_goal:
+            drink_form = DrinkForm(initial={"drink_goal": drink_goal.public_id})
+        form = CheckInForm(initial=initial, goals=goals, today=today)
     context = {
         "plan": plan,
         "form": form,
@@ -133,6 +153,9 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
         "is_today": day == today,
         "day_text": _day_text(day, today),
         "yesterday": today.fromordinal(today.toordinal() - 1),
+        "drink_goal": drink_goal,
+        "drink_form": drink_form,
+        "drink_result": drink_result,
         # For a check-in made on the offline page: the phone works out the same local day.
         "zone_name": zone.key,
     }
@@ -153,7 +176,7 @@ def checkin_settings(request: AuthenticatedRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"time_zone": current_zone, "day_starts_at": plan.day_starts_at},
         current_zone=current_zone,
-        all_zones=request.GET.get("zones") == "all",
+        every_zone=request.GET.get("zones") == "all",
     )
     if form.is_valid():
         services.checkin_settings_save(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import PhoneField, field_of
 from plans.models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
-from plans.models.plan import AMOUNT_LIMITS, MAX_TRUSTED_CONTACTS
+from plans.models.plan import AMOUNT_LIMITS, MAX_TRUSTED_CONTACTS, units_for
 from strategies.models import Approach, FocusArea, Strategy
 
 from .services import review_has_content
@@ -205,15 +206,88 @@ class TargetForm(forms.Form):
         return data
 
 
+TARGET_KINDS = [
+    (TargetKind.AMOUNT, "An amount, like drinks a week or money spent"),
+    (TargetKind.PRACTICE, "A yes/no practice, like “test before I use”"),
+    (TargetKind.NONE, "Nothing for now"),
+]
+
+
+class TargetKindForm(forms.Form):
+    """The target question, first part: only the kind. The next page asks only what it needs."""
+
+    target_kind = forms.ChoiceField(
+        label="Do you want to track an amount, a yes/no practice, or nothing?",
+        choices=TARGET_KINDS,
+        widget=RADIO,
+        help_text="You can change this later.",
+        error_messages={"required": "Choose an amount, a practice, or nothing for now"},
+    )
+
+
+def _field(name: str, **changes) -> forms.Field:
+    field = copy.deepcopy(TargetForm.base_fields[name])
+    for attr, value in changes.items():
+        setattr(field, attr, value)
+    return field
+
+
+class AmountForm(forms.Form):
+    """The target question for an amount: only the amount's own fields, with the units that make
+    sense for the goal's focus area."""
+
+    target_direction = _field("target_direction", help_text="", required=True)
+    target_value = _field("target_value", help_text="For example 10.", required=True)
+    target_unit = _field("target_unit", help_text="", required=True)
+    target_period = _field("target_period", help_text="", required=True)
+    baseline_value = _field(
+        "baseline_value", help_text="About how much now, in the same unit. Used to plan steps."
+    )
+    start_on = _field("start_on")
+    target_on = _field("target_on")
+
+    def __init__(self, *args, focus_slug: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_of(self, "target_direction", forms.ChoiceField).choices = Direction.choices
+        field_of(self, "target_unit", forms.ChoiceField).choices = [("", "Choose")] + [
+            (unit.value, unit.label) for unit in units_for(focus_slug)
+        ]
+        self.fields["target_value"].error_messages["required"] = "Enter the target amount, like 10"
+        self.fields["target_unit"].error_messages["required"] = "Choose what you are counting"
+        self.fields["target_period"].error_messages["required"] = "Choose a day or a week"
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        _clean_amount(self, data)
+        data.pop("practice", None)
+        start, target = data.get("start_on"), data.get("target_on")
+        if start and target and target < start:
+            self.add_error("target_on", "The target date must be on or after the start date")
+        return data
+
+
+class PracticeForm(forms.Form):
+    practice = _field("practice", required=True, help_text="For example: “Test before I use”.")
+    start_on = _field("start_on")
+    target_on = _field("target_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practice"].error_messages["required"] = (
+            "Write the practice, like “Test before I use”"
+        )
+
+
 def _clean_amount(form: forms.Form, data: dict) -> None:
     unit, period, value = (
         data.get("target_unit") or "",
         data.get("target_period") or "",
         data.get("target_value"),
     )
-    if not unit:
+    if not unit and "target_unit" not in form.errors:
         form.add_error("target_unit", "Choose what you are counting")
-    if not period:
+    if not period and "target_period" not in form.errors:
         form.add_error("target_period", "Choose a day or a week")
     if value is None and "target_value" not in form.errors:
         form.add_error("target_value", "Enter the target amount, like 10")

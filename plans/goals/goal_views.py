@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +12,7 @@ from harmplan.accounts.access import client_ip
 from harmplan.http import AuthenticatedRequest
 from plans.access import get_goal_for_user, log_read
 from plans.models import GoalStrategy, Step
+from plans.progress.stats import progress_lines
 from plans.timezones import client_today
 from strategies.models import Strategy
 
@@ -18,28 +20,58 @@ from . import services
 from .conflicts import conflict_response
 from .forms import AddStrategyForm, GoalEditForm, NoteForm, StepDownForm, StepForm, VersionedForm
 
+SUGGESTIONS_SHOWN = 3
 
-@require_GET
-def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
-    goal = get_goal_for_user(request.user, plan_id, goal_id)
-    log_read(request, goal.plan, "goal", goal.public_id)
-    links = goal.strategy_links.select_related("strategy")
-    suggestions = (
+
+def _suggestions(goal, links):
+    """Published strategies that fit the goal's approach and focus area, the most specific to
+    this focus area first (a strategy tagged for every focus area comes last)."""
+    focus_count = (
+        Strategy.focus_areas.through.objects.filter(strategy_id=OuterRef("pk"))
+        .values("strategy_id")
+        .annotate(n=Count("*"))
+        # The plugin does not see annotations on an auto-created through model.
+        .values("n")  # type: ignore[misc]
+    )
+    return (
         Strategy.objects.published()
         .fitting(goal.approach)
         .in_focus_area(goal.focus_area.slug)
         .exclude(pk__in=links.values("strategy_id"))
-        .order_by("title")
+        .annotate(focus_count=Subquery(focus_count))
+        .order_by("focus_count", "title")
     )
+
+
+@require_GET
+def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
+    """About three phone screens: target, this step, progress at a glance with a link to the
+    chart, the goal's strategies, then at most three suggestions and "see more"."""
+    goal = get_goal_for_user(request.user, plan_id, goal_id)
+    log_read(request, goal.plan, "goal", goal.public_id)
+    links = goal.strategy_links.select_related("strategy")
+    show_all = request.GET.get("suggestions") == "all"
+    suggestions = list(_suggestions(goal, links)[: None if show_all else SUGGESTIONS_SHOWN + 1])
+    more = not show_all and len(suggestions) > SUGGESTIONS_SHOWN
+    today = client_today(goal.plan)
+    steps = list(goal.steps.all())
+    line = progress_lines([goal], today, you=request.user.pk == goal.plan.client_id)[goal.pk]
     return render(
         request,
         "plans/goals/goal.html",
         {
             "plan": goal.plan,
             "goal": goal,
-            "steps": goal.steps.all(),
+            "steps": steps,
+            # Only when a step is in effect: otherwise this step is the target, shown above it.
+            "step_text": goal.step_text(today)
+            if any(s.starts_on <= today and s.value is not None for s in steps)
+            else "",
+            "next_step": next((s for s in steps if s.starts_on > today), None),
+            "line": line,
             "links": links,
-            "suggestions": suggestions,
+            "suggestions": suggestions[:SUGGESTIONS_SHOWN] if more else suggestions,
+            "more_suggestions": more,
             "version_form": VersionedForm(initial={"version": goal.version}),
         },
     )

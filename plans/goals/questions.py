@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,19 +22,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 from harmplan.accounts.access import client_ip
 from harmplan.http import AuthenticatedRequest
 from plans.access import get_plan_for_user, log_read
-from plans.models import Direction, Period, Plan, TargetKind, Unit
+from plans.models import Direction, Period, Plan, TargetKind
+from plans.models.plan import amount_with_unit
 from plans.timezones import client_today
 from strategies.models import Approach, FocusArea, Strategy
 
 from . import services
 from .forms import (
+    AmountForm,
     ApproachForm,
     FocusForm,
+    PracticeForm,
     StatementForm,
     StepChoiceForm,
     StepDownForm,
     StrategiesForm,
-    TargetForm,
+    TargetKindForm,
 )
 from .stepdown import StepDownError, plan_steps
 
@@ -41,7 +45,9 @@ QUESTIONS: dict[str, tuple[str, type[forms.Form]]] = {
     "focus": ("What is this goal about?", FocusForm),
     "approach": ("Which approach fits this goal?", ApproachForm),
     "words": ("Your goal in your own words", StatementForm),
-    "target": ("How will you know how it is going?", TargetForm),
+    "target": ("How will you know how it is going?", TargetKindForm),
+    "amount": ("Your target amount", AmountForm),
+    "practice": ("Your practice", PracticeForm),
     "strategies": ("Which strategies could help?", StrategiesForm),
     "steps": ("Small steps", StepChoiceForm),
     "pace": ("Plan your steps", StepDownForm),
@@ -84,13 +90,46 @@ def steps_apply(draft: dict) -> bool:
     )
 
 
+AMOUNT_FIELDS = (
+    "target_direction",
+    "target_value",
+    "target_unit",
+    "target_period",
+    "baseline_value",
+)
+
+
 def _sequence(draft: dict) -> list[str]:
-    order = ["focus", "approach", "words", "target", "strategies"]
+    order = ["focus", "approach", "words", "target"]
+    kind = draft.get("target_kind")
+    if kind in (TargetKind.AMOUNT, TargetKind.PRACTICE):
+        order.append(kind)  # the "amount" or "practice" page asks only what that kind needs
+    order.append("strategies")
     if steps_apply(draft):
         order.append("steps")
         if draft.get("plan_steps") == "yes":
             order.append("pace")
     return order
+
+
+def _question_count(draft: dict) -> int:
+    """How many questions there are, counting the ones the answers so far still leave open:
+    a target kind not chosen yet may need its own page and the steps page."""
+    count = len(_sequence(draft))
+    if not _answered(draft, "target"):
+        count += 2
+    elif draft.get("target_kind") == TargetKind.AMOUNT and not _answered(draft, "amount"):
+        count += 1
+    return count
+
+
+def _kind_changed(draft: dict, kind: str) -> None:
+    """A new target kind: forget the other kind's answers, and ask its own page again."""
+    for question in ("amount", "practice", "steps", "pace"):
+        if question in draft["answered"]:
+            draft["answered"].remove(question)
+    for name in (*AMOUNT_FIELDS, "practice", "plan_steps"):
+        draft.pop(name, None)
 
 
 def _answered(draft: dict, question: str) -> bool:
@@ -109,7 +148,16 @@ def _url(plan: Plan, question: str) -> str:
 
 def _form_for(question: str, draft: dict, plan: Plan, data=None):
     form_class = QUESTIONS[question][1]
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
+    if question == "amount":
+        focus_id = draft.get("focus_area")
+        kwargs = {
+            "focus_slug": FocusArea.objects.filter(pk=focus_id)
+            .values_list("slug", flat=True)
+            .first()
+            if focus_id
+            else None
+        }
     if question == "strategies":
         kwargs = {
             "focus_area": FocusArea.objects.get(pk=draft["focus_area"]),
@@ -150,6 +198,9 @@ def goal_question(request: AuthenticatedRequest, plan_id, question: str) -> Http
         form = _form_for(question, draft, plan, request.POST)
         if form.is_valid():
             # The draft lives in this session only; the plan changes (and is logged) at the end.
+            kind = form.cleaned_data.get("target_kind")
+            if question == "target" and kind != draft.get("target_kind"):
+                _kind_changed(draft, kind)
             for name, value in form.cleaned_data.items():
                 draft[name] = _to_session(value)
             if question not in draft["answered"]:
@@ -182,6 +233,7 @@ def goal_question(request: AuthenticatedRequest, plan_id, question: str) -> Http
             "title": QUESTIONS[question][0],
             "back_url": back,
             "step_number": index + 1,
+            "question_count": _question_count(draft),
             "changing": changing,
         },
     )
@@ -217,14 +269,17 @@ def _answers(draft: dict) -> list[dict]:
     return [{"label": label, "value": value, "question": q} for label, value, q in rows]
 
 
+def _amount_text(draft: dict, value: Decimal) -> str:
+    """ "12 standard drinks a week", "1 standard drink a day": the draft's unit and period."""
+    amount = amount_with_unit(Decimal(value), draft["target_unit"])
+    return f"{amount} {Period(draft['target_period']).label}"
+
+
 def _target_text(draft: dict) -> str:
     kind = draft.get("target_kind")
     if kind == TargetKind.AMOUNT:
-        return (
-            f"{Direction(draft.get('target_direction') or Direction.AT_MOST).label} "
-            f"{Decimal(draft['target_value']).normalize():f} {Unit(draft['target_unit']).label} "
-            f"{Period(draft['target_period']).label}"
-        )
+        direction = Direction(draft.get("target_direction") or Direction.AT_MOST).label
+        return f"{direction} {_amount_text(draft, Decimal(draft['target_value']))}"
     if kind == TargetKind.PRACTICE:
         return draft.get("practice", "")
     return "No target for now"
@@ -302,7 +357,10 @@ def goal_check(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         {
             "plan": plan,
             "answers": _answers(draft),
-            "steps": _planned_steps(draft),
+            "steps": [
+                {"starts_on": step.starts_on, "text": _amount_text(draft, step.value)}
+                for step in _planned_steps(draft)
+            ],
             "back_url": _url(plan, _sequence(draft)[-1]),
         },
     )

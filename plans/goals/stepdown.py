@@ -1,17 +1,20 @@
 """The step-down planner: small, dated steps from where someone starts to their target.
 
 Each step lowers the amount by a share of the one before (10% by default), at a fixed interval,
-until the target is reached. Pure functions, so they can be tested on their own.
+until the target is reached. Every step is a number a person would say: a whole number of
+drinks, times or money (never 12.5 or 10.6), at least one lower than the step before, and the
+last step is exactly the target (which may have a half, like 0.5). Pure functions, so they can
+be tested on their own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 MAX_STEPS = 52
-SMALLEST_CHANGE = Decimal("0.1")
+SMALLEST_CHANGE = Decimal(1)  # whole numbers: a step is at least one lower
 
 
 class StepDownError(ValueError):
@@ -58,8 +61,9 @@ def plan_steps(
     keep = Decimal(1) - reduction_percent / Decimal(100)
     while value > target:
         cut = (value * keep).quantize(SMALLEST_CHANGE, rounding=ROUND_HALF_UP)
-        # Rounding must never hide a step: every step is at least a little lower.
-        value = max(target, min(cut, value - SMALLEST_CHANGE))
+        # Rounding must never hide a step: every step is at least one lower, and a whole number.
+        lower = (value - SMALLEST_CHANGE).quantize(SMALLEST_CHANGE, rounding=ROUND_CEILING)
+        value = max(target, min(cut, lower))
         try:
             starts_on = start + timedelta(days=interval_days * len(steps))
         except OverflowError:

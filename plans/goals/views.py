@@ -23,6 +23,7 @@ from plans.records import closing as records_closing
 from plans.records import privacy as records_privacy
 from plans.reports.wording import services_for_client
 from plans.timezones import client_today, viewer_zone
+from plans.today.selectors import counselor_changes
 
 from . import services
 from .conflicts import conflict_response
@@ -111,6 +112,8 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         "goals": goals,
         "today": today,
         "changes_since_last_visit": changes,
+        # The counselor's changes since the client agreed, as a difference beside "I agree".
+        "counselor_changes": counselor_changes(plan) if is_client else [],
         "latest_review": plan.reviews.select_related("counselor").first(),
         "services_given": services_for_client(plan.client),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
@@ -181,6 +184,8 @@ def plan_agree(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         )
         return redirect(plan)
     messages.success(request, "Thank you. You agreed with this version of your plan.")
+    if request.POST.get("back") == "today":
+        return redirect("home")
     return redirect(plan)
 
 

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from .plan import Goal
+from .plan import Goal, amount_with_unit
 
 FEELINGS = [
     (1, "Very low"),
@@ -108,6 +108,10 @@ class CheckInEntry(models.Model):
                 name="entry_amount_not_negative",
             ),
         ]
+
+    @property
+    def amount_text(self) -> str:
+        return amount_with_unit(self.amount, self.goal.target_unit)
 
     def __str__(self) -> str:
         if self.skipped:

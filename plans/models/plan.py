@@ -104,6 +104,52 @@ class Unit(models.TextChoices):
     USING_DAYS = "using days", "days I use"
     MONEY = "money", "money spent"
     TIMES = "times", "times"
+    SESSIONS = "sessions", "sessions"
+    GRAMS = "grams", "grams"
+    HOURS = "hours", "hours"
+    CIGARETTES = "cigarettes", "cigarettes"
+    VAPE_SESSIONS = "vape sessions", "vape sessions"
+
+
+# One of each, for "1 standard drink" (never "1 standard drinks").
+UNIT_SINGULAR: dict[str, str] = {
+    Unit.STANDARD_DRINKS: "standard drink",
+    Unit.USING_DAYS: "day I use",
+    Unit.MONEY: "money spent",
+    Unit.TIMES: "time",
+    Unit.SESSIONS: "session",
+    Unit.GRAMS: "gram",
+    Unit.HOURS: "hour",
+    Unit.CIGARETTES: "cigarette",
+    Unit.VAPE_SESSIONS: "vape session",
+}
+
+# What makes sense to count for each focus area (by slug); the first is the usual one.
+UNITS_FOR_FOCUS = {
+    "alcohol": [Unit.STANDARD_DRINKS, Unit.USING_DAYS, Unit.MONEY],
+    "cannabis": [Unit.SESSIONS, Unit.GRAMS, Unit.USING_DAYS, Unit.MONEY],
+    "stimulants": [Unit.USING_DAYS, Unit.TIMES, Unit.MONEY],
+    "opioids": [Unit.USING_DAYS, Unit.TIMES, Unit.MONEY],
+    "benzodiazepines": [Unit.USING_DAYS, Unit.TIMES],
+    "gambling": [Unit.MONEY, Unit.HOURS, Unit.USING_DAYS],
+    "nicotine": [Unit.CIGARETTES, Unit.VAPE_SESSIONS, Unit.USING_DAYS, Unit.MONEY],
+}
+
+
+def units_for(focus_slug: str | None) -> list[Unit]:
+    return UNITS_FOR_FOCUS.get(focus_slug or "", [Unit.TIMES, Unit.USING_DAYS, Unit.MONEY])
+
+
+def amount_with_unit(value: Decimal | None, unit: str) -> str:
+    """ "1 standard drink", "2.5 standard drinks", "$12" style amounts in plain words."""
+    if value is None:
+        return ""
+    if unit == Unit.MONEY:
+        return f"{format_amount(value)} spent"
+    if not unit:
+        return format_amount(value)
+    words = UNIT_SINGULAR[unit] if value == 1 else Unit(unit).label
+    return f"{format_amount(value)} {words}"
 
 
 class Period(models.TextChoices):
@@ -126,6 +172,16 @@ AMOUNT_LIMITS: dict[tuple[str, str], Decimal] = {
     (Unit.MONEY, Period.WEEK): Decimal(50000),
     (Unit.TIMES, Period.DAY): Decimal(100),
     (Unit.TIMES, Period.WEEK): Decimal(700),
+    (Unit.SESSIONS, Period.DAY): Decimal(50),
+    (Unit.SESSIONS, Period.WEEK): Decimal(350),
+    (Unit.GRAMS, Period.DAY): Decimal(100),
+    (Unit.GRAMS, Period.WEEK): Decimal(700),
+    (Unit.HOURS, Period.DAY): Decimal(24),
+    (Unit.HOURS, Period.WEEK): Decimal(168),
+    (Unit.CIGARETTES, Period.DAY): Decimal(100),
+    (Unit.CIGARETTES, Period.WEEK): Decimal(700),
+    (Unit.VAPE_SESSIONS, Period.DAY): Decimal(100),
+    (Unit.VAPE_SESSIONS, Period.WEEK): Decimal(700),
 }
 
 
@@ -200,14 +256,31 @@ class Goal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:goal", args=[self.plan.public_id, self.public_id])
 
+    def step_on(self, day) -> Decimal | None:
+        """The amount aimed at on `day`: the step in effect, else the target. Reads
+        `self.steps.all()`, so callers prefetch steps to keep queries constant."""
+        value = self.target_value
+        for step in sorted(self.steps.all(), key=lambda s: (s.starts_on, s.pk)):
+            if step.starts_on <= day and step.value is not None:
+                value = step.value
+        return value
+
+    def step_text(self, day) -> str:
+        """This step in plain words: "At most 12 standard drinks a week"."""
+        value = self.step_on(day)
+        if self.target_kind != TargetKind.AMOUNT or value is None:
+            return self.target_text
+        period = Period(self.target_period).label if self.target_period else ""
+        amount = amount_with_unit(value, self.target_unit)
+        return f"{Direction(self.target_direction).label} {amount} {period}".strip()
+
     @property
     def target_text(self) -> str:
         """The target in plain words: "At most 10 standard drinks a week"."""
         if self.target_kind == TargetKind.AMOUNT and self.target_value is not None:
-            value = format_amount(self.target_value)
-            unit = Unit(self.target_unit).label if self.target_unit else ""
+            amount = amount_with_unit(self.target_value, self.target_unit)
             period = Period(self.target_period).label if self.target_period else ""
-            return f"{Direction(self.target_direction).label} {value} {unit} {period}".strip()
+            return f"{Direction(self.target_direction).label} {amount} {period}".strip()
         if self.target_kind == TargetKind.PRACTICE:
             return self.practice
         return "No target for now"

@@ -1,8 +1,9 @@
 """The progress chart as plain numbers for an SVG template: no JavaScript library, no images.
 
-Amount goals: a bar for each day with an entry, the 7-day rolling average as a line, and the
-step or target in effect as a dashed line. Everything is per day, so a weekly target is drawn as
-its daily share (10 a week is about 1.4 a day) and compares directly with the average line.
+Daily amount goals: a bar for each day with an entry, the 7-day rolling average as a line, and
+the step or target in effect as a dashed line. Weekly amount goals: a bar for each week's total
+(Monday to Sunday) against that week's step, with this week (so far) marked — never daily bars
+against a weekly number.
 Yes/no goals: a filled dot for a yes, an open dot for a no.
 
 The chart is an image with a title and a description; the same numbers are in a table next to it.
@@ -16,7 +17,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from plans.models import Goal, Period, TargetKind
-from plans.models.plan import format_amount
+from plans.models.plan import amount_with_unit, format_amount
+from plans.timezones import week_start
 
 from .stats import DayPoint
 
@@ -32,6 +34,7 @@ class Bar:
     height: float
     zero: bool
     label: str
+    current: bool = False  # this week, still going
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Chart:
     bottom: int = HEIGHT - BOTTOM
     weekly_target_note: str = ""
     has_steps: bool = False
+    weekly: bool = False
+    answered_days: int = 0
 
     @property
     def center_x(self) -> float:
@@ -124,6 +129,9 @@ def build_chart(
 
     amount = goal.target_kind == TargetKind.AMOUNT
     chart = Chart(kind="amount" if amount else "yes_no", first=first, last=last)
+    chart.answered_days = sum(1 for p in points if p.amount is not None or p.done is not None)
+    if amount and goal.target_period == Period.WEEK:
+        return _weekly(chart, goal, points, targets, first, last)
     step_days = 7 if days <= 35 else 21
     chart.x_ticks = [
         (_r(x_of(first + timedelta(days=n))), (first + timedelta(days=n)).strftime("%-d %b"))
@@ -210,6 +218,87 @@ def build_chart(
         chart.weekly_target_note = _weekly_note(
             goal.target_value, targets[-1][1] if targets else None
         )
+    return chart
+
+
+def _weekly(chart: Chart, goal: Goal, points, targets, first: date, last: date) -> Chart:
+    """Each week's total against that week's step; this week is marked as "so far"."""
+    chart.weekly = True
+    unit = goal.get_target_unit_display() if goal.target_unit else "amount"
+    chart.y_label = f"{unit} a week"
+    this_week = week_start(last)
+    start = week_start(first)
+    if start < first:  # a week only partly in range would look smaller than it was
+        start += timedelta(days=7)
+    weeks = []
+    week = start
+    while week <= this_week:
+        weeks.append(week)
+        week += timedelta(days=7)
+    totals: dict[date, Decimal] = {}
+    for point in points:
+        if point.amount is not None and point.day >= start:
+            key = week_start(point.day)
+            totals[key] = totals.get(key, Decimal(0)) + point.amount
+    step_on = dict(targets)
+    steps = {w: step_on.get(min(w + timedelta(days=6), last)) for w in weeks}
+    slot = (WIDTH - RIGHT - LEFT) / max(len(weeks), 1)
+    bottom, top = chart.bottom, chart.top
+    highest = max(
+        [float(v) for v in totals.values()]
+        + [float(v) for v in steps.values() if v is not None]
+        + [1.0]
+    )
+    y_max = nice_ceiling(highest * 1.05)
+
+    def y_of(value: float) -> float:
+        return bottom - (value / y_max) * (bottom - top)
+
+    chart.y_ticks = [(_r(y_of(y_max * f)), _number(y_max * f)) for f in (0, 0.5, 1)]
+    every = 1 if len(weeks) <= 6 else 3
+    chart.x_ticks = [
+        (_r(LEFT + (n + 0.5) * slot), w.strftime("%-d %b"))
+        for n, w in enumerate(weeks)
+        if n % every == 0
+    ]
+    path = []
+    for n, week in enumerate(weeks):
+        step = steps[week]
+        if step is not None:
+            y = _r(y_of(float(step)))
+            left, right = _r(LEFT + (n + 0.05) * slot), _r(LEFT + (n + 0.95) * slot)
+            path.append(f"M{left} {y} L{right} {y}")
+        if week not in totals:
+            continue
+        total = totals[week]
+        height = max(bottom - y_of(float(total)), 2.0)
+        current = week == this_week
+        label = f"Week of {week:%-d %B}: {amount_with_unit(total, goal.target_unit)}"
+        chart.bars.append(
+            Bar(
+                x=_r(LEFT + n * slot + slot * 0.2),
+                y=_r(bottom - height),
+                width=_r(slot * 0.6),
+                height=_r(height),
+                zero=total == 0,
+                label=label + (" (this week, so far)" if current else ""),
+                current=current,
+            )
+        )
+    for week in reversed(weeks):
+        if week in totals:
+            step = steps[week]
+            chart.rows.append(
+                Row(
+                    day=week,
+                    noted=amount_with_unit(totals[week], goal.target_unit)
+                    + (" so far" if week == this_week else ""),
+                    average="",
+                    target=f"{format_amount(step)} a week" if step is not None else "",
+                )
+            )
+    chart.target_path = " ".join(path)
+    chart.has_steps = len({v for v in steps.values() if v is not None}) > 1
     return chart
 
 

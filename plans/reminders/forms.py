@@ -38,7 +38,8 @@ class ReminderSettingsForm(forms.Form):
     )
     timezone = TimeZoneField(
         label="Your time zone",
-        help_text="Reminders follow the clock where you are, including summer time.",
+        help_text="The same time zone as your check-ins: reminders follow the clock where you "
+        "are, including summer time. The first in the list is your program's time zone.",
     )
     paused_until = forms.DateField(
         label="Pause reminders until (optional)",
@@ -48,7 +49,9 @@ class ReminderSettingsForm(forms.Form):
         error_messages={"invalid": "Enter a date, like 2026-12-01"},
     )
 
-    def __init__(self, data=None, *, schedule: ReminderSchedule, all_zones: bool = False, **kwargs):
+    def __init__(
+        self, data=None, *, schedule: ReminderSchedule, every_zone: bool = False, **kwargs
+    ):
         self.schedule = schedule
         initial = {
             "channel": schedule.channel,
@@ -62,10 +65,10 @@ class ReminderSettingsForm(forms.Form):
         if sms.sms_enabled() or schedule.channel == Channel.SMS:
             channels.insert(1, (Channel.SMS, "Text message"))
         field_of(self, "channel", forms.ChoiceField).choices = channels
-        zone_field = field_of(self, "timezone", TimeZoneField)
-        zone_field.include(schedule.timezone)
-        if not all_zones:
-            zone_field.shorten(self.data.get("timezone", ""), schedule.timezone)
+        zone = field_of(self, "timezone", TimeZoneField)
+        zone.include(self.data.get("timezone") or schedule.timezone)
+        if every_zone:
+            zone.show_everything()
 
     def clean(self):
         super().clean()

@@ -8,11 +8,33 @@ from django.db import transaction
 from django.utils import timezone
 
 from harmplan.accounts.models import User
-from plans.models import PAUSED_INDEFINITELY, Channel, ReminderSchedule
+from plans.models import PAUSED_INDEFINITELY, Channel, Plan, ReminderSchedule
 from plans.timezones import default_zone_name, get_zone
 
 from . import links
 from .schedule import EVERY_DAY
+
+
+def _preferred_zone(client: User) -> str:
+    name = Plan.objects.filter(client=client).values_list("time_zone", flat=True).first()
+    return name or default_zone_name()
+
+
+@transaction.atomic
+def client_zone_save(*, client: User, time_zone: str, now: datetime | None = None) -> None:
+    """The client's one time-zone preference (on the plan), for check-ins and reminders alike.
+
+    The schedule keeps a copy only so dispatch can do its maths row by row without a join;
+    this is the one function that writes either, so they never disagree.
+    """
+    get_zone(time_zone)  # refuses an unknown zone
+    Plan.objects.get_or_create(client=client)
+    Plan.objects.filter(client=client).update(time_zone=time_zone)
+    schedule = ReminderSchedule.objects.select_for_update().filter(client=client).first()
+    if schedule is not None and schedule.timezone != time_zone:
+        schedule.timezone = time_zone
+        schedule.next_due_at = schedule.next_fire_after(now or timezone.now())
+        schedule.save(update_fields=["timezone", "next_due_at", "updated_at"])
 
 
 def schedule_for(client: User) -> ReminderSchedule:
@@ -21,7 +43,7 @@ def schedule_for(client: User) -> ReminderSchedule:
     if schedule is None:
         schedule = ReminderSchedule(
             client=client,
-            timezone=default_zone_name(),
+            timezone=_preferred_zone(client),
             weekdays=EVERY_DAY,
             local_time=time(9, 0),
             channel=Channel.EMAIL if client.email else Channel.NONE,
@@ -32,7 +54,7 @@ def schedule_for(client: User) -> ReminderSchedule:
 def _locked(client: User) -> ReminderSchedule:
     ReminderSchedule.objects.get_or_create(
         client=client,
-        defaults={"timezone": default_zone_name(), "channel": Channel.NONE},
+        defaults={"timezone": _preferred_zone(client), "channel": Channel.NONE},
     )
     return ReminderSchedule.objects.select_for_update().get(client=client)
 
@@ -43,17 +65,22 @@ def schedule_save(
     client: User,
     weekdays: int,
     local_time: time,
-    timezone_name: str,
     channel: str,
+    timezone_name: str | None = None,
     paused_until: date | None = None,
     now: datetime | None = None,
 ) -> ReminderSchedule:
     """Save the client's choices and work out when the next reminder is due.
 
-    Reminders go to the account's (confirmed) email and phone, which only the account page
-    changes (harmplan.accounts.services.contact_change).
+    `timezone_name`, when given, is the client's one zone preference (see client_zone_save);
+    without it the schedule follows the zone they already chose. Reminders go to the account's
+    (confirmed) email and phone, which only the account page changes
+    (harmplan.accounts.services.contact_change).
     """
-    get_zone(timezone_name)  # refuses an unknown zone
+    if timezone_name is not None:
+        client_zone_save(client=client, time_zone=timezone_name, now=now)
+    else:
+        timezone_name = _preferred_zone(client)
     if channel not in Channel.values:
         raise ValueError(f"Unknown channel: {channel!r}")
     if channel == Channel.EMAIL and not client.email:

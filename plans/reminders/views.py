@@ -34,10 +34,9 @@ def _preview(schedule: ReminderSchedule) -> dict:
 def _history(schedule: ReminderSchedule) -> list[dict]:
     if not schedule.pk:
         return []
-    zone = schedule.zone
     return [
         {
-            "when": delivery.slot.astimezone(zone),
+            "when": delivery.slot,
             "channel": delivery.get_channel_display(),
             "status": delivery.status,
             "status_label": delivery.get_status_display().lower(),
@@ -59,7 +58,7 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
     form = ReminderSettingsForm(
         request.POST if request.method == "POST" else None,
         schedule=schedule,
-        all_zones=request.GET.get("zones") == "all",
+        every_zone=request.GET.get("zones") == "all",
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -79,9 +78,8 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "form": form,
         "schedule": schedule,
-        "next_due": schedule.next_due_at.astimezone(schedule.zone)
-        if schedule.next_due_at
-        else None,
+        # Shown in the client's zone: the middleware activates it for every |date.
+        "next_due": schedule.next_due_at,
         "history": _history(schedule),
         "preview": _preview(schedule),
         "is_paused": schedule.is_paused(),

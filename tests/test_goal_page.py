@@ -1,0 +1,127 @@
+"""The goal page fits in about three phone screens, with this step, progress and its chart
+link, and at most three suggestions that fit; the target question asks one thing at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from plans.goals import services
+from plans.models import Step
+from strategies.models import Approach
+from tests.accessibility import assert_no_axe_violations
+from tests.catalog_factories import make_strategy
+from tests.factories import make_people
+from tests.plan_factories import focus, make_goal
+from tests.test_browser_accounts import sign_in
+
+PHONE_SCREEN = 844
+
+
+def catalog_of_30():
+    """Before: 30 "strategies that fit" cards under a drinking goal."""
+    for n in range(27):
+        make_strategy(
+            f"general-{n}",
+            title=f"General idea {n:02}",
+            approaches=(Approach.MANAGED_USE,),
+            focus_areas=("alcohol", "opioids", "stimulants", "cannabis"),
+        )
+    for n in range(3):
+        make_strategy(
+            f"drinks-{n}",
+            title=f"Drinking idea {n}",
+            approaches=(Approach.MANAGED_USE,),
+            focus_areas=("alcohol",),
+        )
+    make_strategy("abstinence", approaches=(Approach.ABSTINENCE,), focus_areas=("alcohol",))
+
+
+def goal_with_steps(people):
+    plan = services.plan_for_client(people.client_a)
+    goal = make_goal(plan)
+    Step.objects.create(goal=goal, starts_on=date(2020, 1, 1), value=Decimal(20))
+    Step.objects.create(goal=goal, starts_on=date(2099, 1, 1), value=Decimal(14))
+    return goal
+
+
+def test_three_suggestions_that_fit_then_see_more(people, client):
+    catalog_of_30()
+    goal = goal_with_steps(people)
+    client.force_login(people.client_a)
+    page = client.get(goal.get_absolute_url()).content.decode()
+    assert page.count("to this goal</button>") == 3
+    # The ones made for this focus area come first.
+    assert all(f"Drinking idea {n}" in page for n in range(3))
+    assert "General idea" not in page
+    assert "See more strategies that fit" in page
+    assert "This step</dt><dd>At most 20 standard drinks a week" in page
+    assert reverse("plans:goal_progress", args=[goal.plan.public_id, goal.public_id]) in page
+    everything = client.get(goal.get_absolute_url() + "?suggestions=all").content.decode()
+    assert everything.count("to this goal</button>") == 30
+    assert "abstinence" not in everything.lower().split("strategies that fit")[1]
+
+
+def test_the_target_question_asks_the_kind_first_then_only_what_it_needs(people, client):
+    plan = services.plan_for_client(people.client_a)
+    client.force_login(people.client_a)
+    client.get(reverse("plans:goal_new", args=[plan.public_id]))
+    url = lambda q: reverse("plans:goal_question", args=[plan.public_id, q])  # noqa: E731
+    client.post(url("focus"), {"focus_area": focus("cannabis").pk})
+    client.post(url("approach"), {"approach": Approach.MANAGED_USE})
+    page = client.get(url("words")).content.decode()
+    assert "Question 3 of 7" in page
+    client.post(url("words"), {"statement": "Smoke less on workdays"})
+    page = client.get(url("target")).content.decode()
+    assert "Do you want to track an amount, a yes/no practice, or nothing?" in page
+    assert "Target amount" not in page and "Only for an amount" not in page
+    response = client.post(url("target"), {"target_kind": "amount"})
+    assert response["Location"] == url("amount")
+    page = client.get(url("amount")).content.decode()
+    assert "Question 5 of 7" in page
+    assert 'value="sessions"' in page and 'value="grams"' in page
+    assert 'value="standard drinks"' not in page  # before: cannabis offered only drinks, days…
+    assert "What will you do?" not in page
+    # Bad input: explained beside the field, what was typed is kept.
+    page = client.post(
+        url("amount"), {"target_value": "lots", "target_unit": "sessions"}
+    ).content.decode()
+    assert "Enter the target as a number" in page and 'value="lots"' in page
+    # A practice instead: the amount page is no longer part of the goal.
+    client.post(url("target"), {"target_kind": "practice"})
+    assert client.get(url("amount"))["Location"] == url("practice")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_the_goal_page_is_about_three_phone_screens(request, js):
+    page = request.getfixturevalue("phone" if js else "phone_no_js")
+    people = make_people()
+    catalog_of_30()
+    goal = goal_with_steps(people)
+    for strategy in ("drinks-0", "general-0"):
+        from strategies.models import Strategy
+
+        services.goal_strategy_add(
+            goal=goal,
+            expected_version=goal.version,
+            strategy=Strategy.objects.get(slug=strategy),
+            note="",
+            author=people.client_a,
+        )
+        goal.refresh_from_db()
+    sign_in(page, "client-a")
+    page.goto(goal.get_absolute_url())
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 3.2 * PHONE_SCREEN, height
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="See the chart").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Drink less on weeknights")
+    page.go_back()
+    page.get_by_role("link", name="See more strategies that fit").click()
+    expect(page.locator("#suggestions + ul > li")).to_have_count(28)
