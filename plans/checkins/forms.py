@@ -56,6 +56,14 @@ class DayField(forms.DateField):
                 raise forms.ValidationError(str(error)) from None
 
 
+class GoalChoiceField(forms.ChoiceField):
+    goal: Goal  # the goal this answer is for
+
+
+class GoalAmountField(forms.DecimalField):
+    goal: Goal
+
+
 class DayForm(forms.Form):
     """Which day to check in for (a GET form, so it works without JavaScript)."""
 
@@ -116,9 +124,9 @@ class CheckInForm(forms.Form):
             if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
                 # This step, not the final target: the step is what the client aims at now.
                 hint += f" This step: {goal.step_text(today).lower()}."
-            field: forms.Field
+            field: GoalChoiceField | GoalAmountField
             if asks_yes_no(goal):
-                field = forms.ChoiceField(
+                field = GoalChoiceField(
                     label=goal.statement,
                     choices=YES_NO_SKIP,
                     required=False,
@@ -128,7 +136,7 @@ class CheckInForm(forms.Form):
             else:
                 limit = daily_limit(goal)
                 number = "Enter a number, like 2 or 2.5"
-                field = forms.DecimalField(
+                field = GoalAmountField(
                     label=goal.statement,
                     required=False,
                     min_value=0,
@@ -155,6 +163,7 @@ class CheckInForm(forms.Form):
                         "max_whole_digits": number,
                     },
                 )
+            field.goal = goal  # the page puts the drink picker beside its goal's field
             self.fields[goal_field_name(goal)] = field
 
     @classmethod
