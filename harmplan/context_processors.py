@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harmplan.accounts.sessions.limits import WARN_SECONDS
 from harmplan.branding import branding_for
+from harmplan.http import AppRequest
 from plans.timezones import zone_label
 
 
@@ -36,7 +36,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     return items
 
 
-def _session_timer(request: HttpRequest) -> dict | None:
+def _session_timer(request: AppRequest) -> dict | None:
     """When the warning before the idle sign-out is due (set by the session middleware)."""
     seconds_left = getattr(request, "session_seconds_left", None)
     if seconds_left is None:
@@ -49,14 +49,16 @@ def _session_timer(request: HttpRequest) -> dict | None:
     }
 
 
-def harmplan(request: HttpRequest) -> dict:
+def harmplan(request: AppRequest) -> dict:
     user = getattr(request, "user", None)
     # The zone harmplan.middleware.local_time_zone activated, named as people say it.
     time_zone_label = zone_label(timezone.get_current_timezone_name())
     branding = branding_for(user)
     signed_in = user is not None and user.is_authenticated
     # "Exit this page" on every page a client or a visitor sees, and on "Get help now" for all.
-    show_exit = not signed_in or user.is_client or request.path == reverse("help")
+    show_exit = (
+        not signed_in or (user is not None and user.is_client) or request.path == reverse("help")
+    )
     if not signed_in:
         return {
             "nav_items": [],

@@ -90,6 +90,7 @@ def seed_people() -> dict[str, User]:
         for name in {org for _, org, _, _ in PEOPLE}
     }
     users = {}
+    organization_of = {}
     for username, org_name, role, preferred_name in PEOPLE:
         user, _ = User.objects.get_or_create(
             username=username, defaults={"preferred_name": preferred_name}
@@ -101,6 +102,7 @@ def seed_people() -> dict[str, User]:
             user=user, defaults={"organization": organizations[org_name], "role": role}
         )
         users[username] = user
+        organization_of[username] = organizations[org_name]
     users["demo-admin"].groups.add(ensure_curators_group())
     for user in users.values():
         if user.is_program_staff:
@@ -109,7 +111,7 @@ def seed_people() -> dict[str, User]:
         CareAssignment.objects.get_or_create(
             counselor=users[counselor],
             client=users[client],
-            defaults={"organization": users[client].organization},
+            defaults={"organization": organization_of[client]},
         )
     demo = organizations["Demo Program"]
     for resource in RESOURCES:

@@ -6,6 +6,8 @@ these templates supply the matching ids.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,17 @@ from plans.timezones import get_zone, timezone_names, zone_choices
 class FormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+AnyField = TypeVar("AnyField", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[AnyField]) -> AnyField:
+    """The form's own copy of field `name`, as the class it is declared with."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 # Fields used by more than one feature: one definition each ---------------------------------------

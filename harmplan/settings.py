@@ -11,6 +11,7 @@ import os
 import secrets
 import warnings
 from pathlib import Path
+from typing import TypedDict
 
 import dj_database_url
 from celery.schedules import crontab
@@ -410,7 +411,26 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 if env("CACHE_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-HARMPLAN = {
+
+class HarmPlanSettings(TypedDict):
+    """HarmPlan's own settings, typed so that code reading them gets a str, an int or a float."""
+
+    DEFAULT_EMERGENCY_NUMBER: str
+    INVITATION_DAYS: int
+    SITE_URL: str
+    DEFAULT_TIME_ZONE: str
+    REMINDER_FROM_EMAIL: str
+    SEND_MAX_ATTEMPTS: int
+    SEND_RETRY_BASE_SECONDS: float
+    SEND_RETRY_MAX_SECONDS: float
+    PROXY_COUNT: int
+    DATABASE_APP_ROLE: str
+    DISPLAY_NAME: str
+    ICON: str
+    EXIT_URL: str
+
+
+HARMPLAN: HarmPlanSettings = {
     # What signed-out pages show (sign-in, help, the web app manifest); signed-in people see their
     # organization's choice. Neutral by default: a phone's screen may be seen by others.
     "DISPLAY_NAME": env("HARMPLAN_DISPLAY_NAME", "Check-in"),

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from harmplan.celery import app as celery_app
+from harmplan.http import AuthenticatedRequest
 from harmplan.phones import tel_href
 from plans.models import Plan
 from plans.models.plan import MAX_TRUSTED_CONTACTS
@@ -19,7 +20,7 @@ from strategies.models import Resource
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if user.is_client:
         return today(request)

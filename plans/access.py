@@ -8,10 +8,11 @@ Org admins manage caseloads but do not read plans.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from harmplan.accounts.access import covering, log_access
 from harmplan.accounts.models import AccessEvent, CareAssignment
+from harmplan.http import AuthenticatedRequest
 
 from .models import Goal, Plan
 
@@ -48,10 +49,12 @@ def get_goal_for_user(user, plan_id, goal_id) -> Goal:
     return goal
 
 
-def log_read(request: HttpRequest, plan: Plan, what: str = "plan", object_id="") -> None:
+def log_read(request: AuthenticatedRequest, plan: Plan, what: str = "plan", object_id="") -> None:
     log_access(request, plan.client, AccessEvent.Action.VIEW, what, object_id or plan.public_id)
 
 
-def log_write(request: HttpRequest, plan: Plan, what: str, object_id="", created=False) -> None:
+def log_write(
+    request: AuthenticatedRequest, plan: Plan, what: str, object_id="", created=False
+) -> None:
     action = AccessEvent.Action.CREATE if created else AccessEvent.Action.UPDATE
     log_access(request, plan.client, action, what, object_id or plan.public_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, NotRequired, TypedDict
 
 from django.db import transaction
 
@@ -17,7 +18,14 @@ from .goals.stepdown import plan_steps
 from .models import CheckIn, Direction, Goal, Lifecycle, Period, TargetKind, Unit
 from .timezones import client_today, program_today
 
-PLANS = {
+
+class PlanSpec(TypedDict):
+    about: NotRequired[dict[str, str]]
+    goals: list[dict[str, Any]]
+    agree: bool
+
+
+PLANS: dict[str, PlanSpec] = {
     "demo-client": {
         "about": {
             "what_matters": "Being a steady dad for my daughter. Keeping my job at the warehouse.",
@@ -99,9 +107,10 @@ def seed_plans(users: dict) -> None:
         plan = services.plan_for_client(client)
         if plan.goals.exists():
             continue
-        if spec.get("about"):
+        about = spec.get("about")
+        if about:
             plan = services.plan_update(
-                plan=plan, expected_version=plan.version, data=spec["about"], author=client
+                plan=plan, expected_version=plan.version, data=about, author=client
             )
         for goal_spec in spec["goals"]:
             goal_spec = dict(goal_spec)

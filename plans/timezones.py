@@ -32,12 +32,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from harmplan.accounts.models import User
     from plans.models import Plan
 
 # Zones most people here pick, by the name people say. Kept short on purpose: a phone shows
 # this list first; every other zone is behind "Show every time zone".
-COMMON_ZONES: tuple[tuple[str, str], ...] = (
+COMMON_ZONES: tuple[tuple[str, StrOrPromise], ...] = (
     ("America/New_York", _("Eastern time (New York)")),
     ("America/Chicago", _("Central time (Chicago)")),
     ("America/Denver", _("Mountain time (Denver)")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +22,18 @@ from .models import (
     FocusArea,
     Source,
     Strategy,
+    StrategyQuerySet,
     StrategyVersion,
 )
 from .views import strategy_page_context
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class StrategyCount(TypedDict):
+    strategy_count: int
+
 
 # Local resources have no admin: each organization's admins edit their own on their organization
 # pages (harmplan/accounts, "Your help page"), so no curator or other program can change them.
@@ -62,7 +73,7 @@ class FocusAreaAdmin(admin.ModelAdmin):
         return FocusAreaListForm
 
     @admin.display(description="strategies", ordering="strategy_count")
-    def strategy_count(self, area: FocusArea) -> int:
+    def strategy_count(self, area: WithAnnotations[FocusArea, StrategyCount]) -> int:
         return area.strategy_count
 
 
@@ -92,7 +103,8 @@ class StrategyAdminForm(forms.ModelForm):
             self.initial.setdefault("approaches", self.instance.approaches)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == Strategy.Status.PUBLISHED:
             problems = services.publish_problems(
                 summary=data.get("summary", ""),
@@ -105,7 +117,8 @@ class StrategyAdminForm(forms.ModelForm):
         return data
 
     def _post_clean(self):
-        super()._post_clean()
+        # Django's hook between clean() and the model's validation; the stubs leave it out.
+        super()._post_clean()  # type: ignore[misc]
         self.instance.approaches = self.cleaned_data.get("approaches", [])
 
 
@@ -159,12 +172,15 @@ class SourceInline(admin.TabularInline):
     extra = 1
 
 
+VERSION_FIELDS = ("number", "created_at", "created_by", "status", "what_changed")
+
+
 class VersionInline(admin.TabularInline):
     model = StrategyVersion
     verbose_name = "version"
     verbose_name_plural = "version history"
-    fields = ["number", "created_at", "created_by", "status", "what_changed"]
-    readonly_fields = fields
+    fields = VERSION_FIELDS
+    readonly_fields = VERSION_FIELDS
     extra = 0
     can_delete = False
     show_change_link = False
@@ -269,7 +285,9 @@ class StrategyAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_goal_counts().select_related("updated_by")
+        # The admin's queryset comes from Strategy.objects, a StrategyQuerySet.
+        queryset = cast(StrategyQuerySet, super().get_queryset(request))
+        return queryset.with_goal_counts().select_related("updated_by")
 
     @admin.display(description="Spanish")
     def spanish(self, strategy: Strategy) -> str:

@@ -24,6 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
@@ -134,7 +135,7 @@ class _Checker:
                 f"must be one of {', '.join(choices.values)} (it is {shown})",
             )
             return ""
-        return value
+        return str(value)
 
     def string_list(self, obj: dict, key: str, where: str) -> list[str]:
         value = obj.get(key, [])
@@ -245,7 +246,7 @@ class _Checker:
             self.error(where, "must be an object")
             return None
         self.unknown_keys(obj, ENTRY_FIELDS, where)
-        entry = {
+        entry: dict[str, Any] = {
             "slug": self.slug(obj, where, max_length=80),
             "title": self.text(obj, "title", where, max_length=120, required=True),
             "summary": self.text(

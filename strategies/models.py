@@ -133,10 +133,10 @@ DEFAULT_FOCUS_AREAS_ES = {
 }
 
 
-class FocusAreaQuerySet(models.QuerySet):
+class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
     def ensure_defaults(self) -> list[FocusArea]:
         """Add any default focus area that is missing; curators' names are kept."""
-        created = []
+        created: list[FocusArea] = []
         for position, (slug, name) in enumerate(DEFAULT_FOCUS_AREAS, start=1):
             area, was_created = self.get_or_create(
                 slug=slug,

@@ -155,7 +155,8 @@ def strategy_write(
         for position, source in enumerate(entry["sources"])
     )
     # Drop any prefetched relations so the snapshot reads what was just written.
-    strategy._prefetched_objects_cache = {}
+    # Django's own cache attribute, which the stubs do not declare.
+    strategy._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     strategy_version_record(strategy=strategy, by=by)
     return strategy
 
@@ -210,11 +211,12 @@ RESOURCE_FIELDS = ["name", "kind", "phone", "address", "hours", "url", "notes"]
 @transaction.atomic
 def resource_save(*, editor: User, data: dict, resource: Resource | None = None) -> Resource:
     """Add or change one of the editor's organization's resources (shown on its help page)."""
-    if not editor.is_org_admin:
+    organization = editor.organization
+    if not editor.is_org_admin or organization is None:
         raise PermissionError("Only organization admins edit their local resources.")
     if resource is None:
-        resource = Resource(organization=editor.organization)
-    elif resource.organization_id != editor.organization.pk:
+        resource = Resource(organization=organization)
+    elif resource.organization_id != organization.pk:
         raise PermissionError("That resource belongs to another organization.")
     for name in RESOURCE_FIELDS:
         if name in data:
@@ -225,6 +227,11 @@ def resource_save(*, editor: User, data: dict, resource: Resource | None = None)
 
 @transaction.atomic
 def resource_remove(*, editor: User, resource: Resource) -> None:
-    if not editor.is_org_admin or resource.organization_id != editor.organization.pk:
+    organization = editor.organization
+    if (
+        not editor.is_org_admin
+        or organization is None
+        or resource.organization_id != organization.pk
+    ):
         raise PermissionError("That resource belongs to another organization.")
     resource.delete()

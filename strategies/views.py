@@ -7,13 +7,14 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from harmplan.accounts.models import User
+from harmplan.http import AuthenticatedRequest
 
 from .forms import CatalogFilterForm
 from .models import Resource, Strategy
@@ -58,7 +59,7 @@ def _query_without_page(form: CatalogFilterForm) -> str:
 @catalog_reader_required
 @require_GET
 @vary_on_headers("HX-Request")
-def catalog(request: HttpRequest) -> HttpResponse:
+def catalog(request: AuthenticatedRequest) -> HttpResponse:
     form = _filter_form(request.GET)
     strategies = form.filter(Strategy.objects.published()).for_listing()
     page = Paginator(strategies, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -87,25 +88,26 @@ def strategy_page_context(strategy: Strategy, user: User) -> dict:
     your goals) are named in settings.STRATEGY_PAGE_PARTS. Each is called with the strategy and
     the viewer and returns a template and its context, or None to add nothing.
     """
+    page_parts: list[str] = []
     context = {
         "strategy": strategy,
         "focus_areas": list(strategy.focus_areas.all()),
         "sources": list(strategy.sources.all()),
         "resources": resources_near(strategy, user),
-        "page_parts": [],
+        "page_parts": page_parts,
     }
     for path in settings.STRATEGY_PAGE_PARTS:
         part = import_string(path)(strategy, user)
         if part is not None:
             template, part_context = part
             context.update(part_context)
-            context["page_parts"].append(template)
+            page_parts.append(template)
     return context
 
 
 @catalog_reader_required
 @require_GET
-def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def strategy_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy.objects.visible(), slug=slug)
     return render(
         request, "strategies/strategy_detail.html", strategy_page_context(strategy, request.user)

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from ipware import get_client_ip
 
-from .models import AccessEvent, CareAssignment, EmergencyAccess, Role, User
+from harmplan.http import AuthenticatedRequest
+
+from .models import AccessEvent, CareAssignment, EmergencyAccess, Organization, Role, User
 
 
 def clients_visible_to(user: User) -> QuerySet[User]:
@@ -54,6 +57,14 @@ def get_client_for_user(user: User, public_id) -> User:
         return clients_reachable_by(user).select_related("membership").get(public_id=public_id)
     except User.DoesNotExist:
         raise Http404 from None
+
+
+def staff_organization(user: User) -> Organization:
+    """The organization of a counselor or org admin; anyone without one may not go on."""
+    organization = user.organization
+    if organization is None:
+        raise PermissionDenied
+    return organization
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -128,7 +139,7 @@ def record_reads(
 
 
 def log_access(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     client: User,
     action: str,
     object_type: str,

@@ -23,7 +23,7 @@ class HarmPlanUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "preferred_name", "is_staff", "is_active"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Contact", {"fields": ["preferred_name", "phone"]}),
     ]
 

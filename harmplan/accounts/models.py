@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -75,8 +76,12 @@ class Organization(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+# django-otp has no types, so the checker cannot follow its devices' relation to User.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who signs in. Email and phone are optional: many clients have neither for long."""
+
+    # Set on the signed-in user by django-otp's OTPMiddleware: signed in with a second step.
+    is_verified: Callable[[], bool]
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     phone = models.CharField(max_length=32, blank=True)
@@ -92,7 +97,8 @@ class User(AbstractUser):
 
     def _get_session_auth_hash(self, secret=None) -> str:
         if not self.session_epoch:
-            return super()._get_session_auth_hash(secret=secret)  # sessions from before epochs
+            # Sessions from before epochs. A private Django method, which the stubs leave out.
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         key_salt = "harmplan.accounts.models.User.get_session_auth_hash"
         value = f"{self.password}:{self.session_epoch}"
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()

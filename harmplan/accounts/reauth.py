@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from harmplan.http import AuthenticatedRequest
+
 SESSION_KEY = "last_auth_at"
 FRESH_FOR = timedelta(minutes=5)
 
@@ -50,7 +52,7 @@ def fresh_sign_in_required(view):
 
 
 @require_http_methods(["GET", "POST"])
-def confirm_password(request: HttpRequest) -> HttpResponse:
+def confirm_password(request: AuthenticatedRequest) -> HttpResponse:
     from .forms import CurrentPasswordForm
 
     form = CurrentPasswordForm(

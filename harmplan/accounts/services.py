@@ -58,18 +58,19 @@ def invitation_create(
     counselor: User | None = None,
     ip: str | None = None,
 ) -> IssuedInvitation:
-    if not (invited_by.is_counselor or invited_by.is_org_admin):
+    organization = invited_by.organization
+    if organization is None or not (invited_by.is_counselor or invited_by.is_org_admin):
         raise PermissionError("Only counselors and organization admins can invite people.")
     if role != Role.CLIENT and not invited_by.is_org_admin:
         raise PermissionError("Only organization admins can invite staff.")
     if role == Role.CLIENT and counselor is None and invited_by.is_counselor:
         counselor = invited_by
-    if counselor and counselor.organization != invited_by.organization:
+    if counselor and counselor.organization != organization:
         raise PermissionError("The counselor must work in the same organization.")
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     invitation = Invitation.objects.create(
-        organization=invited_by.organization,
+        organization=organization,
         role=role,
         invited_by=invited_by,
         counselor=counselor if role == Role.CLIENT else None,
@@ -141,7 +142,7 @@ def invitation_accept(
             object_id=invitation.pk,
             ip=ip,
         )
-    elif invitation.counselor_id:
+    elif invitation.counselor is not None:
         _assign(
             organization=invitation.organization,
             counselor=invitation.counselor,
@@ -305,12 +306,13 @@ def email_change_confirm(*, token: str) -> User:
 @transaction.atomic
 def organization_client_idle_save(*, admin: User, minutes: int) -> Organization:
     """An org admin shortens how long an idle client session lasts (5 to 30 minutes)."""
-    if not admin.is_org_admin:
+    organization = admin.organization
+    if not admin.is_org_admin or organization is None:
         raise PermissionError("Only organization admins can change this.")
     if not 5 <= minutes <= 30:
         raise ValueError("Between 5 and 30 minutes.")
-    Organization.objects.filter(pk=admin.organization.pk).update(client_idle_minutes=minutes)
-    return Organization.objects.get(pk=admin.organization.pk)
+    Organization.objects.filter(pk=organization.pk).update(client_idle_minutes=minutes)
+    return Organization.objects.get(pk=organization.pk)
 
 
 @transaction.atomic

@@ -10,8 +10,6 @@ from harmplan import emails
 from . import mail
 from .models import EmailChange, User
 
-TASK = {"bind": True, "ignore_result": True, "acks_late": True, "reject_on_worker_lost": True}
-
 
 def _send(task, message) -> None:
     try:
@@ -25,21 +23,39 @@ def _send(task, message) -> None:
         ) from None
 
 
-@shared_task(name="harmplan.accounts.tasks.send_password_reset", **TASK)
+@shared_task(
+    name="harmplan.accounts.tasks.send_password_reset",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def send_password_reset(self, user_id: int) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
     if user:
         _send(self, mail.password_reset(user))
 
 
-@shared_task(name="harmplan.accounts.tasks.send_email_change_confirmation", **TASK)
+@shared_task(
+    name="harmplan.accounts.tasks.send_email_change_confirmation",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def send_email_change_confirmation(self, change_id: int) -> None:
     change = EmailChange.objects.filter(pk=change_id, confirmed_at__isnull=True).first()
     if change and change.new_email:
         _send(self, mail.email_change_confirmation(change))
 
 
-@shared_task(name="harmplan.accounts.tasks.send_email_change_notice", **TASK)
+@shared_task(
+    name="harmplan.accounts.tasks.send_email_change_notice",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def send_email_change_notice(self, change_id: int) -> None:
     change = EmailChange.objects.filter(pk=change_id).exclude(old_email="").first()
     if change:

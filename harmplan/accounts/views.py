@@ -18,13 +18,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from harmplan.http import AuthenticatedRequest
 from plans.models import CheckIn, Plan
 from plans.timezones import program_zone, zone_for
 from strategies import services as strategy_services
 from strategies.models import Resource
 
 from . import reauth, services, throttle
-from .access import client_ip, clients_visible_to, get_client_for_user, log_access
+from .access import (
+    client_ip,
+    clients_visible_to,
+    get_client_for_user,
+    log_access,
+    staff_organization,
+)
 from .decorators import role_required
 from .forms import (
     AcceptInvitationForm,
@@ -93,15 +100,16 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest) -> HttpResponse:
-    invitation = (
-        Invitation.objects.select_related("organization")
-        .filter(pk=request.session.get(SESSION_INVITATION))
-        .first()
+    invitation_id = request.session.get(SESSION_INVITATION)
+    found = (
+        Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
+        if invitation_id
+        else None
     )
     try:
-        services.invitation_check(invitation)
+        invitation = services.invitation_check(found)
     except services.InvitationError as error:
-        if invitation is None:
+        if found is None:
             return redirect("accounts:invitation_code")
         return render(request, "accounts/invitation_problem.html", {"problem": error}, status=410)
     if request.user.is_authenticated:
@@ -150,7 +158,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET", "POST"])
-def invitation_new(request: HttpRequest) -> HttpResponse:
+def invitation_new(request: AuthenticatedRequest) -> HttpResponse:
     form = InvitationForm(request.POST if request.method == "POST" else None, inviter=request.user)
     if form.is_valid():
         issued = services.invitation_create(
@@ -185,10 +193,10 @@ PLAN_STATES = {
 
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET"])
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedRequest) -> HttpResponse:
     """Search, filter by counselor and plan state, last check-in and actions; a fixed number of
     queries per page whatever the number of clients."""
-    organization = request.user.organization
+    organization = staff_organization(request.user)
     query = request.GET.get("q", "").strip()[:100]
     state = request.GET.get("state", "")
     counselors = User.objects.filter(
@@ -243,7 +251,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COUNSELOR, Role.ORG_ADMIN)
 @require_http_methods(["GET"])
-def client_detail(request: HttpRequest, client_id) -> HttpResponse:
+def client_detail(request: AuthenticatedRequest, client_id) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
     log_access(request, client, AccessEvent.Action.VIEW, "profile", client.public_id)
     counselors = User.objects.filter(caseload__client=client).order_by("username")
@@ -254,7 +262,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET"])
-def my_access_log(request: HttpRequest) -> HttpResponse:
+def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
     events = AccessEvent.objects.filter(client=request.user).select_related("actor__membership")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     # Who can open the records, since when, and who added them: an admin who gives themselves a
@@ -286,8 +294,8 @@ def _client_zone(client: User) -> ZoneInfo:
 
 @role_required(Role.ORG_ADMIN)
 @require_http_methods(["GET"])
-def org_overview(request: HttpRequest) -> HttpResponse:
-    organization = request.user.organization
+def org_overview(request: AuthenticatedRequest) -> HttpResponse:
+    organization = staff_organization(request.user)
     counselors = (
         User.objects.filter(membership__organization=organization, membership__role=Role.COUNSELOR)
         .annotate(caseload_size=Count("caseload"))
@@ -316,8 +324,8 @@ def org_overview(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_http_methods(["GET", "POST"])
-def org_appearance(request: HttpRequest) -> HttpResponse:
-    organization = request.user.organization
+def org_appearance(request: AuthenticatedRequest) -> HttpResponse:
+    organization = staff_organization(request.user)
     form = AppearanceForm(request.POST if request.method == "POST" else None, instance=organization)
     if form.is_valid():
         services.organization_appearance_save(organization=organization, **form.cleaned_data)
@@ -329,7 +337,7 @@ def org_appearance(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_POST
-def org_client_idle(request: HttpRequest) -> HttpResponse:
+def org_client_idle(request: AuthenticatedRequest) -> HttpResponse:
     form = ClientIdleForm(request.POST)
     if not form.is_valid():
         form.heading_field = "client_idle_minutes"  # alone on its page, the question is the h1
@@ -343,8 +351,8 @@ def org_client_idle(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_POST
-def assignment_new(request: HttpRequest) -> HttpResponse:
-    organization = request.user.organization
+def assignment_new(request: AuthenticatedRequest) -> HttpResponse:
+    organization = staff_organization(request.user)
     form = AssignmentForm(request.POST, organization=organization)
     if not form.is_valid():
         return render(request, "accounts/assignment_new.html", {"form": form}, status=400)
@@ -366,7 +374,7 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_POST
-def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def assignment_remove(request: AuthenticatedRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
         CareAssignment, pk=assignment_id, organization=request.user.organization
     )
@@ -384,14 +392,14 @@ def _get_resource_for_admin(user: User, resource_id: int) -> Resource:
 
 @role_required(Role.ORG_ADMIN)
 @require_http_methods(["GET"])
-def resource_list(request: HttpRequest) -> HttpResponse:
-    resources = Resource.objects.for_help_page(request.user.organization)
+def resource_list(request: AuthenticatedRequest) -> HttpResponse:
+    resources = Resource.objects.for_help_page(staff_organization(request.user))
     return render(request, "accounts/resource_list.html", {"resources": resources})
 
 
 @role_required(Role.ORG_ADMIN)
 @require_http_methods(["GET", "POST"])
-def resource_edit(request: HttpRequest, resource_id: int | None = None) -> HttpResponse:
+def resource_edit(request: AuthenticatedRequest, resource_id: int | None = None) -> HttpResponse:
     resource = _get_resource_for_admin(request.user, resource_id) if resource_id else None
     form = ResourceForm(request.POST if request.method == "POST" else None, instance=resource)
     if form.is_valid():
@@ -404,7 +412,7 @@ def resource_edit(request: HttpRequest, resource_id: int | None = None) -> HttpR
 
 
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     """Your account: password, two-step sign-in, and signing out on every device."""
     user = request.user
     return render(
@@ -420,7 +428,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_POST
-def resource_remove(request: HttpRequest, resource_id: int) -> HttpResponse:
+def resource_remove(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     resource = _get_resource_for_admin(request.user, resource_id)
     strategy_services.resource_remove(editor=request.user, resource=resource)
     messages.success(request, _("Removed from your help page."))
@@ -431,7 +439,7 @@ def resource_remove(request: HttpRequest, resource_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest) -> HttpResponse:
+def contact_edit(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = ContactForm(
         request.POST if request.method == "POST" else None,
@@ -478,7 +486,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_POST
-def twofactor_reset(request: HttpRequest, user_id) -> HttpResponse:
+def twofactor_reset(request: AuthenticatedRequest, user_id) -> HttpResponse:
     person = get_object_or_404(
         User,
         public_id=user_id,

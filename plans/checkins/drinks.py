@@ -8,6 +8,11 @@ so beside the picker. Pure alcohol weighs 0.789 grams per millilitre.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,7 +26,7 @@ ALCOHOL_GRAMS_PER_ML = Decimal("0.789")
 @dataclass(frozen=True)
 class Drink:
     key: str
-    label: str  # lazily translated
+    label: StrOrPromise  # lazily translated
     size_ml: int
     strength: Decimal  # % alcohol by volume
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from harmplan.forms import TimeZoneField
+from harmplan.forms import TimeZoneField, field_of
 from plans.models import FEELINGS, CheckIn, Goal, TargetKind
 from plans.models.plan import format_amount
 
@@ -56,6 +56,14 @@ class DayField(forms.DateField):
                 raise forms.ValidationError(str(error)) from None
 
 
+class GoalChoiceField(forms.ChoiceField):
+    goal: Goal  # the goal this answer is for
+
+
+class GoalAmountField(forms.DecimalField):
+    goal: Goal
+
+
 class DayForm(forms.Form):
     """Which day to check in for (a GET form, so it works without JavaScript)."""
 
@@ -69,7 +77,7 @@ class DayForm(forms.Form):
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["day"].today = today
+        field_of(self, "day", DayField).today = today
         self.fields["day"].widget.attrs["max"] = today.isoformat()
 
 
@@ -110,14 +118,15 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.goals = goals
         self.today = today
-        self.fields["day"].today = today
+        field_of(self, "day", DayField).today = today
         for goal in goals:
             hint = _question(goal)
             if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
                 # This step, not the final target: the step is what the client aims at now.
                 hint += f" This step: {goal.step_text(today).lower()}."
+            field: GoalChoiceField | GoalAmountField
             if asks_yes_no(goal):
-                field = forms.ChoiceField(
+                field = GoalChoiceField(
                     label=goal.statement,
                     choices=YES_NO_SKIP,
                     required=False,
@@ -127,7 +136,7 @@ class CheckInForm(forms.Form):
             else:
                 limit = daily_limit(goal)
                 number = "Enter a number, like 2 or 2.5"
-                field = forms.DecimalField(
+                field = GoalAmountField(
                     label=goal.statement,
                     required=False,
                     min_value=0,
@@ -154,7 +163,7 @@ class CheckInForm(forms.Form):
                         "max_whole_digits": number,
                     },
                 )
-            field.goal = goal
+            field.goal = goal  # the page puts the drink picker beside its goal's field
             self.fields[goal_field_name(goal)] = field
 
     @classmethod
@@ -271,7 +280,7 @@ class CheckInSettingsForm(forms.Form):
 
     def __init__(self, *args, current_zone: str, every_zone: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        zone = self.fields["time_zone"]
+        zone = field_of(self, "time_zone", TimeZoneField)
         zone.include(self.data.get("time_zone") or current_zone)
         if every_zone:
             zone.show_everything()

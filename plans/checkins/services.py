@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 
@@ -108,7 +109,8 @@ def checkin_record(
     if key is not None:
         receipt, fresh = CheckInReceipt.objects.get_or_create(client=client, key=key)
         if not fresh:
-            return receipt.checkin, False
+            # A receipt is saved with its check-in in one transaction, so it always has one.
+            return cast(CheckIn, receipt.checkin), False
     plan = Plan.objects.get(client=client)
     check_day(day, client_today(plan, now))
     if feeling is not None and not 1 <= feeling <= 5:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.goals import services as goal_services
 from plans.models import CheckIn, CheckInEntry, Goal, Lifecycle, Plan, Unit
@@ -79,7 +80,7 @@ def _day_text(day, today) -> str:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: AuthenticatedRequest) -> HttpResponse:
     plan = goal_services.plan_for_client(request.user)
     zone = timezones.zone_for(plan)
     today = timezones.local_day(timezone.now(), zone, plan.day_starts_at)
@@ -168,7 +169,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def checkin_settings(request: HttpRequest) -> HttpResponse:
+def checkin_settings(request: AuthenticatedRequest) -> HttpResponse:
     plan = goal_services.plan_for_client(request.user)
     current_zone = timezones.zone_name_for(plan)
     form = CheckInSettingsForm(
@@ -211,7 +212,7 @@ def _answer(entry: CheckInEntry) -> str:
         return "skipped"
     if entry.done is not None:
         return "yes" if entry.done else "no"
-    return f"{entry.amount.normalize():f}"
+    return f"{entry.amount.normalize():f}" if entry.amount is not None else ""
 
 
 def _csv_rows(client):
@@ -240,7 +241,7 @@ def _csv_rows(client):
 
 @role_required(Role.CLIENT)
 @require_GET
-def checkin_export(request: HttpRequest) -> StreamingHttpResponse:
+def checkin_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     rows = (writer.writerow([_cell(value) for value in row]) for row in _csv_rows(request.user))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.db.models import F, OrderBy, OuterRef, Q, Subquery
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -19,13 +19,14 @@ from harmplan.accounts.access import (
 )
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.models import CheckIn
 from plans.records import closing as records_closing
 
 from . import services
 
-SORTS = {
+SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
     "name": ("Name", [F("preferred_name").asc(), F("username").asc()]),
     "review": ("Next review", [F("plan__next_review_on").asc(nulls_last=True), "username"]),
     "activity": ("Last activity", [F("plan__updated_at").desc(nulls_last=True), "username"]),
@@ -50,9 +51,11 @@ def _search_words(typed: str) -> tuple[str, str]:
 
 @role_required(Role.COUNSELOR)
 @require_GET
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
     query, query_error = _search_words(request.GET.get("q", ""))
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
     last_checkin = CheckIn.objects.for_client(OuterRef("pk")).latest_day()
     clients = (
         clients_visible_to(request.user)
@@ -90,7 +93,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COUNSELOR)
 @require_GET
-def client_plan(request: HttpRequest, client_id) -> HttpResponse:
+def client_plan(request: AuthenticatedRequest, client_id) -> HttpResponse:
     """Open (and on first use, start) the plan of a client on this counselor's caseload."""
     client = get_client_for_user(request.user, client_id)
     return redirect(services.plan_for_client(client))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
+
+from harmplan.http import AuthenticatedRequest
 from plans.access import log_read
 from plans.models import Goal, Plan
 
@@ -12,7 +16,7 @@ from .services import EditConflict
 
 
 def conflict_response(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     conflict: EditConflict,
     make_form,
     title: str,
@@ -29,7 +33,8 @@ def conflict_response(
         log_read(request, plan, "goal", goal.public_id)
     else:
         log_read(request, plan)
-    data = request.POST.copy()
+    # The version goes in as a number, as a form reads it; the stubs allow only strings here.
+    data: MultiValueDict[str, Any] = request.POST.copy()
     data["version"] = conflict.current.version
     form = make_form(data)
     form.is_valid()

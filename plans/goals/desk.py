@@ -39,13 +39,13 @@ def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
     changes = plan.revisions.select_related("author").exclude(summary__in=NOT_CHANGES)
     if latest_review:
         changes = changes.filter(at__gt=latest_review.created_at)
-    changes = list(changes[:CHANGES_SHOWN])
-    for revision in changes:
+    shown = list(changes[:CHANGES_SHOWN])
+    for revision in shown:
         for change in revision.changes:
             change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
     goal_ids = {goal.pk for goal in goals}
     for goal in goals:
-        goal.changes = [r for r in changes if r.goal_id == goal.pk]
+        goal.changes = [r for r in shown if r.goal_id == goal.pk]
 
     services_given = list(
         ServiceGiven.objects.for_client(plan.client_id)
@@ -54,8 +54,8 @@ def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
     )
     return {
         "latest_review": latest_review,
-        "plan_changes": [r for r in changes if r.goal_id not in goal_ids],
-        "changes_count": len(changes),
+        "plan_changes": [r for r in shown if r.goal_id not in goal_ids],
+        "changes_count": len(shown),
         "services_given": services_given,
         "open_referrals": [
             s for s in services_given if s.resource_id and s.outcome == ReferralOutcome.NOT_YET

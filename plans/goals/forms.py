@@ -10,13 +10,13 @@ from django import forms
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from harmplan.forms import PhoneField
+from harmplan.forms import PhoneField, field_of
 from plans.models import Direction, Goal, Lifecycle, Period, Plan, Step, TargetKind, Unit
 from plans.models.plan import AMOUNT_LIMITS, MAX_TRUSTED_CONTACTS, units_for
 from strategies.models import Approach, FocusArea, Strategy
 
 from .services import review_has_content
-from .stepdown import StepDownError, plan_steps
+from .stepdown import PlannedStep, StepDownError, plan_steps
 
 RADIO = forms.RadioSelect(attrs={"class": "choices"})
 APPROACH_HINTS = {
@@ -179,7 +179,8 @@ class TargetForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("target_kind")
         if not data.get("target_direction"):
             # Only an amount has a direction; the goal always keeps one (the model requires it).
@@ -247,8 +248,8 @@ class AmountForm(forms.Form):
 
     def __init__(self, *args, focus_slug: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_direction"].choices = Direction.choices
-        self.fields["target_unit"].choices = [("", "Choose")] + [
+        field_of(self, "target_direction", forms.ChoiceField).choices = Direction.choices
+        field_of(self, "target_unit", forms.ChoiceField).choices = [("", "Choose")] + [
             (unit.value, unit.label) for unit in units_for(focus_slug)
         ]
         self.fields["target_value"].error_messages["required"] = "Enter the target amount, like 10"
@@ -256,7 +257,8 @@ class AmountForm(forms.Form):
         self.fields["target_period"].error_messages["required"] = "Choose a day or a week"
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _clean_amount(self, data)
         data.pop("practice", None)
         start, target = data.get("start_on"), data.get("target_on")
@@ -279,8 +281,8 @@ class PracticeForm(forms.Form):
 
 def _clean_amount(form: forms.Form, data: dict) -> None:
     unit, period, value = (
-        data.get("target_unit"),
-        data.get("target_period"),
+        data.get("target_unit") or "",
+        data.get("target_period") or "",
         data.get("target_value"),
     )
     if not unit and "target_unit" not in form.errors:
@@ -313,7 +315,7 @@ class StrategiesForm(forms.Form):
 
     def __init__(self, *args, focus_area: FocusArea, approach: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["strategies"].queryset = (
+        field_of(self, "strategies", forms.ModelMultipleChoiceField).queryset = (
             Strategy.objects.published()
             .fitting(approach)
             .in_focus_area(focus_area.slug)
@@ -368,7 +370,7 @@ class StepDownForm(forms.Form):
         self.baseline, self.target = baseline, target
         self.today = today
         self.fields["first_step_on"].initial = today + timedelta(days=1)
-        self.steps = []
+        self.steps: list[PlannedStep] = []
 
     def clean_first_step_on(self) -> date:
         first = self.cleaned_data["first_step_on"]
@@ -377,7 +379,8 @@ class StepDownForm(forms.Form):
         return first
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         if self.baseline is None or self.target is None:
@@ -461,7 +464,8 @@ class StepForm(VersionedForm):
         self.goal = goal
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts_on = data.get("starts_on")
         if starts_on and self.goal.target_on and starts_on > self.goal.target_on:
             self.add_error("starts_on", "A step cannot start after the goal's target date")
@@ -537,7 +541,8 @@ class ReviewForm(forms.Form):
         self.today = today
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         held, following = data.get("held_on"), data.get("next_review_on")
         if held and held > self.today:
             self.add_error("held_on", "The review date cannot be in the future")
@@ -590,7 +595,8 @@ class TrustedContactsForm(forms.Form):
         return [(self[f"name_{n}"], self[f"phone_{n}"]) for n in range(1, MAX_TRUSTED_CONTACTS + 1)]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for n in range(1, MAX_TRUSTED_CONTACTS + 1):
             if f"phone_{n}" in self.errors:
                 continue

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.access import client_ip
+from harmplan.http import AuthenticatedRequest
 from plans.access import get_plan_for_user, log_read
 from plans.models import Direction, Period, Plan, TargetKind
 from plans.models.plan import amount_with_unit
@@ -38,7 +41,7 @@ from .forms import (
 )
 from .stepdown import StepDownError, plan_steps
 
-QUESTIONS = {
+QUESTIONS: dict[str, tuple[str, type[forms.Form]]] = {
     "focus": ("What is this goal about?", FocusForm),
     "approach": ("Which approach fits this goal?", ApproachForm),
     "words": ("Your goal in your own words", StatementForm),
@@ -145,12 +148,15 @@ def _url(plan: Plan, question: str) -> str:
 
 def _form_for(question: str, draft: dict, plan: Plan, data=None):
     form_class = QUESTIONS[question][1]
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if question == "amount":
+        focus_id = draft.get("focus_area")
         kwargs = {
-            "focus_slug": FocusArea.objects.filter(pk=draft.get("focus_area"))
+            "focus_slug": FocusArea.objects.filter(pk=focus_id)
             .values_list("slug", flat=True)
             .first()
+            if focus_id
+            else None
         }
     if question == "strategies":
         kwargs = {
@@ -170,14 +176,14 @@ def _form_for(question: str, draft: dict, plan: Plan, data=None):
 
 
 @require_GET
-def goal_new(request: HttpRequest, plan_id) -> HttpResponse:
+def goal_new(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     _save_draft(request, plan, {"answered": []})
     return redirect(_url(plan, "focus"))
 
 
 @require_http_methods(["GET", "POST"])
-def goal_question(request: HttpRequest, plan_id, question: str) -> HttpResponse:
+def goal_question(request: AuthenticatedRequest, plan_id, question: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     if question not in QUESTIONS:
         raise Http404
@@ -235,7 +241,8 @@ def goal_question(request: HttpRequest, plan_id, question: str) -> HttpResponse:
 
 def _answers(draft: dict) -> list[dict]:
     """The check-your-answers rows, each with the page that changes it."""
-    focus = FocusArea.objects.filter(pk=draft.get("focus_area")).first()
+    focus_id = draft.get("focus_area")
+    focus = FocusArea.objects.filter(pk=focus_id).first() if focus_id else None
     rows = [
         ("What it is about", focus.name if focus else "", "focus"),
         (
@@ -318,7 +325,7 @@ def _goal_data(draft: dict) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_check(request: HttpRequest, plan_id) -> HttpResponse:
+def goal_check(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     draft = _draft(request, plan)
     missing = _first_unanswered(draft)

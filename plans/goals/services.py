@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Field, Model
 from django.utils import timezone
 
 from harmplan.accounts.access import record_access
@@ -58,7 +58,7 @@ REVIEW_SUMMARY = "Recorded a review"
 class EditConflict(Exception):
     """Someone saved a newer version first. `their_changes` are the revisions since yours."""
 
-    def __init__(self, current: Model, their_changes: list[Revision]):
+    def __init__(self, current: Plan | Goal, their_changes: list[Revision]):
         super().__init__("This was changed by someone else after you opened it.")
         self.current = current
         self.their_changes = their_changes
@@ -87,7 +87,10 @@ def display(instance: Model, field: str) -> str:
 
 
 def label(instance: Model, field: str) -> str:
-    return str(instance._meta.get_field(field).verbose_name).capitalize()
+    model_field = instance._meta.get_field(field)
+    if not isinstance(model_field, Field):
+        raise TypeError(f"{field} is a relation from another model, not a field")
+    return str(model_field.verbose_name).capitalize()
 
 
 def _apply(instance: Model, data: dict[str, Any], fields: Iterable[str]) -> list[dict]:

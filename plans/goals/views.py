@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from harmplan.accounts.access import client_ip
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans.access import get_plan_for_user, log_read
 from plans.models import Goal, GoalStrategy, Lifecycle, Plan, Revision, Step
 from plans.progress.stats import progress_lines
@@ -68,13 +69,13 @@ def _with_progress(goals: list[Goal], today: date, *, you: bool) -> list[Goal]:
 
 @role_required(Role.CLIENT)
 @require_GET
-def my_plan(request: HttpRequest) -> HttpResponse:
+def my_plan(request: AuthenticatedRequest) -> HttpResponse:
     plan = services.plan_for_client(request.user)
     return redirect(plan)
 
 
 @require_GET
-def plan_page(request: HttpRequest, plan_id) -> HttpResponse:
+def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     is_client = request.user.pk == plan.client_id
     changes = []
@@ -131,7 +132,7 @@ def _section_response(request, plan: Plan, section: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_section_edit(request: HttpRequest, plan_id, section: str) -> HttpResponse:
+def plan_section_edit(request: AuthenticatedRequest, plan_id, section: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     if section not in PlanSectionForm.SECTIONS:
         raise Http404
@@ -166,7 +167,7 @@ def plan_section_edit(request: HttpRequest, plan_id, section: str) -> HttpRespon
 
 @role_required(Role.CLIENT)
 @require_POST
-def plan_agree(request: HttpRequest, plan_id) -> HttpResponse:
+def plan_agree(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     form = AgreeForm(request.POST)
     if not form.is_valid():
@@ -189,7 +190,7 @@ def plan_agree(request: HttpRequest, plan_id) -> HttpResponse:
 
 
 @require_GET
-def plan_history(request: HttpRequest, plan_id) -> HttpResponse:
+def plan_history(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     log_read(request, plan, "plan history")
     revisions = list(plan.revisions.select_related("author", "goal")[:200])
@@ -205,7 +206,7 @@ def plan_history(request: HttpRequest, plan_id) -> HttpResponse:
 
 @role_required(Role.COUNSELOR)
 @require_http_methods(["GET", "POST"])
-def review_new(request: HttpRequest, plan_id) -> HttpResponse:
+def review_new(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     today = client_today(plan)
     form = ReviewForm(
@@ -226,7 +227,7 @@ def review_new(request: HttpRequest, plan_id) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def trusted_contacts(request: HttpRequest) -> HttpResponse:
+def trusted_contacts(request: AuthenticatedRequest) -> HttpResponse:
     """Up to three people the client can call, first on "Get help now"."""
     plan = services.plan_for_client(request.user)
     if request.method == "POST":
@@ -244,7 +245,7 @@ def trusted_contacts(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def plan_privacy(request: HttpRequest) -> HttpResponse:
+def plan_privacy(request: AuthenticatedRequest) -> HttpResponse:
     """By default the plan page, a client's first screen, does not say what goals are about."""
     plan = services.plan_for_client(request.user)
     form = PlanPrivacyForm(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from harmplan.phones import tel_href
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
+
+if TYPE_CHECKING:
+    from plans.progress.chart import Chart
+    from plans.progress.stats import ProgressLine
 
 
 class AuthorRole(models.TextChoices):
@@ -107,7 +112,7 @@ class Unit(models.TextChoices):
 
 
 # One of each, for "1 standard drink" (never "1 standard drinks").
-UNIT_SINGULAR = {
+UNIT_SINGULAR: dict[str, str] = {
     Unit.STANDARD_DRINKS: "standard drink",
     Unit.USING_DAYS: "day I use",
     Unit.MONEY: "money spent",
@@ -158,7 +163,7 @@ class Direction(models.TextChoices):
 
 
 # Sensible upper bounds per unit and period, so typing mistakes are caught.
-AMOUNT_LIMITS = {
+AMOUNT_LIMITS: dict[tuple[str, str], Decimal] = {
     (Unit.STANDARD_DRINKS, Period.DAY): Decimal(60),
     (Unit.STANDARD_DRINKS, Period.WEEK): Decimal(400),
     (Unit.USING_DAYS, Period.DAY): Decimal(1),
@@ -227,6 +232,12 @@ class Goal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = GoalQuerySet.as_manager()
+
+    # Set by the plan pages on the goals they show (plans.progress.stats.progress_lines).
+    progress_line: ProgressLine | None
+    # Set by the counselor's desk (plans.goals.desk): the goal's chart and changes since review.
+    chart: Chart | None
+    changes: list[Revision]
 
     class Meta:
         ordering = ["position", "created_at"]

@@ -202,8 +202,8 @@ def build_chart(
 
     path = []
     previous = None
-    for day, value in daily_targets:
-        y = _r(y_of(float(value)))
+    for day, target in daily_targets:
+        y = _r(y_of(float(target)))
         x_start = _r(LEFT + (day - first).days * slot)
         if previous is None:
             path.append(f"M{x_start} {y}")

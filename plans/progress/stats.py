@@ -24,12 +24,14 @@ Words follow LANGUAGE.md: trends and small wins, never streaks or "failed".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
     F,
@@ -48,6 +50,12 @@ from django.db.models.functions import Coalesce
 
 from plans.models import CheckInEntry, Direction, Goal, Period, Step, TargetKind
 from plans.models.plan import format_amount
+
+if TYPE_CHECKING:
+    from plans.reports.figures import GoalTarget
+
+    # What the achievement rules read: a goal, or the program report's light copy of one.
+    GoalLike: TypeAlias = Goal | GoalTarget
 
 
 class Achievement:
@@ -168,14 +176,15 @@ def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
         "r": Q(checkin__day__gte=recent_from),
         "e": Q(checkin__day__lt=recent_from),
     }
-    aggregates = {"total7": Sum("amount", filter=periods["w"])}
+    aggregates: dict[str, Aggregate] = {"total7": Sum("amount", filter=periods["w"])}
     aggregates["last_day"] = Max("checkin__day", filter=answered)
     for key, period in periods.items():
         aggregates[f"{key}_answered"] = Count("pk", filter=period & answered)
         aggregates[f"{key}_met"] = Count("pk", filter=period & met)
         aggregates[f"{key}_yes"] = Count("pk", filter=period & Q(done=True))
         aggregates[f"{key}_average"] = Avg("amount", filter=period)
-    rows = (
+    # The stubs type a row from values() alone; the aggregates above are its other keys.
+    rows: Iterable[Mapping[str, Any]] = (
         CheckInEntry.objects.filter(
             goal_id__in=ids, checkin__day__gte=earlier_from, checkin__day__lte=today
         )
@@ -213,12 +222,13 @@ def window_tallies(goal_ids: QuerySet, today: date) -> dict[int, GoalStats]:
     earlier_from = recent_from - timedelta(days=RECENT_DAYS)
     answered = Q(skipped=False)
     periods = {"r": Q(checkin__day__gte=recent_from), "e": Q(checkin__day__lt=recent_from)}
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for key, period in periods.items():
         aggregates[f"{key}_answered"] = Count("pk", filter=period & answered)
         aggregates[f"{key}_yes"] = Count("pk", filter=period & Q(done=True))
         aggregates[f"{key}_average"] = Avg("amount", filter=period)
-    rows = (
+    # The stubs type a row from values() alone; the aggregates above are its other keys.
+    rows: Iterable[Mapping[str, Any]] = (
         CheckInEntry.objects.filter(
             goal_id__in=goal_ids, checkin__day__gte=earlier_from, checkin__day__lte=today
         )
@@ -248,11 +258,11 @@ def _decimal(value) -> Decimal | None:
 # Achievement -------------------------------------------------------------------------------------
 
 
-def _per_period(goal: Goal) -> int:
+def _per_period(goal: GoalLike) -> int:
     return 7 if goal.target_period == Period.WEEK else 1
 
 
-def level(goal: Goal, window: Tally) -> Decimal | None:
+def level(goal: GoalLike, window: Tally) -> Decimal | None:
     """How it went over a window: average amount in the target's period, or the share of yes."""
     if window.answered == 0:
         return None
@@ -263,11 +273,11 @@ def level(goal: Goal, window: Tally) -> Decimal | None:
     return window.average * _per_period(goal)
 
 
-def _lower_is_better(goal: Goal) -> bool:
+def _lower_is_better(goal: GoalLike) -> bool:
     return goal.target_kind == TargetKind.AMOUNT and goal.target_direction == Direction.AT_MOST
 
 
-def at_target(goal: Goal, value: Decimal | None) -> bool:
+def at_target(goal: GoalLike, value: Decimal | None) -> bool:
     if value is None:
         return False
     if goal.target_kind == TargetKind.PRACTICE:
@@ -279,7 +289,7 @@ def at_target(goal: Goal, value: Decimal | None) -> bool:
     return False
 
 
-def achievement(goal: Goal, stats: GoalStats | None) -> str:
+def achievement(goal: GoalLike, stats: GoalStats | None) -> str:
     """The goal's FHIR achievementStatus code, by the rules in this module's docstring."""
     stats = stats or GoalStats()
     if stats.recent.answered < MIN_ANSWERS:

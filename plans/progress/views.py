@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.access import get_goal_for_user, log_read
 from plans.goals import services
@@ -47,7 +48,7 @@ def _steps_by_goal(goals) -> dict[int, list[Step]]:
 
 @role_required(Role.CLIENT)
 @require_GET
-def progress_overview(request: HttpRequest) -> HttpResponse:
+def progress_overview(request: AuthenticatedRequest) -> HttpResponse:
     plan = services.plan_for_client(request.user)
     today = timezones.client_today(plan)
     goals = list(plan.goals.active().order_by("position", "created_at"))
@@ -63,7 +64,7 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def goal_progress(request: HttpRequest, plan_id, goal_id) -> HttpResponse:
+def goal_progress(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     plan = goal.plan
     is_client = request.user.pk == plan.client_id

@@ -23,15 +23,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+CONSENT_COLUMNS = ("public_id", "organization", "method", "shares", "created_at", "expires_at")
+CLOSURE_COLUMNS = ("requested_at", "delete_after", "cancelled_at", "completed_at")
+
+
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyAdmin):
     # Who and when only: what was shared is the client's to see.
-    list_display = ["public_id", "organization", "method", "shares", "created_at", "expires_at"]
+    list_display = CONSENT_COLUMNS
     list_filter = ["organization", "method"]
-    fields = list_display + ["revoked_at", "expired_at", "ended_reason"]
+    fields = (*CONSENT_COLUMNS, "revoked_at", "expired_at", "ended_reason")
 
 
 @admin.register(AccountClosure)
 class AccountClosureAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "requested_at", "delete_after", "cancelled_at", "completed_at"]
-    fields = list_display[1:] + ["summary"]
+    list_display = ("pk", *CLOSURE_COLUMNS)
+    fields = (*CLOSURE_COLUMNS, "summary")

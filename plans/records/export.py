@@ -172,7 +172,7 @@ def collect(client) -> dict[str, list[dict]]:
                 "at": v(revision.at),
                 "who": _person(revision.author),
                 "role": revision.author_role,
-                "goal": goal_ids.get(revision.goal_id, ""),
+                "goal": goal_ids.get(revision.goal_id, "") if revision.goal_id else "",
                 "summary": revision.summary,
                 "changes": revision.changes,
             }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch
 
@@ -60,7 +61,7 @@ def _practitioner(counselor: User) -> dict:
 
 
 def _quantity(value, goal: Goal) -> dict:
-    quantity = {"value": float(value)}
+    quantity: dict[str, Any] = {"value": float(value)}
     if goal.target_unit:
         quantity["unit"] = goal.get_target_unit_display()
     return quantity
@@ -71,14 +72,14 @@ def _targets(goal: Goal, steps: list[Step]) -> list[dict]:
     measure = {"text": goal.target_text}
     targets = []
     for step in steps:
-        target = {
+        target: dict[str, Any] = {
             "measure": {"text": step.note or goal.target_text},
             "dueDate": str(step.starts_on),
         }
         if step.value is not None:
             target["detailQuantity"] = _quantity(step.value, goal)
         targets.append(target)
-    final = {"measure": measure}
+    final: dict[str, Any] = {"measure": measure}
     if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
         final["detailQuantity"] = _quantity(goal.target_value, goal)
     elif goal.target_kind == TargetKind.PRACTICE:
@@ -129,7 +130,7 @@ def _observations(checkin: CheckIn, patient_ref: dict, goals: dict[int, Goal], z
         goal = goals.get(entry.goal_id)
         if goal is None:
             continue
-        resource = {
+        resource: dict[str, Any] = {
             "resourceType": "Observation",
             "id": _uuid(f"checkin-{checkin.pk}-goal-{entry.goal_id}"),
             "status": "final",

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harmplan.accounts.access import client_ip
+from harmplan.accounts.access import client_ip, staff_organization
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.access import get_plan_for_user
 from plans.models import Plan
@@ -38,7 +39,7 @@ def _download(download: services.Download) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_GET
-def records_home(request: HttpRequest) -> HttpResponse:
+def records_home(request: AuthenticatedRequest) -> HttpResponse:
     client = request.user
     return render(
         request,
@@ -55,20 +56,20 @@ def records_home(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_GET
-def records_export(request: HttpRequest) -> HttpResponse:
+def records_export(request: AuthenticatedRequest) -> HttpResponse:
     return _download(services.records_export(client=request.user))
 
 
 @role_required(Role.CLIENT, Role.COUNSELOR)
 @require_GET
-def plan_pdf(request: HttpRequest, plan_id) -> HttpResponse:
+def plan_pdf(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     return _download(services.plan_pdf(plan=plan, actor=request.user, ip=client_ip(request)))
 
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def privacy_choice(request: HttpRequest) -> HttpResponse:
+def privacy_choice(request: AuthenticatedRequest) -> HttpResponse:
     client = request.user
     current = privacy.notes_private(client)
     form = PrivacyForm(
@@ -87,7 +88,7 @@ def privacy_choice(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_GET
-def sharing_page(request: HttpRequest) -> HttpResponse:
+def sharing_page(request: AuthenticatedRequest) -> HttpResponse:
     client = request.user
     accounting = Paginator(sharing.accounting_for(client), 50).get_page(request.GET.get("page"))
     return render(
@@ -103,7 +104,7 @@ def sharing_page(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def consent_new(request: HttpRequest) -> HttpResponse:
+def consent_new(request: AuthenticatedRequest) -> HttpResponse:
     client = request.user
     zone = zone_for_client(client)
     today = local_date(zone)
@@ -141,7 +142,7 @@ def consent_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_GET
-def consent_detail(request: HttpRequest, consent_id) -> HttpResponse:
+def consent_detail(request: AuthenticatedRequest, consent_id) -> HttpResponse:
     consent = sharing.get_consent_for_client(request.user, consent_id)
     return render(
         request,
@@ -156,7 +157,7 @@ def consent_detail(request: HttpRequest, consent_id) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_POST
-def consent_pdf(request: HttpRequest, consent_id) -> HttpResponse:
+def consent_pdf(request: AuthenticatedRequest, consent_id) -> HttpResponse:
     consent = sharing.get_consent_for_client(request.user, consent_id)
     try:
         return _download(sharing.consent_pdf(consent=consent))
@@ -167,7 +168,7 @@ def consent_pdf(request: HttpRequest, consent_id) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_POST
-def consent_revoke(request: HttpRequest, consent_id) -> HttpResponse:
+def consent_revoke(request: AuthenticatedRequest, consent_id) -> HttpResponse:
     consent = sharing.get_consent_for_client(request.user, consent_id)
     if sharing.consent_revoke(consent=consent):
         messages.success(
@@ -195,8 +196,8 @@ def shared_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_http_methods(["GET", "POST"])
-def program_records(request: HttpRequest) -> HttpResponse:
-    organization = request.user.organization
+def program_records(request: AuthenticatedRequest) -> HttpResponse:
+    organization = staff_organization(request.user)
     policy = privacy.policy_for(organization)
     form = PolicyForm(request.POST if request.method == "POST" else None, instance=policy)
     if form.is_valid():
@@ -218,7 +219,7 @@ def program_records(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def account_close(request: HttpRequest) -> HttpResponse:
+def account_close(request: AuthenticatedRequest) -> HttpResponse:
     client = request.user
     closure = closing.pending_closure(client)
     form = CloseAccountForm(
@@ -246,7 +247,7 @@ def account_close(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_POST
-def account_close_cancel(request: HttpRequest) -> HttpResponse:
+def account_close_cancel(request: AuthenticatedRequest) -> HttpResponse:
     if closing.closing_cancel(client=request.user):
         messages.success(
             request,

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from harmplan.accounts.models import User
 from plans.models import Channel
-from plans.timezones import get_zone
+from plans.timezones import default_zone_name, get_zone
 
 from . import services
 from .schedule import EVERY_DAY
@@ -30,7 +29,7 @@ def seed_reminders(users: dict[str, User]) -> None:
         # Demo data only: a real address change goes through its confirmation link.
         client.email = DEMO_EMAIL
         client.save(update_fields=["email"])
-    zone_name = settings.HARMPLAN["DEFAULT_TIME_ZONE"]
+    zone_name = default_zone_name()
     now = timezone.now()
     next_minute = (now.astimezone(get_zone(zone_name)) + timedelta(minutes=1)).replace(
         second=0, microsecond=0

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from celery import current_app
 from django.db import connection, transaction
@@ -183,7 +184,7 @@ def _move_schedules(moves: list[tuple[int, datetime | None]]) -> None:
     times = [connection.ops.adapt_datetimefield_value(at) for _, at in moves]
     if connection.vendor == "postgresql":
         source = "unnest(%s::bigint[], %s::timestamptz[]) AS v(column1, column2)"
-        params = [ids, times]
+        params: list[Any] = [ids, times]
     else:
         source = "(VALUES " + ", ".join(["(%s, %s)"] * len(moves)) + ") AS v"
         params = [value for row in zip(ids, times, strict=True) for value in row]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from harmplan.forms import TimeZoneField
+from harmplan.forms import TimeZoneField, field_of
 from plans.models import Channel, ReminderSchedule
 from plans.timezones import get_zone, local_day
 
@@ -49,7 +49,9 @@ class ReminderSettingsForm(forms.Form):
         error_messages={"invalid": "Enter a date, like 2026-12-01"},
     )
 
-    def __init__(self, *args, schedule: ReminderSchedule, every_zone: bool = False, **kwargs):
+    def __init__(
+        self, data=None, *, schedule: ReminderSchedule, every_zone: bool = False, **kwargs
+    ):
         self.schedule = schedule
         initial = {
             "channel": schedule.channel,
@@ -58,17 +60,19 @@ class ReminderSettingsForm(forms.Form):
             "timezone": schedule.timezone,
             "paused_until": None if schedule.paused_indefinitely else schedule.paused_until,
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         channels = [(Channel.EMAIL, "Email"), (Channel.NONE, "No reminders")]
         if sms.sms_enabled() or schedule.channel == Channel.SMS:
             channels.insert(1, (Channel.SMS, "Text message"))
-        self.fields["channel"].choices = channels
-        self.fields["timezone"].include(self.data.get("timezone") or schedule.timezone)
+        field_of(self, "channel", forms.ChoiceField).choices = channels
+        zone = field_of(self, "timezone", TimeZoneField)
+        zone.include(self.data.get("timezone") or schedule.timezone)
         if every_zone:
-            self.fields["timezone"].show_everything()
+            zone.show_everything()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         channel = cleaned.get("channel")
         # Email and phone are changed on the account page, behind the password, and a new email
         # address only counts once confirmed (harmplan/accounts): here they are only used.

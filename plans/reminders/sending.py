@@ -21,6 +21,7 @@ from enum import Enum
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.utils import timezone
 
@@ -45,7 +46,7 @@ class Outcome(Enum):
 @dataclass(frozen=True)
 class SendResult:
     outcome: Outcome
-    retry_in: float | None = None
+    retry_in: float = 0  # seconds to wait before the next try, for Outcome.RETRY
     provider_ref: str = ""
 
 
@@ -71,7 +72,7 @@ class Outbox:
 
     def __init__(self) -> None:
         self.shared = messages.SharedText()
-        self._connection = None
+        self._connection: BaseEmailBackend | None = None
 
     def connection(self):
         if self._connection is None:

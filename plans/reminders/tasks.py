@@ -15,7 +15,8 @@ from plans.reminders import digests, dispatch, sending
 
 # Hard limits, below the sweeper's SENDING_STUCK_AFTER (5 minutes), so a slow send is never taken
 # for a dead one. One send takes at most EMAIL_TIMEOUT or SMS_TWILIO_TIMEOUT seconds.
-SEND_LIMITS = {"soft_time_limit": 240, "time_limit": 270}
+SEND_SOFT_TIME_LIMIT = 240
+SEND_TIME_LIMIT = 270
 # Names stay as they were before the reminder code moved here, so queued messages, beat
 # schedules and worker routing written for them keep working.
 NAMES = "plans.tasks."
@@ -38,7 +39,8 @@ def sweep_stuck() -> int:
     ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    **SEND_LIMITS,
+    soft_time_limit=SEND_SOFT_TIME_LIMIT,
+    time_limit=SEND_TIME_LIMIT,
 )
 def send_deliveries(delivery_ids: list[int]) -> None:
     """Send a batch of reminders queued together by the dispatcher or the sweeper.
@@ -57,7 +59,8 @@ def send_deliveries(delivery_ids: list[int]) -> None:
     ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    **SEND_LIMITS,
+    soft_time_limit=SEND_SOFT_TIME_LIMIT,
+    time_limit=SEND_TIME_LIMIT,
 )
 def send_delivery(self, delivery_id: int) -> str:
     """Send one reminder. Backoff and the number of attempts are kept on the row, not by Celery."""

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans.models import Channel, ReminderSchedule
 from plans.reminders import calendar, links, services
 from plans.reminders import messages as reminder_messages
@@ -46,7 +47,7 @@ def _history(schedule: ReminderSchedule) -> list[dict]:
 
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
-def reminder_settings(request: HttpRequest) -> HttpResponse:
+def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
     client = request.user
     schedule = services.schedule_for(client)
     if request.method == "POST" and request.POST.get("action") == "resume":
@@ -91,7 +92,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_POST
-def calendar_link_new(request: HttpRequest) -> HttpResponse:
+def calendar_link_new(request: AuthenticatedRequest) -> HttpResponse:
     token = services.feed_token_create(client=request.user)
     url = links.feed_url(token)
     return render(
@@ -103,7 +104,7 @@ def calendar_link_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 @require_POST
-def calendar_link_remove(request: HttpRequest) -> HttpResponse:
+def calendar_link_remove(request: AuthenticatedRequest) -> HttpResponse:
     services.feed_token_remove(client=request.user)
     messages.success(request, "Your calendar link is turned off. It no longer works.")
     return redirect("plans:reminder_settings")

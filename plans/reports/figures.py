@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,9 @@ from plans.timezones import program_today, program_zone
 from strategies.models import Approach, FocusArea
 
 from .suppression import Cell, suppress
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TOP_STRATEGIES = 10
 ACHIEVEMENT_ORDER = [
@@ -70,7 +73,7 @@ class GoalTarget(NamedTuple):
 @dataclass
 class Group:
     key: str
-    title: str
+    title: StrOrPromise
     cells: list[Cell]
     total: Cell | None = None
     chart: bool = True

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from harmplan.forms import field_of
 from plans.models import COUNTED_KINDS, ReferralOutcome, ServiceKind
 from strategies.models import Resource
 
@@ -50,10 +52,13 @@ class ServiceGivenForm(forms.Form):
     def __init__(self, *args, organization, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["resource"].queryset = Resource.objects.for_organization(organization)
+        field_of(
+            self, "resource", forms.ModelChoiceField
+        ).queryset = Resource.objects.for_organization(organization)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, count = data.get("kind"), data.get("count")
         if kind in COUNTED_KINDS and count is None and "count" not in self.errors:
             self.add_error("count", _("Enter how many you gave"))
@@ -101,7 +106,7 @@ class ReportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter the last day as a real date")},
     )
-    counselor = forms.ModelChoiceField(
+    counselor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Counselor"),
         queryset=None,
         required=False,
@@ -114,12 +119,13 @@ class ReportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["counselor"].queryset = User.objects.filter(
+        field_of(self, "counselor", forms.ModelChoiceField).queryset = User.objects.filter(
             membership__organization=organization, membership__role=Role.COUNSELOR
         ).order_by("username")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         period = data.get("period") or "this_month"
         today = self.today
         month_start = today.replace(day=1)
@@ -133,13 +139,13 @@ class ReportForm(forms.Form):
             last = quarter_start - timedelta(days=1)
             data["first"], data["last"] = date(last.year, last.month - 2, 1), last
         else:
-            first, last = data.get("first"), data.get("last")
-            if first is None and "first" not in self.errors:
+            chosen_first, chosen_last = data.get("first"), data.get("last")
+            if chosen_first is None and "first" not in self.errors:
                 self.add_error("first", _("Enter the first day"))
-            if last is None and "last" not in self.errors:
+            if chosen_last is None and "last" not in self.errors:
                 self.add_error("last", _("Enter the last day"))
-            if first and last and last < first:
+            if chosen_first and chosen_last and chosen_last < chosen_first:
                 self.add_error("last", _("The last day must be on or after the first day"))
-            if first and last and (last - first).days > 366 * 3:
+            if chosen_first and chosen_last and (chosen_last - chosen_first).days > 366 * 3:
                 self.add_error("last", _("Choose a period of at most three years"))
         return data

@@ -25,6 +25,8 @@ def service_give(
     ip: str | None = None,
 ) -> ServiceGiven:
     organization = plan.client.organization
+    if organization is None:
+        raise ValueError("Services are given to clients of an organization.")
     if resource is not None and resource.organization_id != organization.pk:
         raise ValueError("A referral goes to one of the client's organization's services.")
     referral = kind == ServiceKind.REFERRAL

@@ -20,8 +20,12 @@ see caseloads anyway; the figures never carry names or free text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SMALLEST_SHOWN = 11
 SMALL = _("fewer than 11")
@@ -30,9 +34,9 @@ COMPLEMENT = _("not shown")
 
 @dataclass
 class Cell:
-    label: str
+    label: StrOrPromise
     value: int
-    hidden_as: str = ""  # "", SMALL or COMPLEMENT
+    hidden_as: StrOrPromise = ""  # "", SMALL or COMPLEMENT
 
     @property
     def shown(self) -> bool:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harmplan.accounts.access import client_ip
+from harmplan.accounts.access import client_ip, staff_organization
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.http import AuthenticatedRequest
 from plans.access import get_plan_for_user, log_read
 from plans.models import ServiceGiven, ServiceKind
 from plans.timezones import client_today, program_today
@@ -25,7 +26,7 @@ from .forms import ReferralOutcomeForm, ReportForm, ServiceGivenForm
 
 @role_required(Role.COUNSELOR)
 @require_http_methods(["GET", "POST"])
-def service_new(request: HttpRequest, plan_id) -> HttpResponse:
+def service_new(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     today = client_today(plan)
     form = ServiceGivenForm(
@@ -54,7 +55,7 @@ def service_new(request: HttpRequest, plan_id) -> HttpResponse:
 
 @role_required(Role.COUNSELOR)
 @require_POST
-def referral_outcome(request: HttpRequest, plan_id, service_id: int) -> HttpResponse:
+def referral_outcome(request: AuthenticatedRequest, plan_id, service_id: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     service = ServiceGiven.objects.filter(
         pk=service_id, client_id=plan.client_id, kind=ServiceKind.REFERRAL
@@ -73,8 +74,8 @@ def referral_outcome(request: HttpRequest, plan_id, service_id: int) -> HttpResp
     return redirect(plan.get_absolute_url() + "#services")
 
 
-def _report(request: HttpRequest):
-    organization = request.user.organization
+def _report(request: AuthenticatedRequest):
+    organization = staff_organization(request.user)
     form = ReportForm(request.GET, organization=organization, today=program_today())
     if not form.is_valid():
         return form, None
@@ -90,7 +91,7 @@ def _report(request: HttpRequest):
 
 @role_required(Role.ORG_ADMIN)
 @require_GET
-def program_report(request: HttpRequest) -> HttpResponse:
+def program_report(request: AuthenticatedRequest) -> HttpResponse:
     form, report = _report(request)
     for group in report.groups if report else []:
         group.bar_chart = bar_chart(group) if group.chart else None
@@ -104,7 +105,7 @@ def program_report(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_GET
-def program_report_csv(request: HttpRequest) -> HttpResponse:
+def program_report_csv(request: AuthenticatedRequest) -> HttpResponse:
     form, report = _report(request)
     if report is None:
         return redirect("plans:program_report")

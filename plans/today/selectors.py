@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Aggregate, Count, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -77,7 +79,7 @@ def goals_today(plan: Plan, goals: list[Goal], today: date) -> list[GoalToday]:
     if not goals:
         return []
     monday = week_start(today)
-    aggregates = {"today_amount": Sum("amount", filter=Q(checkin__day=today))}
+    aggregates: dict[str, Aggregate] = {"today_amount": Sum("amount", filter=Q(checkin__day=today))}
     aggregates["today_yes"] = Count("pk", filter=Q(checkin__day=today, done=True))
     aggregates["today_no"] = Count("pk", filter=Q(checkin__day=today, done=False))
     aggregates["free"] = Count("pk", filter=Q(checkin__day__gte=monday, amount=0))
@@ -86,7 +88,8 @@ def goals_today(plan: Plan, goals: list[Goal], today: date) -> list[GoalToday]:
         aggregates[f"week{back}"] = Sum(
             "amount", filter=Q(checkin__day__gte=first, checkin__day__lt=first + timedelta(7))
         )
-    rows = {
+    # The stubs type a row from values() alone; the aggregates above are its other keys.
+    rows: dict[int, Mapping[str, Any]] = {
         row["goal_id"]: row
         for row in CheckInEntry.objects.filter(
             goal__in=goals,
@@ -99,7 +102,7 @@ def goals_today(plan: Plan, goals: list[Goal], today: date) -> list[GoalToday]:
     }
     found = []
     for goal in goals:
-        row = rows.get(goal.pk, {})
+        row: Mapping[str, Any] = rows.get(goal.pk, {})
         step = step_value(goal, today)
         weeks = [row.get(f"week{back}") or Decimal(0) for back in range(WEEKS_BACK)]
         done = True if row.get("today_yes") else False if row.get("today_no") else None

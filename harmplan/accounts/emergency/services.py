@@ -16,7 +16,8 @@ OBJECT_TYPE = "records in an emergency"
 def emergency_access_grant(
     *, counselor: User, client: User, reason: str, ip: str | None
 ) -> EmergencyAccess:
-    if not counselor.is_counselor:
+    organization = counselor.organization
+    if not counselor.is_counselor or organization is None:
         raise PermissionError("Only counselors can cover for a colleague.")
     if not client.is_client or client.organization != counselor.organization:
         raise PermissionError("That client is not in this counselor's organization.")
@@ -24,7 +25,7 @@ def emergency_access_grant(
         raise ValueError("A reason is required.")
     start = timezone.now()
     grant = EmergencyAccess.objects.create(
-        organization=counselor.organization,
+        organization=organization,
         counselor=counselor,
         client=client,
         reason=reason,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+
+from harmplan.http import AuthenticatedRequest
 
 from ..access import client_ip
 from ..decorators import role_required
@@ -17,7 +19,7 @@ from .forms import EmergencyAccessForm
 
 @role_required(Role.COUNSELOR)
 @require_http_methods(["GET", "POST"])
-def emergency_access_new(request: HttpRequest) -> HttpResponse:
+def emergency_access_new(request: AuthenticatedRequest) -> HttpResponse:
     form = EmergencyAccessForm(
         request.POST if request.method == "POST" else None, counselor=request.user
     )
@@ -35,7 +37,7 @@ def emergency_access_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ORG_ADMIN)
 @require_http_methods(["GET"])
-def emergency_access_list(request: HttpRequest) -> HttpResponse:
+def emergency_access_list(request: AuthenticatedRequest) -> HttpResponse:
     grants = EmergencyAccess.objects.filter(organization=request.user.organization).select_related(
         "counselor", "client"
     )

@@ -8,6 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from harmplan.http import AppRequest
+
 from . import limits
 
 # Asking how much time is left is not activity: it must not keep the session alive.
@@ -21,7 +23,7 @@ class SessionLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+    def process_view(self, request: AppRequest, view_func, view_args, view_kwargs):
         user = request.user
         if not user.is_authenticated:
             return None

@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from harmplan.http import AuthenticatedRequest
+
 from ..access import client_ip
 from . import limits
 
@@ -20,12 +22,12 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 @require_GET
-def session_status(request: HttpRequest) -> JsonResponse:
+def session_status(request: AuthenticatedRequest) -> JsonResponse:
     return JsonResponse({"seconds_left": getattr(request, "session_seconds_left", 0)})
 
 
 @require_POST
-def session_keepalive(request: HttpRequest) -> HttpResponse:
+def session_keepalive(request: AuthenticatedRequest) -> HttpResponse:
     """'Stay signed in': a plain form post without JavaScript, a fetch with it."""
     at = limits.now()
     limits.touch(request.session, at, force=True)
@@ -43,7 +45,7 @@ def session_keepalive(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
     limits.sign_out_everywhere(user=request.user, ip=client_ip(request))
     logout(request)
     messages.success(

@@ -8,6 +8,7 @@ from ..models import normalize_recovery_code
 
 class AppCodeForm(forms.Form):
     heading_field = "code"  # the question is the page's heading
+    wrong_code_message = ""  # set by the view
 
     code = forms.CharField(
         label=_("Enter the 6-digit code"),
@@ -39,6 +40,7 @@ class AppCodeForm(forms.Form):
 
 class RecoveryCodeForm(forms.Form):
     heading_field = "code"
+    wrong_code_message = ""  # set by the view
 
     code = forms.CharField(
         label=_("Enter one of your recovery codes"),

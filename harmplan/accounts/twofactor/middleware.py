@@ -35,7 +35,8 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match and (match.namespace in OPEN_NAMESPACES or match.url_name in OPEN_URL_NAMES):
             return None
-        if not services.needs_verification(request):
+        user = request.user
+        if not user.is_authenticated or not services.needs_verification(request):
             return None
-        target = "twofactor:verify" if services.is_enrolled(request.user) else "twofactor:setup"
+        target = "twofactor:verify" if services.is_enrolled(user) else "twofactor:setup"
         return redirect_to_login(request.get_full_path(), reverse(target))

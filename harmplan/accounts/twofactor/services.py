@@ -22,6 +22,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from harmplan.http import AuthenticatedRequest
+
 from ..models import RecoveryCode, RecoveryCodeDevice, SecurityEvent, User, hash_secret
 
 RECOVERY_CODE_COUNT = 10
@@ -113,7 +115,7 @@ def _new_recovery_codes(user: User) -> list[str]:
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
-def setup_confirm(*, request: HttpRequest, device: TOTPDevice, code: str, ip: str | None):
+def setup_confirm(*, request: AuthenticatedRequest, device: TOTPDevice, code: str, ip: str | None):
     """Check the first code from the new app. On success the app replaces any old one, the
     session counts as verified, and fresh recovery codes are returned (shown once)."""
     user = request.user
@@ -156,7 +158,7 @@ def wait_until(device) -> datetime | None:
     return None if allowed else (details or {}).get("locked_until")
 
 
-def verify(*, request: HttpRequest, device, code: str, ip: str | None) -> bool:
+def verify(*, request: AuthenticatedRequest, device, code: str, ip: str | None) -> bool:
     """Check a code (app or recovery) for the signed-in person; on success the session is
     verified. django_otp.verify_token locks the device row, so a code cannot be used twice."""
     user = request.user

@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from harmplan.http import AuthenticatedRequest
+
 from ..access import client_ip
 from ..reauth import fresh_sign_in_required
 from . import services
@@ -39,7 +41,7 @@ def _throttled_message(until) -> str:
 
 @require_http_methods(["GET", "POST"])
 @fresh_sign_in_required
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if services.is_enrolled(user) and not user.is_verified():
         # Replacing the app needs the second step first, or a stolen password would be enough.
@@ -85,7 +87,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     codes = request.session.pop(SESSION_NEW_CODES, None)
     if not codes:
         messages.info(request, _("Recovery codes are shown only once. You can make new ones here."))
@@ -99,7 +101,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @fresh_sign_in_required
-def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+def recovery_codes_new(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_verified():
         return redirect("twofactor:verify")
     request.session[SESSION_NEW_CODES] = services.recovery_codes_replace(
@@ -108,7 +110,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('twofactor:recovery_codes')}?next={reverse('accounts:account')}")
 
 
-def _verify_page(request: HttpRequest, *, device, form, template: str) -> HttpResponse:
+def _verify_page(request: AuthenticatedRequest, *, device, form, template: str) -> HttpResponse:
     if form.is_valid():
         until = services.wait_until(device)
         if until:
@@ -123,7 +125,7 @@ def _verify_page(request: HttpRequest, *, device, form, template: str) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_next_url(request))
     device = services.authenticator_for(request.user)
@@ -139,7 +141,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def recovery(request: HttpRequest) -> HttpResponse:
+def recovery(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_next_url(request))
     device = services.recovery_device_for(request.user)
@@ -156,7 +158,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @fresh_sign_in_required
-def turn_off(request: HttpRequest) -> HttpResponse:
+def turn_off(request: AuthenticatedRequest) -> HttpResponse:
     if services.staff_must_use(request.user):
         messages.error(request, _("Two-step sign-in is required for staff accounts."))
         return redirect("accounts:account")

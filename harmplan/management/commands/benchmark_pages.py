@@ -172,10 +172,8 @@ def main_pages(port: int, cookies: dict, clients: int) -> list[Page]:
     client = cookies["client"]
     plan_url = follow(port, client, "/plan/")
     plan_page = get(port, client, plan_url)[1]
-    goal_url = re.search(r'href="(/plans/[^"]+/goals/[^"/]+/)"', plan_page).group(1)
-    strategy_url = re.search(
-        r'href="(/strategies/[^"/]+/)"', get(port, client, "/strategies/")[1]
-    ).group(1)
+    goal_url = found(r'href="(/plans/[^"]+/goals/[^"/]+/)"', plan_page)
+    strategy_url = found(r'href="(/strategies/[^"/]+/)"', get(port, client, "/strategies/")[1])
     return [
         Page("help page, signed out", "anonymous", "/help/"),
         Page("help page, client", "client", "/help/"),
@@ -245,7 +243,7 @@ def wrk(port: int, cookie: str | None, url: str, duration: int, connections: int
         [*command, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
     ).stdout
     latency = {int(p): float(v) * SCALE[unit] for p, v, unit in WRK_LATENCY.findall(output)}
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    rate = float(found(r"Requests/sec:\s+([\d.]+)", output))
     bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
@@ -403,13 +401,21 @@ def follow(port: int, cookie: str, url: str) -> str:
     return response.getheader("Location") or url
 
 
+def found(pattern: str, text: str) -> str:
+    """The first group of `pattern` in a page the benchmark depends on."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise CommandError(f"The page did not have what the benchmark needs: {pattern}")
+    return match.group(1)
+
+
 def sign_in(port: int, username: str) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/account/login/")
     response = conn.getresponse()
     page = response.read().decode()
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    csrf_cookie = found(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
+    token = found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     body = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD})
     conn.request(
         "POST",

@@ -4,6 +4,9 @@ Installs what is missing, starts throwaway PostgreSQL and Redis servers on loopb
 pytest with any extra arguments given (`manage.py test -k invitation`), then stops the servers.
 If a service cannot start, the run fails: no test is skipped for a missing service.
 
+The full run (no pytest arguments, as CI runs it) first type-checks harmplan/, plans/ and
+strategies/ with mypy (configured in pyproject.toml); type errors fail the run too.
+
 `manage.py test --quick` is the fast loop: only the tests that need no database, Redis, worker or
 browser (pure logic, forms, schedule maths, step-down, progress rules, charts), with no server
 started. CI runs the full command.
@@ -15,15 +18,45 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from harmplan.devtools.services import ServiceError, compile_translations, throwaway_services
 
+TYPED_PACKAGES = ("harmplan", "plans", "strategies")
+
 
 def _stop(signum, frame):
     raise SystemExit(128 + signum)
+
+
+def _offline_env() -> dict[str, str]:
+    """The environment without any service or production setting: for the quick loop and mypy."""
+    env = {**os.environ, "HARMPLAN_BOOTSTRAP": "0"}
+    for name in (
+        "DATABASE_URL",
+        "DATABASE_MIGRATE_URL",
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "CACHE_URL",
+        "DJANGO_ENV",
+    ):
+        env.pop(name, None)
+    return env
+
+
+def type_check_wanted(pytest_args: Sequence[str]) -> bool:
+    """Only the full run type-checks; a run of chosen tests stays quick."""
+    return not pytest_args
+
+
+def type_check(paths: Sequence[str] = TYPED_PACKAGES) -> int:
+    """mypy with django-stubs as configured in pyproject.toml; its exit status (0: no errors)."""
+    return subprocess.call(
+        [sys.executable, "-m", "mypy", *paths], cwd=settings.BASE_DIR, env=_offline_env()
+    )
 
 
 class Command(BaseCommand):
@@ -42,16 +75,7 @@ class Command(BaseCommand):
 
     def run_quick(self, pytest_args: list[str]) -> int:
         compile_translations()
-        env = {**os.environ, "HARMPLAN_QUICK": "1", "HARMPLAN_BOOTSTRAP": "0"}
-        for name in (
-            "DATABASE_URL",
-            "DATABASE_MIGRATE_URL",
-            "REDIS_URL",
-            "CELERY_BROKER_URL",
-            "CACHE_URL",
-            "DJANGO_ENV",
-        ):
-            env.pop(name, None)
+        env = {**_offline_env(), "HARMPLAN_QUICK": "1"}
         return subprocess.call(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args],
             cwd=settings.BASE_DIR,
@@ -62,12 +86,20 @@ class Command(BaseCommand):
         # Stopped from outside (CI time-out, `kill`): still stop the servers in `finally`.
         signal.signal(signal.SIGTERM, _stop)
         typed = 0
+        if type_check_wanted(pytest_args):
+            self.stdout.write(f"Type check: mypy {' '.join(TYPED_PACKAGES)}")
+            self.stdout.flush()
+            typed = type_check()
+            if typed:
+                self.stderr.write(
+                    "Type check failed: mypy found errors (above). The run will fail."
+                )
         try:
             with throwaway_services("harmplan-test-") as services:
                 compile_translations()
+                redis = services.redis.port if services.redis else "none"
                 self.stdout.write(
-                    f"PostgreSQL on port {services.postgres.port}, "
-                    f"Redis on port {services.redis.port}"
+                    f"PostgreSQL on port {services.postgres.port}, Redis on port {redis}"
                 )
                 env = {
                     **services.environment(),
@@ -82,4 +114,6 @@ class Command(BaseCommand):
         except (ServiceError, subprocess.CalledProcessError) as error:
             self.stderr.write(f"A test service could not start: {error}")
             return 2
+        if typed:
+            self.stderr.write("The run failed: mypy found type errors (at the top of this output).")
         return tested or typed

@@ -189,7 +189,13 @@ class Command(BaseCommand):
     def _report(self, due, count: int) -> None:
         from plans.models import ReminderDelivery
 
-        rows = list(ReminderDelivery.objects.values_list("slot", "created_at", "sent_at"))
+        rows = [
+            (slot, created, sent)
+            for slot, created, sent in ReminderDelivery.objects.values_list(
+                "slot", "created_at", "sent_at"
+            )
+            if sent is not None
+        ]
         delays = sorted((sent - slot).total_seconds() for slot, _, sent in rows)
         elapsed = (max(sent for _, _, sent in rows) - due).total_seconds()
         dispatched = (max(created for _, created, _ in rows) - due).total_seconds()

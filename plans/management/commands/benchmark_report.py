@@ -57,7 +57,7 @@ class Command(BaseCommand):
         from django.test import Client
 
         started = time.monotonic()
-        admin = seed(clients, checkins)
+        admin, counselor_id = seed(clients, checkins)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
             cursor.execute("SELECT count(*) FROM plans_checkin")
@@ -74,7 +74,6 @@ class Command(BaseCommand):
             ("report, one counselor", "/program/report/?period=last_quarter&counselor=%d"),
             ("CSV, last quarter", "/program/report.csv?period=last_quarter"),
         ]
-        counselor_id = seed.first_counselor_id
         self.stdout.write(f"\n{'page':<26}{'median ms':>11}{'slowest ms':>12}")
         slowest = 0.0
         for label, url in pages:
@@ -120,7 +119,7 @@ class Command(BaseCommand):
                         self.stdout.write(f"            {line}")
 
 
-def seed(count: int, checkins: int):
+def seed(count: int, checkins: int):  # the admin and the first counselor's id
     """A program of `count` clients over 40 counselors. Returns the org admin."""
     from django.contrib.auth.hashers import make_password
 
@@ -151,7 +150,7 @@ def seed(count: int, checkins: int):
     Membership.objects.bulk_create(
         Membership(user=u, organization=org, role=Role.COUNSELOR) for u in counselors
     )
-    seed.first_counselor_id = counselors[0].pk
+    first_counselor_id = counselors[0].pk
     clinic = Resource.objects.create(organization=org, name="Clinic", kind="moud_clinic")
     batch = 5000
     users = User.objects.bulk_create(
@@ -255,13 +254,13 @@ def seed(count: int, checkins: int):
 
     # Check-ins every other day, back from today; one entry each for the client's first goal.
     checkin, entry = CheckIn._meta.db_table, CheckInEntry._meta.db_table
-    goal, plan = Goal._meta.db_table, Plan._meta.db_table
+    goal_table, plan_table = Goal._meta.db_table, Plan._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {checkin} (client_id, day, note, created_at, updated_at)
             SELECT p.client_id, CURRENT_DATE - 2 * d, '', now(), now()
-            FROM {plan} p CROSS JOIN generate_series(0, %s - 1) AS d
+            FROM {plan_table} p CROSS JOIN generate_series(0, %s - 1) AS d
             """,
             [checkins],
         )
@@ -270,8 +269,8 @@ def seed(count: int, checkins: int):
             INSERT INTO {entry} (checkin_id, goal_id, amount, done, skipped)
             SELECT c.id, g.id, ((c.day - DATE '2000-01-01') + c.client_id) % 4, NULL, false
             FROM {checkin} c
-            JOIN {plan} p ON p.client_id = c.client_id
-            JOIN {goal} g ON g.plan_id = p.id AND g.position = 0
+            JOIN {plan_table} p ON p.client_id = c.client_id
+            JOIN {goal_table} g ON g.plan_id = p.id AND g.position = 0
             """
         )
-    return admin
+    return admin, first_counselor_id
