@@ -26,8 +26,11 @@ def private_responses(get_response: Callable[[HttpRequest], HttpResponse]):
 
 
 def _membership_and_zone(user) -> str:
-    """One query for what every signed-in page needs anyway: the person's membership (their
-    role, cached on the user as `user.membership`) and, for a client, their plan's zone."""
+    """The client's own zone name ("" for staff). The sign-in backend loads it with the person
+    (harmplan/accounts/backends.py); a user loaded another way costs one query, which also
+    caches their membership (their role) on the user."""
+    if hasattr(user, "plan_zone"):
+        return (user.plan_zone or "") if user.is_client else ""
     membership = (
         Membership.objects.select_related("organization")
         .annotate(plan_zone=F("user__plan__time_zone"))

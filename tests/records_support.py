@@ -27,7 +27,11 @@ def make_consent(client, *, method: str = Method.LINK, shares: str = Shares.BOTH
 
 
 def fill_plan(people) -> None:
-    """Client A's plan with every part filled in: sections, a second goal, a review, check-ins."""
+    """Client A's plan with every part filled in: sections, a second goal, a review, check-ins,
+    someone they trust."""
+    from plans.models import TrustedContact
+
+    TrustedContact.objects.create(plan=people.plan_a, name="Sam", phone="555 0101")
     plan = people.plan_a
     plan = plan_services.plan_update(
         plan=plan,

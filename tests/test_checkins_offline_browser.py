@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from plans.models import CheckIn, CheckInReceipt
 from plans.timezones import client_today
 from tests.accessibility import assert_no_axe_violations
-from tests.test_browser_accounts import sign_in
+from tests.conftest import wait_for
+from tests.test_browser_accounts import open_menu, sign_in
 from tests.test_checkins_browser import check_in, client_with_goals
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,6 +99,7 @@ def test_signing_out_deletes_a_waiting_check_in(phone):
         "() => localStorage.setItem('pending-checkins', JSON.stringify([{key: 'k',"
         " person: document.body.dataset.person, action: '/nowhere/', fields: []}]))"
     )
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
     expect(phone.get_by_role("heading", name="You are signed out")).to_be_visible()
     assert phone.evaluate(PENDING) == []
@@ -108,7 +110,9 @@ def test_opening_the_check_in_page_with_no_signal_still_takes_a_check_in(phone):
     people, plan, drinks = client_with_goals()
     sign_in(phone, "client-a")
     phone.goto("/checkin/")  # the phone learns whose it is and how their day is counted
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(
+        lambda: phone.evaluate("() => navigator.serviceWorker.controller !== null")
+    )  # no eval: CSP
     phone.context.set_offline(True)
     phone.goto("/checkin/")
     expect(phone.get_by_role("heading", name="You are offline")).to_be_visible()

@@ -98,8 +98,9 @@ def test_the_counselor_works_at_the_desk_and_the_client_sees_it_on_a_phone(desk,
     expect(desk.locator("del", has_text="on weeknights")).to_be_visible()
     assert_no_axe_violations(desk)
 
-    # The client, on a phone.
+    # The client, on a phone (signing in lands on Today; these are on the plan).
     sign_in(phone, "client-a")
+    phone.goto("/plan/")
     day = date_format(people.today, "j F")
     expect(phone.get_by_text(f"Your counselor gave you 1 naloxone dose on {day}.")).to_be_visible()
     expect(
@@ -116,6 +117,7 @@ def test_the_client_sees_services_given_without_javascript(phone_no_js):
 
     give(people.plan_a, people.counselor, "naloxone", count=2, on=people.today)
     sign_in(phone_no_js, "client-a")
+    phone_no_js.goto("/plan/")  # signing in lands on Today
     day = date_format(people.today, "j F")
     expect(
         phone_no_js.get_by_text(f"Your counselor gave you 2 naloxone doses on {day}.")

@@ -14,6 +14,7 @@ from harmplan.accounts.twofactor import services
 from tests.accessibility import assert_no_axe_violations
 from tests.factories import PASSWORD, make_people
 from tests.signin import app_code, authenticator, sign_in_browser
+from tests.test_browser_accounts import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +47,8 @@ def test_a_counselor_sets_up_and_uses_two_step_sign_in_on_a_phone(phone, setting
     assert_no_axe_violations(phone)
     phone.get_by_role("link", name="I have saved my codes").click()
     expect(phone.get_by_role("heading", name="Caseload", level=1)).to_be_visible()
+
+    open_menu(phone)
 
     phone.get_by_role("button", name="Sign out").click()
     password_step(phone, "counselor")
@@ -81,6 +84,7 @@ def test_a_recovery_code_and_setting_up_work_without_javascript(phone_no_js):
     page.get_by_label("Enter one of your recovery codes").fill(codes[3])
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Clients", level=1)).to_be_visible()
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
 
     # A client turns it on from their account page.
@@ -144,6 +148,7 @@ def test_covering_for_a_colleague_on_a_phone(phone):
     phone.get_by_role("button", name="Open the plan").click()
     expect(phone).to_have_url(re.compile(f"/plans/{people.plan_b.public_id}/$"))
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
 
     sign_in_browser(phone, "org-admin")
@@ -152,6 +157,7 @@ def test_covering_for_a_colleague_on_a_phone(phone):
         phone.get_by_role("cell", name="Covering for Pat today; the client asked for help.")
     ).to_be_visible()
     assert_no_axe_violations(phone)
+    open_menu(phone)
     phone.get_by_role("button", name="Sign out").click()
 
     sign_in_browser(phone, "client-b")
