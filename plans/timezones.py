@@ -171,3 +171,21 @@ def viewer_zone(user, plan: Plan) -> ZoneInfo:
     """The zone to show `plan`'s times in to `user`: the client's own, else the program's (staff
     have no zone of their own)."""
     return zone_for(plan) if user.pk == plan.client_id else program_zone()
+
+
+def local_date(zone: ZoneInfo, now: datetime | None = None) -> date:
+    """The date on the clock in `zone` right now. Not the check-in day: at 02:00 that is still
+    yesterday, but a consent signed then, or a file saved then, is dated today."""
+    return (now or timezone.now()).astimezone(zone).date()
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant after `day` ends in `zone` (the midnight that follows it)."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+
+
+def local_iso(instant: datetime | None, zone: ZoneInfo) -> str | None:
+    """An instant as ISO 8601 with the person's own offset, never UTC (exports)."""
+    if instant is None:
+        return None
+    return instant.astimezone(zone).isoformat(timespec="seconds")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
 from harmplan.http import AuthenticatedRequest
 from plans.access import get_plan_for_user, log_read
-from plans.models import Goal, GoalStrategy, Lifecycle, Plan, Revision, Step
+from plans.models import Goal, Lifecycle, Plan, Revision
 from plans.progress.stats import progress_lines
 from plans.records import closing as records_closing
 from plans.records import privacy as records_privacy
@@ -37,26 +36,7 @@ from .forms import (
     TrustedContactsForm,
     plan_initial,
 )
-
-
-def _goals_for_page(plan: Plan, today: date) -> list[Goal]:
-    """Current goals with their steps and strategies, in a fixed number of queries."""
-    goals = list(
-        plan.goals.current()
-        .select_related("focus_area")
-        .prefetch_related(
-            Prefetch("steps", queryset=Step.objects.order_by("starts_on", "pk")),
-            Prefetch(
-                "strategy_links",
-                queryset=GoalStrategy.objects.select_related("strategy").order_by("added_at"),
-            ),
-        )
-    )
-    for goal in goals:
-        steps = list(goal.steps.all())
-        goal.current_step = next((s for s in reversed(steps) if s.starts_on <= today), None)
-        goal.next_step = next((s for s in steps if s.starts_on > today), None)
-    return goals
+from .selectors import current_goals
 
 
 def _with_progress(goals: list[Goal], today: date, *, you: bool) -> list[Goal]:
@@ -91,7 +71,7 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     else:
         log_read(request, plan)
     today = client_today(plan)  # the client's local day, as check-ins count it
-    goals = _with_progress(_goals_for_page(plan, today), today, you=is_client)
+    goals = _with_progress(current_goals(plan, today), today, you=is_client)
     if not is_client:
         context = {
             "plan": plan,

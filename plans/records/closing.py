@@ -32,10 +32,10 @@ from plans.models import (
     ReminderSchedule,
     ServiceGiven,
 )
+from plans.timezones import zone_for_user
 
 from .privacy import policy_for
 from .sharing import consent_revoke
-from .zones import zone_for_client
 
 DELETED = [
     _("Your plan: what matters to you, your strengths, supports and safety plan."),
@@ -140,7 +140,7 @@ def closing_day(client: User, viewer: User) -> date | None:
     when = closing_dates([client.pk]).get(client.pk)
     if when is None:
         return None
-    zone = zone_for_client(client) if viewer.pk == client.pk else timezones.program_zone()
+    zone = zone_for_user(client) if viewer.pk == client.pk else timezones.program_zone()
     return when.astimezone(zone).date()
 
 

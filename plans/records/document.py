@@ -7,32 +7,12 @@ from datetime import date, datetime, timedelta
 from django.db.models import Prefetch
 
 from plans import timezones
-from plans.models import CheckIn, CheckInEntry, Goal, GoalStrategy, Plan, Step
-
-from .zones import zone_for_client
+from plans.goals.selectors import current_goals
+from plans.models import CheckIn, CheckInEntry, Plan
+from plans.timezones import zone_for_user
 
 # A shared record's check-ins: the last three months, enough for a doctor's visit.
 CHECKIN_DAYS = 92
-
-
-def current_goals(plan: Plan, today: date) -> list[Goal]:
-    """Current goals with this step and the next one, in the client's own local day."""
-    goals = list(
-        plan.goals.current()
-        .select_related("focus_area")
-        .prefetch_related(
-            Prefetch("steps", queryset=Step.objects.order_by("starts_on", "pk")),
-            Prefetch(
-                "strategy_links",
-                queryset=GoalStrategy.objects.select_related("strategy").order_by("added_at"),
-            ),
-        )
-    )
-    for goal in goals:
-        steps = list(goal.steps.all())
-        goal.current_step = next((s for s in reversed(steps) if s.starts_on <= today), None)
-        goal.next_step = next((s for s in steps if s.starts_on > today), None)
-    return goals
 
 
 def recent_checkins(client, today: date) -> list[CheckIn]:
@@ -46,7 +26,7 @@ def recent_checkins(client, today: date) -> list[CheckIn]:
 def document_context(
     plan: Plan, *, now: datetime, plan_part: bool = True, checkins_part: bool = False
 ) -> dict:
-    zone = zone_for_client(plan.client)
+    zone = zone_for_user(plan.client)
     today = timezones.client_today(plan, now)  # the check-in day, as on the plan page
     return {
         "plan": plan,

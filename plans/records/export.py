@@ -34,10 +34,10 @@ from plans.models import (
     Step,
     TrustedContact,
 )
+from plans.timezones import local_iso, zone_for_user
 
 from . import fhir
 from .privacy import notes_private
-from .zones import local_iso, zone_for_client
 
 # Table name in records.json and the CSV file → the model it comes from. The export test checks
 # that every model holding a client's records is named here.
@@ -82,7 +82,7 @@ def _person(user) -> str:
 
 def collect(client) -> dict[str, list[dict]]:
     """Every row of the client's records, table by table, as plain values."""
-    zone = zone_for_client(client)
+    zone = zone_for_user(client)
 
     def v(value):
         return _value(value, zone)
@@ -297,7 +297,7 @@ def _cell(value) -> str:
 
 
 def build_zip(client, *, now: datetime) -> bytes:
-    zone = zone_for_client(client)
+    zone = zone_for_user(client)
     tables = collect(client)
     records = {
         "exported_at": local_iso(now, zone),

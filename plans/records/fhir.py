@@ -18,8 +18,7 @@ from harmplan.accounts.models import User
 from plans import timezones
 from plans.models import CheckIn, Goal, Plan, Step, TargetKind
 from plans.progress.stats import achievement, goal_stats
-
-from .zones import local_iso, zone_for_client
+from plans.timezones import local_iso, zone_for_user
 
 CODE_SYSTEM = "https://harmplan.org/fhir/CodeSystem/"
 ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
@@ -176,7 +175,7 @@ def _observations(checkin: CheckIn, patient_ref: dict, goals: dict[int, Goal], z
 
 def careplan_bundle(client: User, *, now: datetime) -> dict:
     """A FHIR R4 Bundle (type collection) of the client's plan, goals and check-ins."""
-    zone = zone_for_client(client)
+    zone = zone_for_user(client)
     patient = _patient(client)
     patient_ref = _ref("Patient", patient["id"])
     plan = Plan.objects.filter(client=client).first()

@@ -18,10 +18,10 @@ from harmplan.accounts.models import AccessEvent, User
 from plans.models import (
     Plan,
 )
+from plans.timezones import local_date, zone_for_user
 
 from . import export, pdf
 from .document import document_context
-from .zones import local_date, zone_for_client
 
 
 class RecordsError(ValueError):
@@ -42,7 +42,7 @@ def records_export(*, client: User, now: datetime | None = None) -> Download:
     """Everything, for the client themself."""
     now = now or timezone.now()
     content = export.build_zip(client, now=now)
-    today = local_date(zone_for_client(client), now)
+    today = local_date(zone_for_user(client), now)
     return Download(export.export_filename(today), content, "application/zip")
 
 

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from harmplan.accounts.access import record_access
 from harmplan.accounts.models import AccessEvent, Organization, User, hash_secret
 from plans.models import AccountClosure, Consent, Disclosure, Method, Plan
+from plans.timezones import end_of_day, local_date, zone_for_user
 
 from . import pdf
 from .document import document_context
 from .notice import PART2_NOTICE, PART2_NOTICE_TITLE
 from .services import Download, RecordsError
-from .zones import end_of_day, local_date, zone_for_client
 
 # The longest a consent may run; a later date is almost always a typing mistake.
 LONGEST_CONSENT_DAYS = 5 * 366
@@ -50,7 +50,7 @@ def consent_create(
     now: datetime | None = None,
 ) -> NewConsent:
     now = now or timezone.now()
-    zone = zone_for_client(client)
+    zone = zone_for_user(client)
     today = local_date(zone, now)
     if expires_on < today:
         raise RecordsError(_("Choose today or a day after today."))

@@ -25,10 +25,10 @@ from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.access import get_plan_for_user
 from plans.models import Plan
+from plans.timezones import local_date, zone_for_user
 
 from . import closing, privacy, services, sharing
 from .forms import CloseAccountForm, ConsentForm, PolicyForm, PrivacyForm
-from .zones import local_date, zone_for_client
 
 
 def _download(download: services.Download) -> HttpResponse:
@@ -45,7 +45,7 @@ def records_home(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "plans/records/home.html",
         {
-            "zone": zone_for_client(client),
+            "zone": zone_for_user(client),
             "plan": Plan.objects.filter(client=client).first(),
             "closure": closing.pending_closure(client),
             "notes_private": privacy.notes_private(client),
@@ -95,7 +95,7 @@ def sharing_page(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "plans/records/sharing.html",
         {
-            "zone": zone_for_client(client),
+            "zone": zone_for_user(client),
             "consents": sharing.consents_for(client),
             "page": accounting,
         },
@@ -106,7 +106,7 @@ def sharing_page(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_new(request: AuthenticatedRequest) -> HttpResponse:
     client = request.user
-    zone = zone_for_client(client)
+    zone = zone_for_user(client)
     today = local_date(zone)
     form = ConsentForm(request.POST if request.method == "POST" else None, today=today)
     closure = closing.pending_closure(client)
@@ -150,7 +150,7 @@ def consent_detail(request: AuthenticatedRequest, consent_id) -> HttpResponse:
         {
             "consent": consent,
             "disclosures": consent.disclosures.all()[:100],
-            "zone": zone_for_client(request.user),
+            "zone": zone_for_user(request.user),
         },
     )
 
@@ -237,7 +237,7 @@ def account_close(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "closure": closure,
-            "zone": zone_for_client(client),
+            "zone": zone_for_user(client),
             "deleted": closing.DELETED,
             "kept": closing.KEPT,
             "grace_days": privacy.policy_for(client.organization).closing_grace_days,
