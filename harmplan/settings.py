@@ -224,7 +224,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Outside production WhiteNoise serves from the finders; a missing STATIC_ROOT is expected there.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at: ")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions: short-lived, because phones and clinic computers are shared. The server ends a session
