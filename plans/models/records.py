@@ -43,7 +43,7 @@ class RecordsPolicy(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "records policies"
+        verbose_name_plural = _("records policies")
 
     def __str__(self) -> str:
         return f"Records policy of {self.organization}"

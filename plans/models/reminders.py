@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from plans.reminders.schedule import (
     EVERY_DAY,
@@ -28,9 +29,9 @@ PAUSED_INDEFINITELY = date(9999, 12, 31)
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "Text message"
-    NONE = "none", "No reminders"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    NONE = "none", _("No reminders")
 
 
 class ReminderScheduleQuerySet(models.QuerySet):
@@ -47,13 +48,15 @@ class ReminderSchedule(models.Model):
     )
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     weekdays = models.PositiveSmallIntegerField(
-        default=EVERY_DAY, help_text="Bit 0 is Monday … bit 6 is Sunday."
+        default=EVERY_DAY, help_text=_("Bit 0 is Monday … bit 6 is Sunday.")
     )
     local_time = models.TimeField(default=time(9, 0))
-    timezone = models.CharField(max_length=64, help_text="An IANA time zone, like Europe/London.")
+    timezone = models.CharField(
+        max_length=64, help_text=_("An IANA time zone, like Europe/London.")
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     paused_until = models.DateField(
-        null=True, blank=True, help_text="No reminders before this local date."
+        null=True, blank=True, help_text=_("No reminders before this local date.")
     )
     # Null when nothing is due: no days chosen, no channel, or paused until further notice.
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -85,7 +88,7 @@ class ReminderSchedule(models.Model):
 
     @property
     def weekday_names(self) -> list[str]:
-        return [WEEKDAY_NAMES[day] for day in self.weekday_list]
+        return [str(WEEKDAY_NAMES[day]) for day in self.weekday_list]
 
     @property
     def paused_indefinitely(self) -> bool:
@@ -111,10 +114,10 @@ class ReminderSchedule(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Not sent"
+    QUEUED = "queued", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
 
 
 OPEN_STATUSES = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
@@ -135,7 +138,7 @@ class ReminderDelivery(models.Model):
     schedule = models.ForeignKey(
         ReminderSchedule, on_delete=models.CASCADE, related_name="deliveries"
     )
-    slot = models.DateTimeField(help_text="The UTC instant the reminder was due.")
+    slot = models.DateTimeField(help_text=_("The UTC instant the reminder was due."))
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(
         max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
@@ -155,7 +158,7 @@ class ReminderDelivery(models.Model):
     objects = ReminderDeliveryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "reminder deliveries"
+        verbose_name_plural = _("reminder deliveries")
         constraints = [
             models.UniqueConstraint(fields=["schedule", "slot"], name="one_delivery_per_slot"),
         ]
