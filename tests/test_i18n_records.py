@@ -178,3 +178,23 @@ def test_what_a_client_got_reads_in_spanish(spanish, client):
     page = page_text(client.get("/plan/", follow=True))
     assert "Tu consejero te dio 2 dosis de naloxona el 10 de noviembre." in page
     assert "Your counselor gave you" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "context", "spanish_text", "english_text"),
+    [
+        ("password_reset", {"link": "L", "hours": 1}, "antes de 1 hora:", "within 1 hour"),
+        ("password_reset", {"link": "L", "hours": 3}, "antes de 3 horas:", "within 3 hours"),
+        ("email_change_confirm", {"link": "L", "days": 7}, "antes de 7 días", "within 7 days"),
+        ("email_change_notice", {"site": "S"}, "Si no fuiste tú, entra en S", "If it was not"),
+        ("reviews_due", {"name": "Sam", "due_today": 1, "total": 1}, "Hola, Sam:", "Hello"),
+    ],
+)
+def test_every_account_email_in_spanish(name, context, spanish_text, english_text):
+    from harmplan import emails
+
+    spanish = emails.render(name, context, language="es")
+    assert spanish_text in spanish.text and '<html lang="es">' in spanish.html
+    assert english_text not in spanish.text + spanish.html + spanish.subject
+    english = emails.render(name, context, language="en")
+    assert english_text in english.text and '<html lang="en">' in english.html
