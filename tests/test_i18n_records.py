@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from plans.models import Channel, ReviewDigest
+from plans.models import Channel, DeliveryStatus, ReminderDelivery, ReviewDigest
 from plans.reminders import calendar, digests, messages, services
 from plans.reminders.schedule import weekdays_to_mask
 from tests.plan_factories import add_plans
@@ -198,3 +198,26 @@ def test_every_account_email_in_spanish(name, context, spanish_text, english_tex
     assert english_text not in spanish.text + spanish.html + spanish.subject
     english = emails.render(name, context, language="en")
     assert english_text in english.text and '<html lang="en">' in english.html
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_reminder_and_records_admin_in_spanish(spanish, client):
+    schedule = schedule_for(spanish.client_a)
+    ReminderDelivery.objects.create(
+        schedule=schedule,
+        slot=NOON,
+        channel=Channel.EMAIL,
+        status=DeliveryStatus.FAILED,
+        next_attempt_at=NOON,
+        enqueued_at=NOON,
+    )
+    in_spanish(spanish.staff)
+    sign_in(client, spanish.staff)
+    page = page_text(client.get(reverse("admin:plans_reminderschedule_changelist")))
+    assert "horario de recordatorios" in page.lower() and "Zona horaria" in page
+    assert "Reminder schedule" not in page and "Next due" not in page
+    page = page_text(client.get(reverse("admin:plans_reminderdelivery_changelist")))
+    assert "Volver a intentar los recordatorios elegidos que no se enviaron" in page
+    make_consent(spanish.client_a, expires_on=date(2026, 12, 24))
+    page = page_text(client.get(reverse("admin:plans_consent_changelist")))
+    assert "Cómo lo compartes" in page and "Termina el" in page
