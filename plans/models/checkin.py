@@ -62,7 +62,7 @@ class CheckIn(models.Model):
         # Counting check-ins by day across a program (the report) reads this index only.
         indexes = [models.Index(fields=["day", "client"], name="checkin_day_client")]
         constraints = [
-            # What an entry's (check-in, day) foreign key points at (migration 0010).
+            # What an entry's (check-in, day) foreign key points at (migration 0011).
             models.UniqueConstraint(fields=["id", "day"], name="checkin_id_day"),
             # The last line against double clicks and resubmitted forms.
             models.UniqueConstraint(fields=["client", "day"], name="one_checkin_per_client_day"),
@@ -86,7 +86,7 @@ class CheckInEntry(models.Model):
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="entries")
     # The check-in's local day, copied so progress and the program report read entries by goal
     # and day from one index without joining check-ins. Always the check-in's: on PostgreSQL a
-    # foreign key (checkin, day) → check-in (id, day) refuses any other (migration 0010).
+    # foreign key (checkin, day) → check-in (id, day) refuses any other (migration 0011).
     day = models.DateField()
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="checkin_entries")
     amount = models.DecimalField(

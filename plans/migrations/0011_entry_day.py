@@ -44,7 +44,7 @@ def drop_foreign_key(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0009_more_units"),
+        ("plans", "0010_admin_names"),
     ]
 
     operations = [
