@@ -93,5 +93,5 @@ def add_checkins(goal: Goal, answers: dict) -> None:
             values["done"] = answer
         elif answer is not None:
             values["amount"] = Decimal(str(answer))
-        entries.append(CheckInEntry(checkin_id=ids[day], goal=goal, **values))
+        entries.append(CheckInEntry(checkin_id=ids[day], day=day, goal=goal, **values))
     CheckInEntry.objects.bulk_create(entries)

@@ -7,12 +7,13 @@ import csv
 import io
 import re
 import threading
+import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connections
+from django.db import IntegrityError, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -130,6 +131,38 @@ def test_the_service_is_idempotent_and_corrects_a_day(people):
         (Decimal(1), False),
         (None, True),
     ]
+    # Each entry keeps its check-in's day (what progress and the report read).
+    assert set(checkin.entries.values_list("day", flat=True)) == {date(2026, 3, 18)}
+
+
+def test_an_offline_check_in_entry_keeps_its_day(people):
+    key = uuid.uuid4()
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(2):  # sent again: still one entry with the check-in's day
+            checkins.checkin_record(
+                client=people.client_a,
+                day=date(2026, 3, 17),
+                entries={people.goal_a: checkins.Entry(amount=Decimal(3))},
+                key=key,
+            )
+    assert list(CheckInEntry.objects.values_list("day", "checkin__day")) == [
+        (date(2026, 3, 17), date(2026, 3, 17))
+    ]
+
+
+def test_the_database_refuses_an_entry_day_other_than_its_check_ins(people):
+    with time_machine.travel(NOON, tick=False):
+        checkin, _ = checkins.checkin_record(
+            client=people.client_a,
+            day=date(2026, 3, 18),
+            entries={people.goal_a: checkins.Entry(amount=Decimal(1))},
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckInEntry.objects.filter(checkin=checkin).update(day=date(2026, 3, 19))
+        connections["default"].check_constraints()  # the foreign key is checked at commit
+    # Should a check-in's day ever change, its entries follow.
+    CheckIn.objects.filter(pk=checkin.pk).update(day=date(2026, 3, 16))
+    assert list(CheckInEntry.objects.values_list("day", flat=True)) == [date(2026, 3, 16)]
 
 
 @time_machine.travel(NOON, tick=False)

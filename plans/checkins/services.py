@@ -128,7 +128,10 @@ def checkin_record(
     checkin.save(update_fields=["feeling", "cravings", "note", "updated_at"])
     if rows:
         CheckInEntry.objects.bulk_create(
-            [CheckInEntry(checkin=checkin, goal=goal, **values) for goal, values in rows],
+            [
+                CheckInEntry(checkin=checkin, day=checkin.day, goal=goal, **values)
+                for goal, values in rows
+            ],
             update_conflicts=True,
             unique_fields=["checkin", "goal"],
             update_fields=["amount", "done", "skipped"],

@@ -62,6 +62,8 @@ class CheckIn(models.Model):
         # Counting check-ins by day across a program (the report) reads this index only.
         indexes = [models.Index(fields=["day", "client"], name="checkin_day_client")]
         constraints = [
+            # What an entry's (check-in, day) foreign key points at (migration 0011).
+            models.UniqueConstraint(fields=["id", "day"], name="checkin_id_day"),
             # The last line against double clicks and resubmitted forms.
             models.UniqueConstraint(fields=["client", "day"], name="one_checkin_per_client_day"),
             models.CheckConstraint(
@@ -82,6 +84,10 @@ class CheckInEntry(models.Model):
     """One goal in a check-in: an amount (amount targets), yes or no (practices), or skipped."""
 
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="entries")
+    # The check-in's local day, copied so progress and the program report read entries by goal
+    # and day from one index without joining check-ins. Always the check-in's: on PostgreSQL a
+    # foreign key (checkin, day) → check-in (id, day) refuses any other (migration 0011).
+    day = models.DateField()
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="checkin_entries")
     amount = models.DecimalField(
         max_digits=8,
@@ -94,6 +100,14 @@ class CheckInEntry(models.Model):
     skipped = models.BooleanField(default=False)
 
     class Meta:
+        indexes = [
+            # A goal's answers over some days, read from the index alone (plans/progress/stats.py).
+            models.Index(
+                fields=["goal", "day"],
+                include=["amount", "done", "skipped"],
+                name="entry_goal_day",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["checkin", "goal"], name="one_entry_per_goal"),
             # Exactly one of: an amount, a yes/no, or skipped.

@@ -360,6 +360,7 @@ def seed_history(client, counselor, goals, today: date) -> None:
     CheckInEntry.objects.bulk_create(
         CheckInEntry(
             checkin=c,
+            day=c.day,
             goal=g,
             amount=Decimal(n % 5) if g.target_kind == "amount" else None,
             done=bool(n % 3) if g.target_kind == "practice" else None,
