@@ -67,7 +67,9 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         if since:
             recent = recent.filter(at__gt=since)
         changes = list(recent[:5]) if since else []
-        services.plan_mark_seen(plan=plan)
+        # Moving the mark on changes nothing when there is nothing new: no write per view.
+        if changes or since is None:
+            services.plan_mark_seen(plan=plan)
     else:
         log_read(request, plan)
     today = client_today(plan)  # the client's local day, as check-ins count it
