@@ -179,11 +179,12 @@ def plan_history(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     for revision in revisions:
         for change in revision.changes:
             change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
-    return render(
-        request,
-        "plans/goals/history.html",
-        {"plan": plan, "revisions": revisions, "zone": viewer_zone(request.user, plan)},
-    )
+    # The rendered list is cached: a revision never changes once written, so what it shows is
+    # the list of revisions and their authors' names (with the language and zone in the key).
+    shown = [(r.pk, r.author_id, r.author.display_name) for r in revisions]
+    context = {"plan": plan, "revisions": revisions, "zone": viewer_zone(request.user, plan)}
+    context["history_key"] = repr(shown)
+    return render(request, "plans/goals/history.html", context)
 
 
 @role_required(Role.COUNSELOR)
