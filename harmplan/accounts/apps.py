@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from . import person_cache
         from .dbroles import grant_app_role
+        from .language import keep_chosen_language
         from .models import Membership, Organization, User
         from .reauth import note_sign_in
         from .sessions.limits import start
@@ -20,6 +21,7 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(note_sign_in, dispatch_uid="harmplan-note-sign-in")
         user_logged_in.connect(start, dispatch_uid="harmplan-session-start")
         user_logged_in.connect(note_at_sign_in, dispatch_uid="harmplan-twofactor-due")
+        user_logged_in.connect(keep_chosen_language, dispatch_uid="harmplan-keep-language")
         # The cached signed-in person is forgotten when they, their membership, organization or
         # plan (its zone: plans/apps.py) change; queryset updates call person_cache themselves.
         for signal in (post_save, post_delete):
