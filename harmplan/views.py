@@ -16,6 +16,7 @@ from harmplan.phones import tel_href
 from plans.models import Plan
 from plans.models.plan import MAX_TRUSTED_CONTACTS
 from plans.today.views import today
+from strategies.help_resources import help_page_resources
 from strategies.models import Resource
 
 
@@ -42,7 +43,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
     emergency_number = settings.HARMPLAN["DEFAULT_EMERGENCY_NUMBER"]
     if organization:
         emergency_number = organization.emergency_number
-        resources = list(Resource.objects.for_help_page(organization))
+        resources = help_page_resources(organization)
     # A client's own safety plan and the people they trust come first.
     plan = (
         Plan.objects.filter(client=user).first()

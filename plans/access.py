@@ -34,7 +34,9 @@ def plans_visible_to(user) -> QuerySet[Plan]:
 
 def get_plan_for_user(user, public_id) -> Plan:
     try:
-        return plans_visible_to(user).select_related("client").get(public_id=public_id)
+        # The client comes with their organization: the pages read its policies and name.
+        plan = plans_visible_to(user).select_related("client__membership__organization")
+        return plan.get(public_id=public_id)
     except Plan.DoesNotExist:
         raise Http404 from None
 

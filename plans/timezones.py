@@ -141,6 +141,8 @@ def zone_or_program(name: str | None) -> ZoneInfo:
 def zone_for_user(user: User) -> ZoneInfo:
     """The zone a person reads times in: a client's own, else the program's (staff)."""
     if user.is_authenticated and user.is_client:
+        if hasattr(user, "plan_zone"):  # loaded with the signed-in person: no query
+            return zone_or_program(user.plan_zone)
         # Through the app registry: the models import this module, not the other way.
         name = (
             apps.get_model("plans", "Plan")

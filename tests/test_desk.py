@@ -4,12 +4,14 @@ services given in session (and what the client sees of them), and the desk page 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import dateformat, translation
 
 from harmplan.accounts.models import AccessEvent, Role
 from plans.goals import services
@@ -139,6 +141,39 @@ def test_history_marks_the_difference_with_words_for_screen_readers_in_local_tim
     sign_in(client, plans.client_a)
     page = client.get(url).content.decode()
     assert "2 December 2026, 00:30" in page and "Europe/Berlin" in page
+
+
+def test_the_cached_history_shows_every_new_change_and_never_another_plans(plans, client):
+    """The history's list is cached; a new change, a new name and another language show on the
+    next view, another client's plan never shows this one's list, and each staff read is still
+    logged."""
+    goal = plans.goal_a
+    url = reverse("plans:plan_history", args=[plans.plan_a.public_id])
+    sign_in(client, plans.counselor)
+    assert "Drink less at weekends" not in client.get(url).content.decode()
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Drink less at weekends"},
+        author=plans.counselor,
+    )
+    assert "at weekends" in client.get(url).content.decode()
+    plans.counselor.preferred_name = "Robin Counselor"
+    plans.counselor.save()
+    assert "Robin Counselor" in client.get(url).content.decode()
+    views = AccessEvent.objects.filter(actor=plans.counselor, object_type="plan history")
+    assert views.count() == 3
+
+    other_url = reverse("plans:plan_history", args=[plans.plan_b.public_id])
+    assert "at weekends" not in client.get(other_url).content.decode()
+
+    # The dates inside the cached list are written in the language of the page.
+    month = plans.plan_a.revisions.first().at.astimezone(ZoneInfo("America/New_York"))
+    with translation.override("es"):
+        spanish_month = dateformat.format(month, "F")
+    client.post(reverse("language_switch"), {"language": "es"})
+    page = client.get(url).content.decode()
+    assert '<html lang="es">' in page and f" {spanish_month} " in page
 
 
 # Services given ----------------------------------------------------------------------------------

@@ -65,3 +65,26 @@ def test_caseload_with_5_and_500_clients(people, client):
             services.plan_for_client(other)
     assert count_queries(client, url) == small
     assert count_queries(client, url + "&q=Person&page=3") == small
+
+
+def test_the_plan_page_writes_nothing_when_nothing_changed_since_the_last_visit(people, client):
+    plan = services.plan_for_client(people.client_a)
+    sign_in(client, people.client_a)
+    client.get(plan.get_absolute_url())  # the first visit sets the mark
+    with CaptureQueriesContext(connection) as queries:
+        client.get(plan.get_absolute_url())
+    assert not [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+
+    plan.refresh_from_db()
+    services.plan_update(
+        plan=plan,
+        expected_version=plan.version,
+        data={"what_matters": "My kids"},
+        author=people.counselor,
+    )
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "What changed since your last visit" in page
+    assert (
+        "What changed since your last visit"
+        not in client.get(plan.get_absolute_url()).content.decode()
+    )

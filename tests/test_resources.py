@@ -85,3 +85,25 @@ def test_bad_input_is_explained_beside_the_field_and_kept(people, client):
     assert "Enter the name of the service" in body
     assert 'value="not a web address"' in body
     assert "<title>Error: " in body
+
+
+def test_the_cached_help_page_shows_an_edited_or_removed_service_at_once(people, client):
+    """The help page's services come from the cache: an admin's change shows on the next view,
+    and one organization never sees another's list."""
+    from strategies.services import resource_remove, resource_save
+
+    resource = resource_save(editor=people.org_admin, data=CRISIS_LINE)
+    sign_in(client, people.client_a)
+    assert "Riverside night line" in client.get(reverse("help")).content.decode()
+    other = client.__class__()
+    sign_in(other, people.other_client)
+    assert "Riverside night line" not in other.get(reverse("help")).content.decode()
+
+    resource_save(editor=people.org_admin, data={"name": "River line"}, resource=resource)
+    page = client.get(reverse("help")).content.decode()
+    assert "River line" in page and "Riverside night line" not in page
+    resource_save(editor=people.org_admin, data={"name": "Second line", "kind": "naloxone"})
+    assert "Second line" in client.get(reverse("help")).content.decode()
+    resource_remove(editor=people.org_admin, resource=resource)
+    assert "River line" not in client.get(reverse("help")).content.decode()
+    assert "Second line" not in other.get(reverse("help")).content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import backends
 from django.db.models import F
 
+from . import person_cache
 from .models import User
 
 
@@ -13,10 +14,14 @@ class ModelBackend(backends.ModelBackend):
 
     Every page asks for the role (navigation, access checks) and most for the organization (help
     numbers, sender name), and every page shows times in the person's zone: one query per
-    request instead of four (`plan_zone` is read by harmplan.middleware.local_time_zone).
+    request instead of four (`plan_zone` is read by harmplan.middleware.local_time_zone). And
+    that one query only when the person is not in the cache (harmplan/accounts/person_cache.py).
     """
 
     def get_user(self, user_id) -> User | None:
+        user = person_cache.get(user_id)
+        if user is not None:
+            return user if self.user_can_authenticate(user) else None
         try:
             user = (
                 User._default_manager.select_related("membership__organization")
@@ -25,4 +30,5 @@ class ModelBackend(backends.ModelBackend):
             )
         except User.DoesNotExist:
             return None
+        person_cache.put(user)
         return user if self.user_can_authenticate(user) else None

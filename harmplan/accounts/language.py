@@ -17,6 +17,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from . import person_cache
 from .models import User
 
 CODES = {code for code, _ in settings.LANGUAGES}
@@ -46,6 +47,7 @@ def user_language_set(*, user: User, language: str) -> None:
     if language not in CODES:
         raise ValueError(f"Not a language HarmPlan speaks: {language!r}")
     User.objects.filter(pk=user.pk).update(language=language)
+    person_cache.forget(user.pk)
     user.language = language
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import person_cache
 from .access import record_access
 from .models import (
     AccessEvent,
@@ -312,6 +313,7 @@ def organization_client_idle_save(*, admin: User, minutes: int) -> Organization:
     if not 5 <= minutes <= 30:
         raise ValueError("Between 5 and 30 minutes.")
     Organization.objects.filter(pk=organization.pk).update(client_idle_minutes=minutes)
+    person_cache.forget_organization()
     return Organization.objects.get(pk=organization.pk)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -19,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.http import AuthenticatedRequest
-from plans.models import CheckIn, Plan
-from plans.timezones import program_zone, zone_for
+from plans.models import CheckIn
+from plans.timezones import zone_for_user
 from strategies import services as strategy_services
 from strategies.models import Resource
 
@@ -281,15 +279,9 @@ def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "care_team": care_team,
             "emergencies": emergencies[:20],
-            "zone": _client_zone(request.user),
+            "zone": zone_for_user(request.user),
         },
     )
-
-
-def _client_zone(client: User) -> ZoneInfo:
-    # The client's own time zone, as their plan and check-ins use it.
-    plan = Plan.objects.filter(client=client).first()
-    return zone_for(plan) if plan else program_zone()
 
 
 @role_required(Role.ORG_ADMIN)

@@ -67,7 +67,9 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         if since:
             recent = recent.filter(at__gt=since)
         changes = list(recent[:5]) if since else []
-        services.plan_mark_seen(plan=plan)
+        # Moving the mark on changes nothing when there is nothing new: no write per view.
+        if changes or since is None:
+            services.plan_mark_seen(plan=plan)
     else:
         log_read(request, plan)
     today = client_today(plan)  # the client's local day, as check-ins count it
@@ -177,11 +179,12 @@ def plan_history(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     for revision in revisions:
         for change in revision.changes:
             change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
-    return render(
-        request,
-        "plans/goals/history.html",
-        {"plan": plan, "revisions": revisions, "zone": viewer_zone(request.user, plan)},
-    )
+    # The rendered list is cached: a revision never changes once written, so what it shows is
+    # the list of revisions and their authors' names (with the language and zone in the key).
+    shown = [(r.pk, r.author_id, r.author.display_name) for r in revisions]
+    context = {"plan": plan, "revisions": revisions, "zone": viewer_zone(request.user, plan)}
+    context["history_key"] = repr(shown)
+    return render(request, "plans/goals/history.html", context)
 
 
 @role_required(Role.COUNSELOR)

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from harmplan.accounts import person_cache
 from harmplan.accounts.models import User
 from plans.models import PAUSED_INDEFINITELY, Channel, Plan, ReminderSchedule
 from plans.timezones import default_zone_name, get_zone
@@ -30,6 +31,8 @@ def client_zone_save(*, client: User, time_zone: str, now: datetime | None = Non
     get_zone(time_zone)  # refuses an unknown zone
     Plan.objects.get_or_create(client=client)
     Plan.objects.filter(client=client).update(time_zone=time_zone)
+    person_cache.forget(client.pk)  # the zone comes with the signed-in person
+    client.plan_zone = time_zone  # and this request's copy of them reads the new one
     schedule = ReminderSchedule.objects.select_for_update().filter(client=client).first()
     if schedule is not None and schedule.timezone != time_zone:
         schedule.timezone = time_zone

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from .. import person_cache
 from ..models import SecurityEvent, User
 
 SIGNED_IN_AT = "signed_in_at"
@@ -80,6 +81,7 @@ def seconds_left(session, user: User, at: float) -> int:
 def sign_out_everywhere(*, user: User, ip: str | None) -> None:
     """End every session of `user`, on every device, this one included."""
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    person_cache.forget(user.pk)
     SecurityEvent.objects.create(
         actor=user, subject=user, kind=SecurityEvent.Kind.SIGNED_OUT_EVERYWHERE, ip_address=ip
     )

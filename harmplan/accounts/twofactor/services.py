@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harmplan.http import AuthenticatedRequest
 
+from .. import person_cache
 from ..models import RecoveryCode, RecoveryCodeDevice, SecurityEvent, User, hash_secret
 
 RECOVERY_CODE_COUNT = 10
@@ -205,6 +206,7 @@ def reset_for(*, admin: User, person: User, ip: str | None) -> None:
         raise PermissionError("Only staff accounts are reset here.")
     _remove_devices(person)
     User.objects.filter(pk=person.pk).update(session_epoch=F("session_epoch") + 1)
+    person_cache.forget(person.pk)
     SecurityEvent.objects.create(
         actor=admin, subject=person, kind=SecurityEvent.Kind.TWOFACTOR_RESET, ip_address=ip
     )
