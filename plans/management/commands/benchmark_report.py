@@ -34,13 +34,25 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=20_000)
         parser.add_argument("--checkins", type=int, default=50, help="check-ins per client")
         parser.add_argument("--queries", action="store_true", help="print each query's time")
+        parser.add_argument(
+            "--profile", action="store_true", help="print where one report's Python time goes"
+        )
         parser.add_argument("--inner", action="store_true", help="(used by the command itself)")
 
-    def handle(self, *args, inner: bool, clients: int, checkins: int, queries: bool, **options):
+    def handle(
+        self,
+        *args,
+        inner: bool,
+        clients: int,
+        checkins: int,
+        queries: bool,
+        profile: bool,
+        **options,
+    ):
         if settings.PRODUCTION:
             raise CommandError("benchmark_report starts its own database; not in production.")
         if inner:
-            self.run_inner(clients, checkins, queries)
+            self.run_inner(clients, checkins, queries, profile)
             return
         try:
             with throwaway_services("harmplan-bench-report-", redis=False) as services:
@@ -59,7 +71,7 @@ class Command(BaseCommand):
         except (ServiceError, subprocess.CalledProcessError) as error:
             raise CommandError(f"The benchmark could not run: {error}") from error
 
-    def run_inner(self, clients: int, checkins: int, queries: bool) -> None:
+    def run_inner(self, clients: int, checkins: int, queries: bool, profile: bool) -> None:
         from django.test import Client
 
         started = time.monotonic()
@@ -101,8 +113,22 @@ class Command(BaseCommand):
         )
         if queries:
             self.print_queries(browser, pages[1][1])
+        if profile:
+            self.print_profile(browser, pages[1][1])
         if slowest >= 1000:
             raise CommandError(f"The report took {slowest:.0f} ms: over one second.")
+
+    def print_profile(self, browser, url: str) -> None:
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(browser.get, url)
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+        self.stdout.write(f"\nWhere the time of one {url} goes (own time, top 25):\n")
+        self.stdout.write(out.getvalue())
 
     def print_queries(self, browser, url: str) -> None:
         timings = []
