@@ -14,13 +14,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin
 
 
 class Role(models.TextChoices):
-    CLIENT = "client", "Client"
-    COUNSELOR = "counselor", "Counselor"
-    ORG_ADMIN = "org_admin", "Organization admin"
+    CLIENT = "client", _("Client")
+    COUNSELOR = "counselor", _("Counselor")
+    ORG_ADMIN = "org_admin", _("Organization admin")
 
 
 # Neutral icons shipped in static/icons/: none of them hints at what the app is for.
@@ -62,7 +63,9 @@ class Organization(models.Model):
         ),
     )
     emergency_number = models.CharField(
-        max_length=20, default="911", help_text="The number to call in an emergency where you are."
+        max_length=20,
+        default="911",
+        help_text=_("The number to call in an emergency where you are."),
     )
     client_idle_minutes = models.PositiveSmallIntegerField(
         _("minutes before an idle client is signed out"),
@@ -86,7 +89,7 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     phone = models.CharField(max_length=32, blank=True)
     preferred_name = models.CharField(
-        max_length=80, blank=True, help_text="What you would like to be called."
+        max_length=80, blank=True, help_text=_("What you would like to be called.")
     )
     # The language of this person's pages, emails and reminders. Empty: the browser's language.
     language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
@@ -208,7 +211,7 @@ class Invitation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The counselor the new client is assigned to.",
+        help_text=_("The counselor the new client is assigned to."),
     )
     token_hash = models.CharField(max_length=64, unique=True)
     code_hash = models.CharField(max_length=64, unique=True)
@@ -265,11 +268,11 @@ class AccessEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        VIEW = "view", "Viewed"
-        CREATE = "create", "Added"
-        UPDATE = "update", "Changed"
-        DELETE = "delete", "Removed"
-        EXPORT = "export", "Exported"
+        VIEW = "view", _("Viewed")
+        CREATE = "create", _("Added")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Removed")
+        EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -299,6 +302,48 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+    @property
+    def description(self) -> str:
+        """What happened, as one sentence the client reads ("Viewed your plan")."""
+        sentence = ACCESS_SENTENCES.get(self.action)
+        thing = ACCESS_OBJECTS.get(self.object_type, self.object_type)
+        if sentence is None:
+            return f"{self.get_action_display()} {thing}"
+        return str(sentence) % {"thing": thing}
+
+
+# One whole sentence per action. Translators: %(thing)s is one of the "your records" nouns below,
+# already with its own possessive in Spanish ("tu plan", "tus pasos").
+ACCESS_SENTENCES = {
+    AccessEvent.Action.VIEW: _("Viewed your %(thing)s"),
+    AccessEvent.Action.CREATE: _("Added your %(thing)s"),
+    AccessEvent.Action.UPDATE: _("Changed your %(thing)s"),
+    AccessEvent.Action.DELETE: _("Removed your %(thing)s"),
+    AccessEvent.Action.EXPORT: _("Exported your %(thing)s"),
+}
+# AccessEvent.object_type values (stored in English: they are part of the log) as the client
+# reads them ("your records": the context, for translators); a type not listed shows as stored.
+ACCESS_OBJECTS = {
+    "plan": pgettext_lazy("your records", "plan"),
+    "plan summary": pgettext_lazy("your records", "plan summary"),
+    "plan PDF": pgettext_lazy("your records", "plan PDF"),
+    "goal": pgettext_lazy("your records", "goal"),
+    "goal step": pgettext_lazy("your records", "goal step"),
+    "goal steps": pgettext_lazy("your records", "goal steps"),
+    "goal strategy": pgettext_lazy("your records", "goal strategy"),
+    "profile": pgettext_lazy("your records", "profile"),
+    "care team": pgettext_lazy("your records", "care team"),
+    "consents": pgettext_lazy("your records", "consents"),
+    "account": pgettext_lazy("your records", "account"),
+    "service given": pgettext_lazy("your records", "service given"),
+    "records in an emergency": pgettext_lazy("your records", "records in an emergency"),
+    "review": pgettext_lazy("your records", "review"),
+    "outcome": pgettext_lazy("your records", "outcome"),
+    "version": pgettext_lazy("your records", "version"),
+    "check-ins": pgettext_lazy("your records", "check-ins"),
+    "progress": pgettext_lazy("your records", "progress"),
+}
 
 
 class SecurityEvent(models.Model):
@@ -345,7 +390,7 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
     """
 
     class Meta(Device.Meta):
-        verbose_name = "recovery code device"
+        verbose_name = _("recovery code device")
 
     def get_throttle_factor(self) -> int:
         return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
