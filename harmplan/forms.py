@@ -39,7 +39,7 @@ class PhoneField(forms.CharField):
     """A phone number as people type it: digits with spaces, dashes, dots, brackets or a +."""
 
     default_error_messages = {
-        "invalid": "Enter a phone number using numbers, like 555 123 4567",
+        "invalid": _("Enter a phone number using numbers, like 555 123 4567"),
     }
 
     def __init__(self, **kwargs):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from harmplan.accounts.models import Organization
 from harmplan.phones import tel_href
@@ -35,14 +36,14 @@ class Resource(models.Model):
     """A local service an organization points its clients to."""
 
     class Kind(models.TextChoices):
-        CRISIS_LINE = "crisis_line", "Crisis line"
-        SYRINGE_SERVICES = "syringe_services", "Syringe services"
-        NALOXONE = "naloxone", "Naloxone pick-up"
-        DRUG_CHECKING = "drug_checking", "Drug checking"
-        MOUD_CLINIC = "moud_clinic", "MOUD clinic (medications for opioid use disorder)"
-        HOUSING = "housing", "Housing"
-        MENTAL_HEALTH = "mental_health", "Mental health"
-        OTHER = "other", "Other service"
+        CRISIS_LINE = "crisis_line", _("Crisis line")
+        SYRINGE_SERVICES = "syringe_services", _("Syringe services")
+        NALOXONE = "naloxone", _("Naloxone pick-up")
+        DRUG_CHECKING = "drug_checking", _("Drug checking")
+        MOUD_CLINIC = "moud_clinic", _("MOUD clinic (medications for opioid use disorder)")
+        HOUSING = "housing", _("Housing")
+        MENTAL_HEALTH = "mental_health", _("Mental health")
+        OTHER = "other", _("Other service")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="resources"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AccessEvent,
@@ -24,7 +25,7 @@ class HarmPlanUserAdmin(UserAdmin):
     list_display = ["username", "preferred_name", "is_staff", "is_active"]
     fieldsets = [
         *(UserAdmin.fieldsets or ()),
-        ("Contact", {"fields": ["preferred_name", "phone"]}),
+        (_("Contact"), {"fields": ["preferred_name", "phone"]}),
     ]
 
 

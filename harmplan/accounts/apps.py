@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "harmplan.accounts"
     label = "accounts"
-    verbose_name = "People and access"
+    verbose_name = _("People and access")
 
     def ready(self) -> None:
         from . import person_cache

@@ -40,51 +40,55 @@ class LoginForm(AuthenticationForm):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Invitation code",
+        label=_("Invitation code"),
         max_length=20,
-        help_text="8 letters and numbers, for example ABCD-2345. Spaces and dashes do not matter.",
+        help_text=_(
+            "8 letters and numbers, for example ABCD-2345. Spaces and dashes do not matter."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-        error_messages={"required": "Enter your invitation code"},
+        error_messages={"required": _("Enter your invitation code")},
     )
 
 
 class AcceptInvitationForm(forms.Form):
     username = forms.CharField(
-        label="Choose a username",
+        label=_("Choose a username"),
         max_length=150,
-        help_text="You will use this to sign in. It does not need to be your real name. "
-        "Letters, numbers and @ . + - _ only.",
+        help_text=_(
+            "You will use this to sign in. It does not need to be your real name. "
+            "Letters, numbers and @ . + - _ only."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
         validators=[User.username_validator],
-        error_messages={"required": "Choose a username"},
+        error_messages={"required": _("Choose a username")},
     )
     preferred_name = forms.CharField(
-        label="What would you like to be called? (optional)", max_length=80, required=False
+        label=_("What would you like to be called? (optional)"), max_length=80, required=False
     )
     password1 = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         strip=False,
-        help_text="At least 8 characters. Not only numbers, and not a common password.",
+        help_text=_("At least 8 characters. Not only numbers, and not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Choose a password"},
+        error_messages={"required": _("Choose a password")},
     )
     password2 = forms.CharField(
-        label="Type the password again",
+        label=_("Type the password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the password again"},
+        error_messages={"required": _("Type the password again")},
     )
     email = forms.EmailField(
-        label="Email address (optional)",
+        label=_("Email address (optional)"),
         required=False,
-        help_text="Only used to reset your password or, if you choose, for reminders.",
+        help_text=_("Only used to reset your password or, if you choose, for reminders."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Enter an email address like name@example.com"},
+        error_messages={"invalid": _("Enter an email address like name@example.com")},
     )
     phone = PhoneField(
-        label="Mobile number (optional)",
+        label=_("Mobile number (optional)"),
         required=False,
-        help_text="Only used for reminders, if you choose.",
+        help_text=_("Only used for reminders, if you choose."),
     )
 
     def __init__(self, *args, username_refusal: str | None = None, **kwargs):
@@ -107,7 +111,7 @@ class AcceptInvitationForm(forms.Form):
         cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords do not match")
+            self.add_error("password2", _("The two passwords do not match"))
         elif password1:
             candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
             try:
@@ -119,17 +123,17 @@ class AcceptInvitationForm(forms.Form):
 
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(
-        label="Who are you inviting?",
-        choices=[(Role.CLIENT, "A client"), (Role.COUNSELOR, "A counselor")],
+        label=_("Who are you inviting?"),
+        choices=[(Role.CLIENT, _("A client")), (Role.COUNSELOR, _("A counselor"))],
         initial=Role.CLIENT,
         widget=forms.RadioSelect(attrs={"class": "choices"}),
     )
     counselor = forms.ModelChoiceField(
-        label="Counselor for this client",
+        label=_("Counselor for this client"),
         queryset=User.objects.none(),
         required=False,
-        help_text="Clients are added to this counselor's caseload.",
-        empty_label="No counselor yet",
+        help_text=_("Clients are added to this counselor's caseload."),
+        empty_label=_("No counselor yet"),
     )
 
     def __init__(self, *args, inviter: User, **kwargs):
@@ -145,14 +149,17 @@ class InvitationForm(forms.Form):
 
 class AssignmentForm(forms.Form):
     counselor = forms.ModelChoiceField(
-        label="Counselor",
+        label=_("Counselor"),
         queryset=User.objects.none(),
-        error_messages={"required": "Choose a counselor", "invalid_choice": "Choose a counselor"},
+        error_messages={
+            "required": _("Choose a counselor"),
+            "invalid_choice": _("Choose a counselor"),
+        },
     )
     client = forms.ModelChoiceField(
-        label="Client",
+        label=_("Client"),
         queryset=User.objects.none(),
-        error_messages={"required": "Choose a client", "invalid_choice": "Choose a client"},
+        error_messages={"required": _("Choose a client"), "invalid_choice": _("Choose a client")},
     )
 
     def __init__(self, *args, organization, **kwargs):
@@ -223,13 +230,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset email through the Celery worker, after the request has finished."""
 
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="The email address on your account.",
+        help_text=_("The email address on your account."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address like name@example.com",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address like name@example.com"),
         },
     )
 

@@ -14,13 +14,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin
 
 
 class Role(models.TextChoices):
-    CLIENT = "client", "Client"
-    COUNSELOR = "counselor", "Counselor"
-    ORG_ADMIN = "org_admin", "Organization admin"
+    CLIENT = "client", _("Client")
+    COUNSELOR = "counselor", _("Counselor")
+    ORG_ADMIN = "org_admin", _("Organization admin")
 
 
 # Neutral icons shipped in static/icons/: none of them hints at what the app is for.
@@ -38,8 +39,9 @@ DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
 class Organization(models.Model):
     # The organization's own legal or internal name, for staff and the admin. Clients see
     # `display_name`, which may be someone else's phone screen: keep it neutral.
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
     display_name = models.CharField(
+        _("display name"),
         max_length=40,
         default=DEFAULT_DISPLAY_NAME,
         help_text=_(
@@ -48,6 +50,7 @@ class Organization(models.Model):
         ),
     )
     icon = models.CharField(
+        _("icon"),
         max_length=100,
         choices=ICON_CHOICES,
         default=DEFAULT_ICON,
@@ -62,7 +65,10 @@ class Organization(models.Model):
         ),
     )
     emergency_number = models.CharField(
-        max_length=20, default="911", help_text="The number to call in an emergency where you are."
+        _("emergency number"),
+        max_length=20,
+        default="911",
+        help_text=_("The number to call in an emergency where you are."),
     )
     client_idle_minutes = models.PositiveSmallIntegerField(
         _("minutes before an idle client is signed out"),
@@ -70,7 +76,11 @@ class Organization(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(30)],
         help_text=_("Between 5 and 30. Shorter is safer on shared phones."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
 
     def __str__(self) -> str:
         return self.name
@@ -84,12 +94,15 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
     is_verified: Callable[[], bool]
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    phone = models.CharField(max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     preferred_name = models.CharField(
-        max_length=80, blank=True, help_text="What you would like to be called."
+        _("preferred name"),
+        max_length=80,
+        blank=True,
+        help_text=_("What you would like to be called."),
     )
     # The language of this person's pages, emails and reminders. Empty: the browser's language.
-    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
     # Raised to end every session of this person at once ("Sign out everywhere", a second factor
     # reset). It is part of the session hash Django checks on every request, so it works with any
     # session engine, database or cache.
@@ -151,14 +164,21 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
 class Membership(models.Model):
     """A person's one organization and role in it."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="memberships"
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
     )
-    role = models.CharField(max_length=16, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         indexes = [models.Index(fields=["organization", "role"])]
 
     def __str__(self) -> str:
@@ -168,17 +188,30 @@ class Membership(models.Model):
 class CareAssignment(models.Model):
     """A counselor's caseload: one row per counselor and client."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    counselor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="caseload")
-    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="care_team")
-    created_at = models.DateTimeField(auto_now_add=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE
+    )
+    counselor = models.ForeignKey(
+        User, verbose_name=_("counselor"), on_delete=models.CASCADE, related_name="caseload"
+    )
+    client = models.ForeignKey(
+        User, verbose_name=_("client"), on_delete=models.CASCADE, related_name="care_team"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Shown to the client ("who saw my records"): an admin can give themselves a counselor
     # account, so who put someone on a care team is never hidden.
     added_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
+        verbose_name = _("care assignment")
+        verbose_name_plural = _("care assignments")
         constraints = [
             models.UniqueConstraint(fields=["counselor", "client"], name="one_assignment_per_pair")
         ]
@@ -199,25 +232,39 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """A one-time, expiring way in. Only hashes of the link token and short code are stored."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CLIENT)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
+    )
     counselor = models.ForeignKey(
         User,
+        verbose_name=_("counselor"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The counselor the new client is assigned to.",
+        help_text=_("The counselor the new client is assigned to."),
     )
     token_hash = models.CharField(max_length=64, unique=True)
     code_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     used_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        verbose_name=_("used by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     objects = InvitationQuerySet.as_manager()
 
@@ -236,13 +283,17 @@ class EmailChange(models.Model):
     typed on someone else's phone never becomes the way into the account.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
-    new_email = models.EmailField()
-    old_email = models.EmailField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="email_changes"
+    )
+    new_email = models.EmailField(_("new email"))
+    old_email = models.EmailField(_("old email"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("email change")
+        verbose_name_plural = _("email changes")
         indexes = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:
@@ -265,27 +316,36 @@ class AccessEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        VIEW = "view", "Viewed"
-        CREATE = "create", "Added"
-        UPDATE = "update", "Changed"
-        DELETE = "delete", "Removed"
-        EXPORT = "export", "Exported"
+        VIEW = "view", _("Viewed")
+        CREATE = "create", _("Added")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Removed")
+        EXPORT = "export", _("Exported")
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+"
+    )
     # Empty for the organization's own records: staff invitations and staff accounts.
     client = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="access_events", null=True, blank=True
+        User,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="access_events",
+        null=True,
+        blank=True,
     )
-    action = models.CharField(max_length=8, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
     # What was touched, in words a client understands ("plan", "goal"), and its id.
-    object_type = models.CharField(max_length=40)
-    object_id = models.CharField(max_length=40, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    object_type = models.CharField(_("object type"), max_length=40)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
         ordering = ["-at"]
         indexes = [models.Index(fields=["client", "-at"])]
 
@@ -299,6 +359,48 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+    @property
+    def description(self) -> str:
+        """What happened, as one sentence the client reads ("Viewed your plan")."""
+        sentence = ACCESS_SENTENCES.get(self.action)
+        thing = ACCESS_OBJECTS.get(self.object_type, self.object_type)
+        if sentence is None:
+            return f"{self.get_action_display()} {thing}"
+        return str(sentence) % {"thing": thing}
+
+
+# One whole sentence per action. Translators: %(thing)s is one of the "your records" nouns below,
+# already with its own possessive in Spanish ("tu plan", "tus pasos").
+ACCESS_SENTENCES = {
+    AccessEvent.Action.VIEW: _("Viewed your %(thing)s"),
+    AccessEvent.Action.CREATE: _("Added your %(thing)s"),
+    AccessEvent.Action.UPDATE: _("Changed your %(thing)s"),
+    AccessEvent.Action.DELETE: _("Removed your %(thing)s"),
+    AccessEvent.Action.EXPORT: _("Exported your %(thing)s"),
+}
+# AccessEvent.object_type values (stored in English: they are part of the log) as the client
+# reads them ("your records": the context, for translators); a type not listed shows as stored.
+ACCESS_OBJECTS = {
+    "plan": pgettext_lazy("your records", "plan"),
+    "plan summary": pgettext_lazy("your records", "plan summary"),
+    "plan PDF": pgettext_lazy("your records", "plan PDF"),
+    "goal": pgettext_lazy("your records", "goal"),
+    "goal step": pgettext_lazy("your records", "goal step"),
+    "goal steps": pgettext_lazy("your records", "goal steps"),
+    "goal strategy": pgettext_lazy("your records", "goal strategy"),
+    "profile": pgettext_lazy("your records", "profile"),
+    "care team": pgettext_lazy("your records", "care team"),
+    "consents": pgettext_lazy("your records", "consents"),
+    "account": pgettext_lazy("your records", "account"),
+    "service given": pgettext_lazy("your records", "service given"),
+    "records in an emergency": pgettext_lazy("your records", "records in an emergency"),
+    "review": pgettext_lazy("your records", "review"),
+    "outcome": pgettext_lazy("your records", "outcome"),
+    "version": pgettext_lazy("your records", "version"),
+    "check-ins": pgettext_lazy("your records", "check-ins"),
+    "progress": pgettext_lazy("your records", "progress"),
+}
 
 
 class SecurityEvent(models.Model):
@@ -314,15 +416,21 @@ class SecurityEvent(models.Model):
         RECOVERY_CODE_USED = "recovery_used", _("Recovery code used")
         SIGNED_OUT_EVERYWHERE = "signed_out_all", _("Signed out everywhere")
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="security_events")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.ForeignKey(
+        User, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="security_events"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
         ordering = ["-at"]
 
     def __str__(self) -> str:
@@ -345,7 +453,7 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
     """
 
     class Meta(Device.Meta):
-        verbose_name = "recovery code device"
+        verbose_name = _("recovery code device")
 
     def get_throttle_factor(self) -> int:
         return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
@@ -392,16 +500,24 @@ class EmergencyAccess(models.Model):
     The client sees it in "who saw my records" and the org admin reviews every one.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    counselor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(User, on_delete=models.PROTECT, related_name="emergency_access")
-    reason = models.TextField()
-    started_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE
+    )
+    counselor = models.ForeignKey(
+        User, verbose_name=_("counselor"), on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        User, verbose_name=_("client"), on_delete=models.PROTECT, related_name="emergency_access"
+    )
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
 
     objects = EmergencyAccessQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency access")
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["client", "counselor", "expires_at"])]
 

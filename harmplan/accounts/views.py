@@ -355,7 +355,7 @@ def assignment_new(request: AuthenticatedRequest) -> HttpResponse:
         by=request.user,
         ip=client_ip(request),
     )
-    messages.success(request, "Caseload updated.")
+    messages.success(request, _("Caseload updated."))
     back = request.POST.get("next", "")
     if back.startswith(reverse("accounts:client_list")) and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}
@@ -371,7 +371,7 @@ def assignment_remove(request: AuthenticatedRequest, assignment_id: int) -> Http
         CareAssignment, pk=assignment_id, organization=request.user.organization
     )
     services.assignment_remove(assignment=assignment, by=request.user, ip=client_ip(request))
-    messages.success(request, "Caseload updated.")
+    messages.success(request, _("Caseload updated."))
     return redirect("accounts:org_overview")
 
 

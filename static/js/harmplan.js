@@ -23,9 +23,11 @@
         return b;
       }
       var step = input.getAttribute("step") === "0.5" ? 0.5 : 1;
-      row.appendChild(button("\u2212", "Less", -step));
+      // The button names come from the page, in the person's language (templates/base.html).
+      var names = document.body.dataset;
+      row.appendChild(button("\u2212", names.stepperLess, -step));
       row.appendChild(input);
-      row.appendChild(button("+", "More", step));
+      row.appendChild(button("+", names.stepperMore, step));
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
