@@ -338,7 +338,7 @@ class Strategy(models.Model):
             setattr(self, field, approach in chosen)
 
     def get_approaches_display(self) -> list[str]:
-        return [Approach(approach).label for approach in self.approaches]
+        return [str(Approach(approach).label) for approach in self.approaches]
 
     @property
     def steps(self) -> list[str]:

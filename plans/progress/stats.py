@@ -320,7 +320,7 @@ def achievement(goal: GoalLike, stats: GoalStats | None) -> str:
 
 def achievement_label(goal: Goal, code: str) -> str:
     labels = NO_TARGET_LABELS if goal.target_kind == TargetKind.NONE else ACHIEVEMENT_LABELS
-    return labels[code]
+    return str(labels[code])
 
 
 # Words -------------------------------------------------------------------------------------------
