@@ -478,13 +478,18 @@ CASES += [
 ]
 
 
-@pytest.fixture
-def people(db):
+def make_everyone():
+    """The people and records the table's URLs point at (tests/test_spanish_everywhere.py too)."""
     people = make_people()
     add_plans(people)
     people.other_goal = make_goal(people.other_plan)
     add_referrals(people)
     return people
+
+
+@pytest.fixture
+def people(db):
+    return make_everyone()
 
 
 def url_names(resolver=None, namespace="") -> set[str]:

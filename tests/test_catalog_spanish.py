@@ -4,7 +4,6 @@ readers (English where the Spanish is missing), and the admin says what is still
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from django.urls import reverse
@@ -19,14 +18,8 @@ from strategies.catalog_files import (
 )
 from strategies.models import FocusArea, Strategy
 from tests.factories import make_people
+from tests.language_rules import STIGMA_ES
 from tests.signin import sign_in
-
-# LANGUAGE.md, Spanish: no "recaída", "limpio/sucio" (about a person or a result), "adicto",
-# "drogadicto", "alcohólico". ("limpia tu piel", the verb, is fine.)
-STIGMA_ES = re.compile(
-    r"\b(reca[ií]das?|adict[oa]s?|drogadict[oa]s?|alcoh[oó]lic[oa]s?|limpios?|sucios?|sucias?)\b",
-    re.IGNORECASE,
-)
 
 
 def seed() -> dict:

@@ -110,3 +110,52 @@ def test_a_client_switches_to_spanish_on_a_phone_and_the_next_reminder_is_spanis
     plain, html = text_of(message)
     assert plain.startswith("Es hora de tu registro. Toma menos de un minuto.")
     assert '<html lang="es">' in html and "Registrarme" in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_spanish_chosen_before_signing_in_is_kept_after_and_decides_the_next_reminder(
+    phone, start_worker
+):
+    """Before: a choice made on the sign-in page lived only in the cookie, so the pages were
+    Spanish but the person's reminders stayed English."""
+    people = make_people()
+    people.client_a.email = "client-a@example.org"
+    people.client_a.save()
+    phone.goto("/account/login/")
+    phone.get_by_role("button", name="Español").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "es")
+    phone.locator("#id_username").fill("client-a")
+    phone.locator("#id_password").fill(PASSWORD)
+    phone.locator('form[action="/account/login/"] button[type=submit]').click()
+    phone.wait_for_url("**/")
+    for path in ("/", "/plan/", "/checkin/", "/help/"):
+        phone.goto(path)
+        expect(phone.locator("html")).to_have_attribute("lang", "es")
+        expect(phone.get_by_role("button", name="Español")).to_have_attribute(
+            "aria-current", "true"
+        )
+    people.client_a.refresh_from_db()
+    assert people.client_a.language == "es"
+
+    start_worker(concurrency=1)
+    ReminderSchedule.objects.create(
+        client=people.client_a,
+        channel=Channel.EMAIL,
+        timezone="America/New_York",
+        next_due_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert len(dispatch.reminders_dispatch().queued) == 1
+    wait_until_all_sent(1)
+    [message] = read_mail(start_worker.mail)
+    assert message["Subject"] == "Es hora de tu registro"
+
+
+@pytest.mark.django_db
+def test_a_saved_choice_is_not_replaced_by_the_cookie_at_sign_in(people, client):
+    people.client_a.language = "en"
+    people.client_a.save()
+    client.post(SWITCH, {"language": "es", "next": "/"})
+    sign_in(client, people.client_a)
+    people.client_a.refresh_from_db()
+    assert people.client_a.language == "en"

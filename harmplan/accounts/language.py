@@ -59,3 +59,13 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in CODES:
         user_language_set(user=request.user, language=language)
     return response
+
+
+def keep_chosen_language(sender, request: HttpRequest | None, user: User, **kwargs) -> None:
+    """user_logged_in: a language chosen with the switch before signing in becomes the person's
+    own choice when they have none yet, so their reminders and emails follow it too."""
+    if request is None or getattr(user, "language", "x"):
+        return
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in CODES:
+        user_language_set(user=user, language=chosen)

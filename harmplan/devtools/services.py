@@ -73,18 +73,6 @@ def ensure_system_packages(packages: dict | None = None) -> None:
         raise ServiceError(f"apt-get did not install: {', '.join(still_missing)}")
 
 
-def compile_translations() -> None:
-    """locale/*/django.po → .mo (not kept in git), so pages, emails and reminders can be read in
-    every language the program offers."""
-    from django.core.management import call_command
-
-    call_command(
-        "compilemessages",
-        ignore_patterns=[".venv", "var", "staticfiles", "node_modules"],
-        verbosity=0,
-    )
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

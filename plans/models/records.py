@@ -29,7 +29,10 @@ class RecordsPolicy(models.Model):
     """An organization's choices for its clients' records. No row: the defaults below."""
 
     organization = models.OneToOneField(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="records_policy"
+        "accounts.Organization",
+        on_delete=models.CASCADE,
+        related_name="records_policy",
+        verbose_name=_("organization"),
     )
     closing_grace_days = models.PositiveSmallIntegerField(
         _("Days before a closed account is deleted"),
@@ -43,7 +46,8 @@ class RecordsPolicy(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "records policies"
+        verbose_name = _("records policy")
+        verbose_name_plural = _("records policies")
 
     def __str__(self) -> str:
         return f"Records policy of {self.organization}"
@@ -53,10 +57,17 @@ class PrivacyChoice(models.Model):
     """What one client lets their care team see. Null: the organization's default."""
 
     client = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="privacy_choice"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="privacy_choice",
+        verbose_name=_("client"),
     )
-    notes_private = models.BooleanField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    notes_private = models.BooleanField(null=True, blank=True, verbose_name=_("notes kept private"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+
+    class Meta:
+        verbose_name = _("privacy choice")
+        verbose_name_plural = _("privacy choices")
 
     def __str__(self) -> str:
         return f"Privacy choice of {self.client}"
@@ -90,13 +101,21 @@ class Consent(models.Model):
     of what was shared under it.
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id")
+    )
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consents"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("client"),
     )
     # The program that shares, at the time of signing (§2.31(a)(2)).
     organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, related_name="consents"
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("organization"),
     )
     recipient = models.CharField(_("Who you share with"), max_length=200)
     shares = models.CharField(_("What you share"), max_length=10, choices=Shares.choices)
@@ -105,21 +124,23 @@ class Consent(models.Model):
     expires_on = models.DateField(_("Until"))
     expires_event = models.CharField(_("Or until this happens"), max_length=200, blank=True)
     # The end of `expires_on` in the client's time zone, so expiry needs no zone maths later.
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(verbose_name=_("ends at"))
     signature = models.CharField(_("Your name, as your signature"), max_length=120)
-    signed_on = models.DateField()
-    time_zone = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    expired_at = models.DateTimeField(null=True, blank=True)
+    signed_on = models.DateField(verbose_name=_("signed on"))
+    time_zone = models.CharField(max_length=64, verbose_name=_("time zone"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("stopped at"))
+    expired_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
     # Why it stopped early when the client did not revoke it themselves ("account closing").
-    ended_reason = models.CharField(max_length=40, blank=True)
+    ended_reason = models.CharField(max_length=40, blank=True, verbose_name=_("why it ended"))
     # Only the SHA-256 of the link's key; null for PDF consents and once the link is stopped.
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = ConsentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["expires_at"], name="consent_expiry")]
 
@@ -162,15 +183,19 @@ class Disclosure(models.Model):
         PDF = "pdf", _("PDF downloaded")
         LINK_VIEW = "link_view", _("Link opened")
 
-    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
-    at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("consent")
+    )
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("when"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("how"))
     # What was shared, copied from the consent at that moment.
-    shares = models.CharField(max_length=10, choices=Shares.choices)
+    shares = models.CharField(max_length=10, choices=Shares.choices, verbose_name=_("what"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["consent", "-at"], name="disclosure_history")]
 
@@ -202,21 +227,26 @@ class AccountClosure(models.Model):
     """
 
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_closures"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="account_closures",
+        verbose_name=_("client"),
     )
-    requested_at = models.DateTimeField(default=timezone.now)
-    delete_after = models.DateTimeField()
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now, verbose_name=_("asked at"))
+    delete_after = models.DateTimeField(verbose_name=_("delete after"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("deleted at"))
     # The reminders' pause before closing, so cancelling puts reminders back as they were.
     paused_until_before = models.DateField(null=True, blank=True)
     had_reminders = models.BooleanField(default=False)
     # {"deleted": {"plan": 1, "check-ins": 40, …}, "kept": {"access log": 12, …}}
-    summary = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
 
     objects = AccountClosureQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("account closure")
+        verbose_name_plural = _("account closures")
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.UniqueConstraint(

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from plans.reminders.schedule import (
     EVERY_DAY,
@@ -28,9 +29,9 @@ PAUSED_INDEFINITELY = date(9999, 12, 31)
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "Text message"
-    NONE = "none", "No reminders"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    NONE = "none", _("No reminders")
 
 
 class ReminderScheduleQuerySet(models.QuerySet):
@@ -43,29 +44,49 @@ class ReminderSchedule(models.Model):
     """When and how one client is reminded to check in."""
 
     client = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_schedule"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_schedule",
+        verbose_name=_("client"),
     )
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id")
+    )
     weekdays = models.PositiveSmallIntegerField(
-        default=EVERY_DAY, help_text="Bit 0 is Monday … bit 6 is Sunday."
+        default=EVERY_DAY, help_text=_("Bit 0 is Monday … bit 6 is Sunday."), verbose_name=_("days")
     )
-    local_time = models.TimeField(default=time(9, 0))
-    timezone = models.CharField(max_length=64, help_text="An IANA time zone, like Europe/London.")
-    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    local_time = models.TimeField(default=time(9, 0), verbose_name=_("time"))
+    timezone = models.CharField(
+        max_length=64,
+        help_text=_("An IANA time zone, like Europe/London."),
+        verbose_name=_("time zone"),
+    )
+    channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.EMAIL, verbose_name=_("how")
+    )
     paused_until = models.DateField(
-        null=True, blank=True, help_text="No reminders before this local date."
+        null=True,
+        blank=True,
+        help_text=_("No reminders before this local date."),
+        verbose_name=_("paused until"),
     )
     # Null when nothing is due: no days chosen, no channel, or paused until further notice.
-    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("next due")
+    )
     # Only a hash of the calendar feed's secret is kept; the link is shown once when made.
     feed_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    feed_created_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    feed_created_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("calendar link made")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     objects = ReminderScheduleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("reminder schedule")
+        verbose_name_plural = _("reminder schedules")
         constraints = [
             models.CheckConstraint(
                 condition=Q(weekdays__gte=0, weekdays__lte=EVERY_DAY), name="weekdays_is_a_mask"
@@ -85,7 +106,7 @@ class ReminderSchedule(models.Model):
 
     @property
     def weekday_names(self) -> list[str]:
-        return [WEEKDAY_NAMES[day] for day in self.weekday_list]
+        return [str(WEEKDAY_NAMES[day]) for day in self.weekday_list]
 
     @property
     def paused_indefinitely(self) -> bool:
@@ -111,10 +132,10 @@ class ReminderSchedule(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Not sent"
+    QUEUED = "queued", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
 
 
 OPEN_STATUSES = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
@@ -133,29 +154,40 @@ class ReminderDelivery(models.Model):
     """
 
     schedule = models.ForeignKey(
-        ReminderSchedule, on_delete=models.CASCADE, related_name="deliveries"
+        ReminderSchedule,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("schedule"),
     )
-    slot = models.DateTimeField(help_text="The UTC instant the reminder was due.")
-    channel = models.CharField(max_length=8, choices=Channel.choices)
+    slot = models.DateTimeField(
+        help_text=_("The UTC instant the reminder was due."), verbose_name=_("due at")
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices, verbose_name=_("how"))
     status = models.CharField(
-        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+        max_length=8,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.QUEUED,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     # The earliest moment the next attempt may start (backoff between retries).
-    next_attempt_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(verbose_name=_("next attempt"))
     # When a send task for this row was last put on the queue; the sweeper looks at this.
-    enqueued_at = models.DateTimeField()
-    sending_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    provider_ref = models.CharField(max_length=100, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    enqueued_at = models.DateTimeField(verbose_name=_("queued at"))
+    sending_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sending since"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    provider_ref = models.CharField(
+        max_length=100, blank=True, verbose_name=_("provider reference")
+    )
+    last_error = models.CharField(max_length=200, blank=True, verbose_name=_("last error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     objects = ReminderDeliveryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "reminder deliveries"
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
         constraints = [
             models.UniqueConstraint(fields=["schedule", "slot"], name="one_delivery_per_slot"),
         ]
@@ -180,21 +212,29 @@ class ReviewDigest(models.Model):
     """
 
     counselor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_digests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_digests",
+        verbose_name=_("counselor"),
     )
-    day = models.DateField()
-    due_today = models.PositiveIntegerField(default=0)
-    overdue = models.PositiveIntegerField(default=0)
+    day = models.DateField(verbose_name=_("day"))
+    due_today = models.PositiveIntegerField(default=0, verbose_name=_("due today"))
+    overdue = models.PositiveIntegerField(default=0, verbose_name=_("overdue"))
     status = models.CharField(
-        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+        max_length=8,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.QUEUED,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    last_error = models.CharField(max_length=200, blank=True, verbose_name=_("last error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
+        verbose_name = _("review digest")
+        verbose_name_plural = _("review digests")
         constraints = [
             models.UniqueConstraint(fields=["counselor", "day"], name="one_review_digest_a_day"),
         ]

@@ -47,12 +47,20 @@ class ServiceGivenQuerySet(models.QuerySet):
 
 
 class ServiceGiven(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="services_given"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="services_given",
+        verbose_name=_("client"),
     )
     counselor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("counselor"),
     )
     kind = models.CharField(_("What"), max_length=20, choices=ServiceKind.choices)
     count = models.PositiveIntegerField(
@@ -60,17 +68,24 @@ class ServiceGiven(models.Model):
     )
     given_on = models.DateField(_("Date"))
     resource = models.ForeignKey(
-        Resource, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Resource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referred to"),
     )
     outcome = models.CharField(
         _("Outcome"), max_length=10, choices=ReferralOutcome.choices, blank=True
     )
-    outcome_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    outcome_at = models.DateTimeField(null=True, blank=True, verbose_name=_("outcome set at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     objects = ServiceGivenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("service given")
+        verbose_name_plural = _("services given")
         ordering = ["-given_on", "-pk"]
         indexes = [
             models.Index(fields=["organization", "given_on"]),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plans.models import DeliveryStatus, ReminderDelivery, ReminderSchedule, ReviewDigest
 
@@ -21,7 +23,7 @@ class ReminderScheduleAdmin(admin.ModelAdmin):
     readonly_fields = ["public_id", "next_due_at", "feed_created_at", "created_at", "updated_at"]
 
 
-@admin.action(description="Try the selected failed reminders again")
+@admin.action(description=_("Try the selected failed reminders again"))
 def retry_failed(modeladmin, request, queryset):
     now = timezone.now()
     with transaction.atomic():
@@ -38,7 +40,12 @@ def retry_failed(modeladmin, request, queryset):
             updated_at=now,
         )
         transaction.on_commit(lambda: enqueue_sends(ids), robust=True)
-    modeladmin.message_user(request, f"{len(ids)} reminder(s) queued again.", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d reminder queued again.", "%(count)d reminders queued again.", len(ids))
+        % {"count": len(ids)},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(ReminderDelivery)

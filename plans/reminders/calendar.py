@@ -10,15 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import icalendar
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from harmplan.accounts.language import language_for
 from plans.models import ReminderSchedule
 
 from . import links, messages
 from .schedule import ICAL_DAYS
 
 PRODID = "-//Check-in//Calendar//EN"
-TITLE = "Check-in"
 
 
 def _first_day(schedule: ReminderSchedule, today: date) -> date:
@@ -33,13 +34,20 @@ def _first_day(schedule: ReminderSchedule, today: date) -> date:
 
 
 def feed(schedule: ReminderSchedule, *, now: datetime | None = None) -> bytes:
-    now = now or timezone.now()
+    """The feed in the client's language (calendar apps fetch it without a session)."""
+    with translation.override(language_for(schedule.client)):
+        return _feed(schedule, now=now or timezone.now())
+
+
+def _feed(schedule: ReminderSchedule, *, now: datetime) -> bytes:
+    # Translators: the calendar name and event title of reminders; says nothing else.
+    title = gettext("Check-in")
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", TITLE)
+    calendar.add("x-wr-calname", title)
     calendar.add("x-wr-timezone", schedule.timezone)
     calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
@@ -49,7 +57,7 @@ def feed(schedule: ReminderSchedule, *, now: datetime | None = None) -> bytes:
         event = icalendar.Event()
         event.add("uid", f"{schedule.public_id}@check-in")
         event.add("dtstamp", now)
-        event.add("summary", TITLE)
+        event.add("summary", title)
         event.add("description", f"{messages.DEFAULT_TEXT}\n{links.checkin_url()}")
         event.add("url", links.checkin_url())
         event.add("dtstart", datetime.combine(first, schedule.local_time, tzinfo=zone))
@@ -62,7 +70,7 @@ def feed(schedule: ReminderSchedule, *, now: datetime | None = None) -> bytes:
         )
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", TITLE)
+        alarm.add("description", title)
         alarm.add("trigger", timedelta(0))
         event.add_component(alarm)
         calendar.add_component(event)

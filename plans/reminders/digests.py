@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harmplan import emails
+from harmplan.accounts.language import language_for
 from harmplan.accounts.models import CareAssignment, Role
 from plans.models import DeliveryStatus, ReviewDigest
 from plans.timezones import program_today, program_zone
@@ -115,7 +116,12 @@ def digest_email(digest: ReviewDigest) -> EmailMultiAlternatives:
         "total": digest.due_today + digest.overdue,
         "caseload_url": caseload,
     }
-    return emails.build("reviews_due", context, to=[digest.counselor.email])
+    return emails.build(
+        "reviews_due",
+        context,
+        to=[digest.counselor.email],
+        language=language_for(digest.counselor),
+    )
 
 
 def review_digest_send(*, digest_id: int) -> bool:

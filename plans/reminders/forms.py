@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import TimeZoneField, field_of
 from plans.models import Channel, ReminderSchedule
@@ -10,43 +11,45 @@ from plans.timezones import get_zone, local_day
 from . import sms
 from .schedule import WEEKDAY_NAMES, weekdays_to_mask
 
-NEEDS_EMAIL = "Add your email address first, under “Your email and phone”"
-NEEDS_PHONE = "Add your mobile number first, under “Your email and phone”"
+NEEDS_EMAIL = _("Add your email address first, under “Your email and phone”")
+NEEDS_PHONE = _("Add your mobile number first, under “Your email and phone”")
 
 
 class ReminderSettingsForm(forms.Form):
     channel = forms.ChoiceField(
-        label="How would you like your reminders?",
+        label=_("How would you like your reminders?"),
         widget=forms.RadioSelect(attrs={"class": "choices"}),
-        error_messages={"required": "Choose how you would like your reminders"},
+        error_messages={"required": _("Choose how you would like your reminders")},
     )
     weekdays = forms.TypedMultipleChoiceField(
-        label="Which days?",
+        label=_("Which days?"),
         choices=list(enumerate(WEEKDAY_NAMES)),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
     )
     local_time = forms.TimeField(
-        label="What time?",
-        help_text="For example 09:00 or 18:30.",
+        label=_("What time?"),
+        help_text=_("For example 09:00 or 18:30."),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={
-            "required": "Enter a time, like 09:00",
-            "invalid": "Enter a time, like 09:00",
+            "required": _("Enter a time, like 09:00"),
+            "invalid": _("Enter a time, like 09:00"),
         },
     )
     timezone = TimeZoneField(
-        label="Your time zone",
-        help_text="The same time zone as your check-ins: reminders follow the clock where you "
-        "are, including summer time. The first in the list is your program's time zone.",
+        label=_("Your time zone"),
+        help_text=_(
+            "The same time zone as your check-ins: reminders follow the clock where you "
+            "are, including summer time. The first in the list is your program's time zone."
+        ),
     )
     paused_until = forms.DateField(
-        label="Pause reminders until (optional)",
+        label=_("Pause reminders until (optional)"),
         required=False,
-        help_text="Reminders start again on this day. Leave it empty to keep them on.",
+        help_text=_("Reminders start again on this day. Leave it empty to keep them on."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date, like 2026-12-01"},
+        error_messages={"invalid": _("Enter a date, like 2026-12-01")},
     )
 
     def __init__(
@@ -61,9 +64,9 @@ class ReminderSettingsForm(forms.Form):
             "paused_until": None if schedule.paused_indefinitely else schedule.paused_until,
         }
         super().__init__(data, initial=initial, **kwargs)
-        channels = [(Channel.EMAIL, "Email"), (Channel.NONE, "No reminders")]
+        channels = [(Channel.EMAIL, _("Email")), (Channel.NONE, _("No reminders"))]
         if sms.sms_enabled() or schedule.channel == Channel.SMS:
-            channels.insert(1, (Channel.SMS, "Text message"))
+            channels.insert(1, (Channel.SMS, _("Text message")))
         field_of(self, "channel", forms.ChoiceField).choices = channels
         zone = field_of(self, "timezone", TimeZoneField)
         zone.include(self.data.get("timezone") or schedule.timezone)
@@ -82,13 +85,13 @@ class ReminderSettingsForm(forms.Form):
         if channel == Channel.SMS and not client.phone:
             self.add_error("channel", NEEDS_PHONE)
         if channel and channel != Channel.NONE and not cleaned.get("weekdays"):
-            self.add_error("weekdays", "Choose at least one day")
+            self.add_error("weekdays", _("Choose at least one day"))
         paused_until = cleaned.get("paused_until")
         zone_name = cleaned.get("timezone")
         if paused_until and zone_name:
             today = local_day(timezone.now(), get_zone(zone_name), day_starts_at=0)
             if paused_until <= today:
-                self.add_error("paused_until", "Choose a day after today, or leave it empty")
+                self.add_error("paused_until", _("Choose a day after today, or leave it empty"))
         return cleaned
 
     @property

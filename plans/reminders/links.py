@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from harmplan.accounts.models import hash_secret
 from plans.models import ReminderSchedule
@@ -55,16 +56,18 @@ def schedule_for_pause_token(token: str) -> ReminderSchedule:
         public_id = signing.loads(token, salt=PAUSE_SALT, max_age=PAUSE_LINK_MAX_AGE)
     except signing.SignatureExpired:
         raise PauseLinkExpired(
-            "This link is too old to use. Sign in to change your reminders."
+            _("This link is too old to use. Sign in to change your reminders.")
         ) from None
     except signing.BadSignature:
         raise PauseLinkInvalid(
-            "This link does not work. It may have been copied wrongly. "
-            "Sign in to change your reminders."
+            _(
+                "This link does not work. It may have been copied wrongly. "
+                "Sign in to change your reminders."
+            )
         ) from None
     schedule = ReminderSchedule.objects.filter(public_id=public_id).first()
     if schedule is None:
-        raise PauseLinkInvalid("There are no reminders to pause.")
+        raise PauseLinkInvalid(_("There are no reminders to pause."))
     return schedule
 
 

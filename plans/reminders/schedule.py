@@ -15,8 +15,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.dates import WEEKDAYS
+
 # Python's date.weekday(): Monday is 0. Bit n of a weekday mask is set when day n is chosen.
-WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# The names are Django's own translated ones (lazy: they follow the language in use).
+WEEKDAY_NAMES = [WEEKDAYS[day] for day in range(7)]
 ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 EVERY_DAY = 0b1111111
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,7 +25,7 @@ HISTORY_LENGTH = 10
 
 def _preview(schedule: ReminderSchedule) -> dict:
     if schedule.channel == Channel.EMAIL:
-        email, _ = reminder_messages.email_parts(schedule)
+        email = reminder_messages.email_parts(schedule)[0]
         return {"email": email}
     if schedule.channel == Channel.SMS:
         return {"sms": reminder_messages.reminder_sms(schedule)}
@@ -53,7 +54,7 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "resume":
         if schedule.pk:
             services.schedule_pause(schedule=schedule, until=None)
-        messages.success(request, "Your reminders are back on.")
+        messages.success(request, _("Your reminders are back on."))
         return redirect("plans:reminder_settings")
     form = ReminderSettingsForm(
         request.POST if request.method == "POST" else None,
@@ -73,7 +74,7 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
             channel=data["channel"],
             paused_until=paused_until,
         )
-        messages.success(request, "Your reminder settings are saved.")
+        messages.success(request, _("Your reminder settings are saved."))
         return redirect("plans:reminder_settings")
     context = {
         "form": form,
@@ -106,7 +107,7 @@ def calendar_link_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def calendar_link_remove(request: AuthenticatedRequest) -> HttpResponse:
     services.feed_token_remove(client=request.user)
-    messages.success(request, "Your calendar link is turned off. It no longer works.")
+    messages.success(request, _("Your calendar link is turned off. It no longer works."))
     return redirect("plans:reminder_settings")
 
 

@@ -11,7 +11,7 @@ from plans.models import ReferralOutcome, ServiceGiven, ServiceKind
 
 def for_client(service: ServiceGiven) -> str:
     """ "Your counselor gave you 2 naloxone doses on 1 December." """
-    day = date_format(service.given_on, "j F")
+    day = date_format(service.given_on, _("j F"))
     n = service.count
     kind = service.kind
     if kind == ServiceKind.NALOXONE:

@@ -18,7 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from harmplan import demo
-from harmplan.devtools.services import compile_translations, wait_for_port
+from harmplan.devtools.services import wait_for_port
+from harmplan.devtools.translations import compile_translations
 from harmplan.logs import GUNICORN_LOG_ARGS
 
 

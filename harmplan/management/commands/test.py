@@ -7,6 +7,10 @@ If a service cannot start, the run fails: no test is skipped for a missing servi
 The full run (no pytest arguments, as CI runs it) first type-checks harmplan/, plans/ and
 strategies/ with mypy (configured in pyproject.toml); type errors fail the run too.
 
+Every run compiles the translations and checks the catalogues with `msgfmt --check --statistics`:
+a format error, a fuzzy entry or an untranslated one fails the run (a run of chosen tests only
+prints them, so work on one part is not blocked by another part's missing Spanish).
+
 `manage.py test --quick` is the fast loop: only the tests that need no database, Redis, worker or
 browser (pure logic, forms, schedule maths, step-down, progress rules, charts), with no server
 started. CI runs the full command.
@@ -23,7 +27,8 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from harmplan.devtools.services import ServiceError, compile_translations, throwaway_services
+from harmplan.devtools.services import ServiceError, throwaway_services
+from harmplan.devtools.translations import catalogue_problems, catalogues, compile_translations
 
 TYPED_PACKAGES = ("harmplan", "plans", "strategies")
 
@@ -59,6 +64,14 @@ def type_check(paths: Sequence[str] = TYPED_PACKAGES) -> int:
     )
 
 
+def check_translations(write) -> int:
+    """Compile the catalogues and list what keeps them from being complete; 1 if anything does."""
+    problems = [problem for po_file in catalogues() for problem in catalogue_problems(po_file)]
+    for problem in problems:
+        write(f"Translations: {problem}")
+    return 1 if problems else 0
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -86,6 +99,11 @@ class Command(BaseCommand):
         # Stopped from outside (CI time-out, `kill`): still stop the servers in `finally`.
         signal.signal(signal.SIGTERM, _stop)
         typed = 0
+        translated = check_translations(self.stderr.write)
+        if translated and type_check_wanted(pytest_args):
+            self.stderr.write("The Spanish catalogue is not complete (above). The run will fail.")
+        elif translated:
+            translated = 0  # chosen tests: told, not failed
         if type_check_wanted(pytest_args):
             self.stdout.write(f"Type check: mypy {' '.join(TYPED_PACKAGES)}")
             self.stdout.flush()
@@ -116,4 +134,6 @@ class Command(BaseCommand):
             return 2
         if typed:
             self.stderr.write("The run failed: mypy found type errors (at the top of this output).")
-        return tested or typed
+        if translated:
+            self.stderr.write("The run failed: the translations are not complete (at the top).")
+        return tested or typed or translated
