@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
@@ -79,11 +80,11 @@ class FocusAreaAdmin(admin.ModelAdmin):
 
 class StrategyAdminForm(forms.ModelForm):
     approaches = forms.MultipleChoiceField(
-        label="Approaches it fits",
+        label=_("Approaches it fits"),
         choices=Approach.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="At least one is needed to publish.",
+        help_text=_("At least one is needed to publish."),
     )
 
     class Meta:
@@ -152,7 +153,7 @@ class LabelledInRows(forms.BaseForm):
 
 
 class SourceForm(LabelledInRows, forms.ModelForm):
-    url = forms.URLField(label="Web address", max_length=500, assume_scheme="https")
+    url = forms.URLField(label=_("Web address"), max_length=500, assume_scheme="https")
 
     class Meta:
         model = Source

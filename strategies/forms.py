@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Approach, Category, FocusArea
 
@@ -9,26 +10,26 @@ class CatalogFilterForm(forms.Form):
     """The catalog's filters: a plain GET form, so a filtered list has its own address."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
-        help_text="For example: naloxone, diary, sleep.",
+        help_text=_("For example: naloxone, diary, sleep."),
     )
     focus = forms.ModelChoiceField(
-        label="What it is about",
+        label=_("What it is about"),
         queryset=FocusArea.objects.all(),
         to_field_name="slug",
         required=False,
-        empty_label="Anything",
+        empty_label=_("Anything"),
     )
     approach = forms.ChoiceField(
-        label="Approach",
+        label=_("Approach"),
         choices=[("", "Any approach"), *Approach.choices],
         required=False,
     )
     category = forms.ChoiceField(
-        label="Kind of strategy",
+        label=_("Kind of strategy"),
         choices=[("", "Any kind"), *Category.choices],
         required=False,
     )

@@ -78,9 +78,9 @@ SUMMARY_MAX_LENGTH = 280
 class Approach(models.TextChoices):
     """The three approaches a goal can take. None is ranked above another."""
 
-    ABSTINENCE = "abstinence", "Abstinence"
-    MANAGED_USE = "managed-use", "Managed use"
-    SAFER_USE = "safer-use", "Safer use"
+    ABSTINENCE = "abstinence", _("Abstinence")
+    MANAGED_USE = "managed-use", _("Managed use")
+    SAFER_USE = "safer-use", _("Safer use")
 
 
 # Approaches are stored as one flag each, so that "fits safer use" is a plain indexed filter on
@@ -93,22 +93,22 @@ APPROACH_FIELDS = {
 
 
 class Category(models.TextChoices):
-    OVERDOSE_PREVENTION = "overdose-prevention", "Overdose prevention"
-    SAFER_USE = "safer-use", "Safer use"
-    MANAGED_USE = "managed-use", "Managed use and moderation"
-    ABSTINENCE_SUPPORT = "abstinence-support", "Abstinence support"
-    INFECTION_WOUND_CARE = "infection-wound-care", "Infection and wound care"
-    SEXUAL_HEALTH = "sexual-health", "Sexual health"
-    MENTAL_HEALTH_COPING = "mental-health-coping", "Mental health and coping"
-    CONNECTION_TO_CARE = "connection-to-care", "Connection to care and practical needs"
+    OVERDOSE_PREVENTION = "overdose-prevention", _("Overdose prevention")
+    SAFER_USE = "safer-use", _("Safer use")
+    MANAGED_USE = "managed-use", _("Managed use and moderation")
+    ABSTINENCE_SUPPORT = "abstinence-support", _("Abstinence support")
+    INFECTION_WOUND_CARE = "infection-wound-care", _("Infection and wound care")
+    SEXUAL_HEALTH = "sexual-health", _("Sexual health")
+    MENTAL_HEALTH_COPING = "mental-health-coping", _("Mental health and coping")
+    CONNECTION_TO_CARE = "connection-to-care", _("Connection to care and practical needs")
 
 
 class TargetKind(models.TextChoices):
     """What a goal tracks. The one definition: a strategy suggests one, a goal has one."""
 
-    AMOUNT = "amount", "An amount"
-    PRACTICE = "practice", "Something I do, yes or no"
-    NONE = "none", "No target for now"
+    AMOUNT = "amount", _("An amount")
+    PRACTICE = "practice", _("Something I do, yes or no")
+    NONE = "none", _("No target for now")
 
 
 # The focus areas every catalog starts with (also added by migration 0003).
@@ -159,7 +159,7 @@ class FocusArea(models.Model):
     name = models.CharField(max_length=80, unique=True)
     name_es = models.CharField("name in Spanish", max_length=80, blank=True)
     position = models.PositiveSmallIntegerField(
-        default=100, help_text="Focus areas are listed from the lowest number up."
+        default=100, help_text=_("Focus areas are listed from the lowest number up.")
     )
 
     objects = FocusAreaQuerySet.as_manager()
@@ -255,13 +255,13 @@ class Strategy(models.Model):
     """One thing a person can do, written in plain language, with the sources behind it."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
     title = models.CharField(max_length=120)
     slug = models.SlugField(
-        max_length=80, unique=True, help_text="Part of the web address. Keep it once published."
+        max_length=80, unique=True, help_text=_("Part of the web address. Keep it once published.")
     )
     summary = models.TextField(
         blank=True,
@@ -269,7 +269,7 @@ class Strategy(models.Model):
         help_text=f"Plain language, at most {SUMMARY_MAX_LENGTH} characters. Needed to publish.",
     )
     how_to = models.TextField(
-        "how to do it", blank=True, help_text="Short steps, one on each line."
+        "how to do it", blank=True, help_text=_("Short steps, one on each line.")
     )
     # Spanish, written for the same reading age. Empty: Spanish readers see the English.
     title_es = models.CharField("title in Spanish", max_length=120, blank=True)
@@ -277,7 +277,7 @@ class Strategy(models.Model):
         "summary in Spanish", blank=True, validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)]
     )
     how_to_es = models.TextField(
-        "how to do it in Spanish", blank=True, help_text="The same steps, one on each line."
+        "how to do it in Spanish", blank=True, help_text=_("The same steps, one on each line.")
     )
     category = models.CharField(max_length=32, choices=Category.choices)
     focus_areas = models.ManyToManyField(FocusArea, related_name="strategies", blank=True)
@@ -302,7 +302,7 @@ class Strategy(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when the catalog file or an import made the last change.",
+        help_text=_("Empty when the catalog file or an import made the last change."),
     )
     # The number of the latest StrategyVersion (0: never published). A goal can keep the number it
     # was added at and show "changed since you added it" when this moves on.
@@ -338,7 +338,7 @@ class Strategy(models.Model):
             setattr(self, field, approach in chosen)
 
     def get_approaches_display(self) -> list[str]:
-        return [Approach(approach).label for approach in self.approaches]
+        return [str(Approach(approach).label) for approach in self.approaches]
 
     @property
     def steps(self) -> list[str]:
@@ -398,7 +398,7 @@ class Source(models.Model):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(max_length=200)
-    publisher = models.CharField(max_length=120, help_text="For example CDC, SAMHSA, NHS, WHO.")
+    publisher = models.CharField(max_length=120, help_text=_("For example CDC, SAMHSA, NHS, WHO."))
     url = models.URLField("web address", max_length=500, validators=[https_url_validator])
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -414,7 +414,7 @@ class StrategyVersion(models.Model):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    snapshot = models.JSONField(help_text="The strategy as it was, in the catalog file format.")
+    snapshot = models.JSONField(help_text=_("The strategy as it was, in the catalog file format."))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

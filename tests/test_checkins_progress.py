@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from harmplan.accounts.models import AccessEvent
 from plans.goals import services
@@ -33,6 +34,13 @@ from tests.signin import sign_in
 TODAY = date(2026, 3, 20)
 # Noon in New York on TODAY: the client's local day is TODAY whatever the day-start hour.
 NOON = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The wording tests read English, whatever language an earlier test's request left active."""
+    with translation.override("en"):
+        yield
 
 
 def amount_goal(**fields) -> Goal:

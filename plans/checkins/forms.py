@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import TimeZoneField, field_of
@@ -15,7 +16,7 @@ from plans.models.plan import format_amount
 from .drinks import BY_KEY, DRINKS, standard_drinks
 from .services import CheckInError, Entry, asks_yes_no, check_day, daily_limit
 
-YES_NO_SKIP = [("yes", "Yes"), ("no", "No"), ("", "Skip for today")]
+YES_NO_SKIP = [("yes", _("Yes")), ("no", _("No")), ("", "Skip for today")]
 # A row of 0 to 10 on a phone: the ends are explained in the hint, not in the buttons.
 CRAVINGS = [(n, str(n)) for n in range(11)] + [("", "Skip")]
 
@@ -26,17 +27,19 @@ def goal_field_name(goal: Goal) -> str:
 
 def _question(goal: Goal) -> str:
     if goal.target_kind == TargetKind.PRACTICE:
-        return f"{goal.practice}: did you do this today?"
+        return gettext("%(practice)s: did you do this today?") % {"practice": goal.practice}
     if goal.target_kind == TargetKind.NONE:
-        return "Did you do something for this goal today?"
+        return gettext("Did you do something for this goal today?")
     if asks_yes_no(goal):
-        return "Did you use today?"
-    return f"How many {goal.get_target_unit_display()} today? Leave it empty to skip."
+        return gettext("Did you use today?")
+    return gettext("How many %(unit)s today? Leave it empty to skip.") % {
+        "unit": goal.get_target_unit_display()
+    }
 
 
 def _date_error(day_field: str) -> dict:
     return {
-        "invalid": "Enter a real date, like 2026-03-08",
+        "invalid": _("Enter a real date, like 2026-03-08"),
         "required": f"Choose the {day_field}",
     }
 
@@ -68,9 +71,9 @@ class DayForm(forms.Form):
     """Which day to check in for (a GET form, so it works without JavaScript)."""
 
     day = DayField(
-        label="Check in for another day",
+        label=_("Check in for another day"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="You can fill in or change a day that has passed.",
+        help_text=_("You can fill in or change a day that has passed."),
         error_messages=_date_error("day"),
     )
 
@@ -88,7 +91,7 @@ class CheckInForm(forms.Form):
     # An id the phone makes for this check-in (static/js/offline.js): sent twice, saved once.
     checkin_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     feeling = forms.TypedChoiceField(
-        label="How do you feel? (optional)",
+        label=_("How do you feel? (optional)"),
         choices=[*FEELINGS, ("", "Skip")],
         coerce=int,
         empty_value=None,
@@ -96,8 +99,8 @@ class CheckInForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "choices tiles"}),
     )
     cravings = forms.TypedChoiceField(
-        label="Cravings, from 0 to 10 (optional)",
-        help_text="0 is none, 10 is very strong.",
+        label=_("Cravings, from 0 to 10 (optional)"),
+        help_text=_("0 is none, 10 is very strong."),
         choices=CRAVINGS,
         coerce=int,
         empty_value=None,
@@ -105,12 +108,12 @@ class CheckInForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "choices scale"}),
     )
     note = forms.CharField(
-        label="A note for yourself (optional)",
-        help_text="Your counselor sees your check-ins, but not this note.",
+        label=_("A note for yourself (optional)"),
+        help_text=_("Your counselor sees your check-ins, but not this note."),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the note to 1,000 characters or fewer"},
+        error_messages={"max_length": _("Keep the note to 1,000 characters or fewer")},
     )
     non_field_anchor = "checkin-form"
 
@@ -135,7 +138,7 @@ class CheckInForm(forms.Form):
                 )
             else:
                 limit = daily_limit(goal)
-                number = "Enter a number, like 2 or 2.5"
+                number = gettext("Enter a number, like 2 or 2.5")
                 field = GoalAmountField(
                     label=goal.statement,
                     required=False,
@@ -156,9 +159,10 @@ class CheckInForm(forms.Form):
                     ),
                     error_messages={
                         "invalid": number,
-                        "min_value": "Enter 0 or more",
-                        "max_value": f"Enter a number from 0 to {format_amount(limit)}",
-                        "max_decimal_places": "Use at most one number after the point, like 2.5",
+                        "min_value": _("Enter 0 or more"),
+                        "max_value": gettext("Enter a number from 0 to %(limit)s")
+                        % {"limit": format_amount(limit)},
+                        "max_decimal_places": _("Use at most one number after the point, like 2.5"),
                         "max_digits": number,
                         "max_whole_digits": number,
                     },
@@ -265,17 +269,21 @@ HOURS = [(0, "Midnight")] + [(h, f"{h} a.m.") for h in range(1, 12)] + [(12, "No
 
 class CheckInSettingsForm(forms.Form):
     time_zone = TimeZoneField(
-        label="Your time zone",
-        help_text="Your days follow the clock where you are, including summer time. "
-        "The first in the list is your program's time zone.",
+        label=_("Your time zone"),
+        help_text=_(
+            "Your days follow the clock where you are, including summer time. "
+            "The first in the list is your program's time zone."
+        ),
     )
     day_starts_at = forms.TypedChoiceField(
-        label="My day starts at",
+        label=_("My day starts at"),
         choices=HOURS,
         coerce=int,
-        help_text="Anything before this time counts for the day before. "
-        "With 4 a.m., a drink at 1 a.m. counts for the night before.",
-        error_messages={"invalid_choice": "Choose a time from the list"},
+        help_text=_(
+            "Anything before this time counts for the day before. "
+            "With 4 a.m., a drink at 1 a.m. counts for the night before."
+        ),
+        error_messages={"invalid_choice": _("Choose a time from the list")},
     )
 
     def __init__(self, *args, current_zone: str, every_zone: bool = False, **kwargs):

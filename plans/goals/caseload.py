@@ -9,6 +9,8 @@ from django.db.models import F, OrderBy, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from harmplan.accounts.access import (
@@ -27,9 +29,9 @@ from plans.records import closing as records_closing
 from . import services
 
 SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
-    "name": ("Name", [F("preferred_name").asc(), F("username").asc()]),
-    "review": ("Next review", [F("plan__next_review_on").asc(nulls_last=True), "username"]),
-    "activity": ("Last activity", [F("plan__updated_at").desc(nulls_last=True), "username"]),
+    "name": (_("Name"), [F("preferred_name").asc(), F("username").asc()]),
+    "review": (_("Next review"), [F("plan__next_review_on").asc(nulls_last=True), "username"]),
+    "activity": (_("Last activity"), [F("plan__updated_at").desc(nulls_last=True), "username"]),
 }
 
 QUIET_DAYS = 14
@@ -44,7 +46,9 @@ def _search_words(typed: str) -> tuple[str, str]:
     """
     words = "".join(ch for ch in typed if ch.isprintable()).strip()
     error = (
-        "Search with letters, numbers and spaces only" if len(words) < len(typed.strip()) else ""
+        gettext("Search with letters, numbers and spaces only")
+        if len(words) < len(typed.strip())
+        else ""
     )
     return words[:SEARCH_MAX_LENGTH], error
 

@@ -20,9 +20,9 @@ from .stepdown import PlannedStep, StepDownError, plan_steps
 
 RADIO = forms.RadioSelect(attrs={"class": "choices"})
 APPROACH_HINTS = {
-    Approach.ABSTINENCE: "Stop for now or for good.",
-    Approach.MANAGED_USE: "Use less, or less often, with limits you set.",
-    Approach.SAFER_USE: "Keep using and lower the risks, like overdose or infections.",
+    Approach.ABSTINENCE: _("Stop for now or for good."),
+    Approach.MANAGED_USE: _("Use less, or less often, with limits you set."),
+    Approach.SAFER_USE: _("Keep using and lower the risks, like overdose or infections."),
 }
 
 
@@ -34,35 +34,37 @@ class VersionedForm(forms.Form):
 
 class PlanSectionForm(VersionedForm):
     SECTIONS = {
-        "about": ("About me", ["what_matters", "strengths", "supports"]),
-        "safety": ("My safety plan", ["safety_plan"]),
+        "about": (_("About me"), ["what_matters", "strengths", "supports"]),
+        "safety": (_("My safety plan"), ["safety_plan"]),
     }
     what_matters = forms.CharField(
-        label="What matters to me",
+        label=_("What matters to me"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The people, things and hopes that matter most to you.",
+        help_text=_("The people, things and hopes that matter most to you."),
     )
     strengths = forms.CharField(
-        label="My strengths",
+        label=_("My strengths"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you are good at, and what has helped before.",
+        help_text=_("What you are good at, and what has helped before."),
     )
     supports = forms.CharField(
-        label="People who support me",
+        label=_("People who support me"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     safety_plan = forms.CharField(
-        label="My safety plan",
+        label=_("My safety plan"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Where your naloxone is, who to call, and what you will do if things go wrong.",
+        help_text=_(
+            "Where your naloxone is, who to call, and what you will do if things go wrong."
+        ),
     )
 
     def __init__(self, *args, section: str, **kwargs):
@@ -78,37 +80,37 @@ class PlanSectionForm(VersionedForm):
 
 class FocusForm(forms.Form):
     focus_area = forms.ModelChoiceField(
-        label="What is this goal about?",
+        label=_("What is this goal about?"),
         queryset=FocusArea.objects.all(),
         widget=RADIO,
         empty_label=None,
         error_messages={
-            "required": "Choose what this goal is about",
-            "invalid_choice": "Choose what this goal is about",
+            "required": _("Choose what this goal is about"),
+            "invalid_choice": _("Choose what this goal is about"),
         },
     )
 
 
 class ApproachForm(forms.Form):
     approach = forms.ChoiceField(
-        label="Which approach fits this goal?",
+        label=_("Which approach fits this goal?"),
         choices=[(a.value, f"{a.label}: {APPROACH_HINTS[a]}") for a in Approach],
         widget=RADIO,
-        help_text="All three are real goals. You can change the approach any time.",
-        error_messages={"required": "Choose an approach"},
+        help_text=_("All three are real goals. You can change the approach any time."),
+        error_messages={"required": _("Choose an approach")},
     )
 
 
 class StatementForm(forms.Form):
     statement = forms.CharField(
-        label="What is your goal, in your own words?",
+        label=_("What is your goal, in your own words?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: “Drink less on weeknights” or “Always carry naloxone”.",
-        error_messages={"required": "Write your goal in your own words"},
+        help_text=_("For example: “Drink less on weeknights” or “Always carry naloxone”."),
+        error_messages={"required": _("Write your goal in your own words")},
     )
     why = forms.CharField(
-        label="Why does it matter to you? (optional)",
+        label=_("Why does it matter to you? (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -117,65 +119,67 @@ class StatementForm(forms.Form):
 
 class TargetForm(forms.Form):
     target_kind = forms.ChoiceField(
-        label="How will you know how it is going?",
+        label=_("How will you know how it is going?"),
         choices=TargetKind.choices,
         widget=RADIO,
-        error_messages={"required": "Choose how you will know how it is going"},
+        error_messages={"required": _("Choose how you will know how it is going")},
     )
     target_direction = forms.ChoiceField(
-        label="At most or at least?",
+        label=_("At most or at least?"),
         choices=Direction.choices,
         initial=Direction.AT_MOST,
         required=False,
-        help_text="Only for an amount.",
+        help_text=_("Only for an amount."),
     )
     target_value = forms.DecimalField(
-        label="Target amount",
+        label=_("Target amount"),
         required=False,
         min_value=0,
         max_digits=8,
         decimal_places=1,
-        help_text="Only for an amount. For example 10.",
-        error_messages={"invalid": "Enter the target as a number, like 10"},
+        help_text=_("Only for an amount. For example 10."),
+        error_messages={"invalid": _("Enter the target as a number, like 10")},
     )
     target_unit = forms.ChoiceField(
-        label="Of what?",
+        label=_("Of what?"),
         choices=[("", "Choose")] + Unit.choices,
         required=False,
-        help_text="Only for an amount.",
+        help_text=_("Only for an amount."),
     )
     target_period = forms.ChoiceField(
-        label="How often?",
+        label=_("How often?"),
         choices=[("", "Choose")] + Period.choices,
         required=False,
-        help_text="Only for an amount.",
+        help_text=_("Only for an amount."),
     )
     baseline_value = forms.DecimalField(
-        label="Where are you now? (optional)",
+        label=_("Where are you now? (optional)"),
         required=False,
         min_value=0,
         max_digits=8,
         decimal_places=1,
-        help_text="Only for an amount: about how much now, in the same unit. Used to plan steps.",
-        error_messages={"invalid": "Enter where you are now as a number, like 20"},
+        help_text=_(
+            "Only for an amount: about how much now, in the same unit. Used to plan steps."
+        ),
+        error_messages={"invalid": _("Enter where you are now as a number, like 20")},
     )
     practice = forms.CharField(
-        label="What will you do?",
+        label=_("What will you do?"),
         required=False,
         max_length=200,
-        help_text="Only for a yes or no practice. For example: “Test before I use”.",
+        help_text=_("Only for a yes or no practice. For example: “Test before I use”."),
     )
     start_on = forms.DateField(
-        label="Start date (optional)",
+        label=_("Start date (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the start date as a real date"},
+        error_messages={"invalid": _("Enter the start date as a real date")},
     )
     target_on = forms.DateField(
-        label="Target date (optional)",
+        label=_("Target date (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the target date as a real date"},
+        error_messages={"invalid": _("Enter the target date as a real date")},
     )
 
     def clean(self):
@@ -189,7 +193,7 @@ class TargetForm(forms.Form):
             _clean_amount(self, data)
         elif kind == TargetKind.PRACTICE:
             if not data.get("practice", "").strip():
-                self.add_error("practice", "Write the practice, like “Test before I use”")
+                self.add_error("practice", _("Write the practice, like “Test before I use”"))
             for name in ("target_value", "baseline_value", "target_unit", "target_period"):
                 data[name] = None if name.endswith("value") else ""
         elif kind == TargetKind.NONE:
@@ -202,14 +206,14 @@ class TargetForm(forms.Form):
             )
         start, target = data.get("start_on"), data.get("target_on")
         if start and target and target < start:
-            self.add_error("target_on", "The target date must be on or after the start date")
+            self.add_error("target_on", _("The target date must be on or after the start date"))
         return data
 
 
 TARGET_KINDS = [
-    (TargetKind.AMOUNT, "An amount, like drinks a week or money spent"),
-    (TargetKind.PRACTICE, "A yes/no practice, like “test before I use”"),
-    (TargetKind.NONE, "Nothing for now"),
+    (TargetKind.AMOUNT, _("An amount, like drinks a week or money spent")),
+    (TargetKind.PRACTICE, _("A yes/no practice, like “test before I use”")),
+    (TargetKind.NONE, _("Nothing for now")),
 ]
 
 
@@ -217,11 +221,11 @@ class TargetKindForm(forms.Form):
     """The target question, first part: only the kind. The next page asks only what it needs."""
 
     target_kind = forms.ChoiceField(
-        label="Do you want to track an amount, a yes/no practice, or nothing?",
+        label=_("Do you want to track an amount, a yes/no practice, or nothing?"),
         choices=TARGET_KINDS,
         widget=RADIO,
-        help_text="You can change this later.",
-        error_messages={"required": "Choose an amount, a practice, or nothing for now"},
+        help_text=_("You can change this later."),
+        error_messages={"required": _("Choose an amount, a practice, or nothing for now")},
     )
 
 
@@ -237,11 +241,11 @@ class AmountForm(forms.Form):
     sense for the goal's focus area."""
 
     target_direction = _field("target_direction", help_text="", required=True)
-    target_value = _field("target_value", help_text="For example 10.", required=True)
+    target_value = _field("target_value", help_text=_("For example 10."), required=True)
     target_unit = _field("target_unit", help_text="", required=True)
     target_period = _field("target_period", help_text="", required=True)
     baseline_value = _field(
-        "baseline_value", help_text="About how much now, in the same unit. Used to plan steps."
+        "baseline_value", help_text=_("About how much now, in the same unit. Used to plan steps.")
     )
     start_on = _field("start_on")
     target_on = _field("target_on")
@@ -252,9 +256,11 @@ class AmountForm(forms.Form):
         field_of(self, "target_unit", forms.ChoiceField).choices = [("", "Choose")] + [
             (unit.value, unit.label) for unit in units_for(focus_slug)
         ]
-        self.fields["target_value"].error_messages["required"] = "Enter the target amount, like 10"
-        self.fields["target_unit"].error_messages["required"] = "Choose what you are counting"
-        self.fields["target_period"].error_messages["required"] = "Choose a day or a week"
+        self.fields["target_value"].error_messages["required"] = _(
+            "Enter the target amount, like 10"
+        )
+        self.fields["target_unit"].error_messages["required"] = _("Choose what you are counting")
+        self.fields["target_period"].error_messages["required"] = _("Choose a day or a week")
 
     def clean(self):
         super().clean()
@@ -263,12 +269,12 @@ class AmountForm(forms.Form):
         data.pop("practice", None)
         start, target = data.get("start_on"), data.get("target_on")
         if start and target and target < start:
-            self.add_error("target_on", "The target date must be on or after the start date")
+            self.add_error("target_on", _("The target date must be on or after the start date"))
         return data
 
 
 class PracticeForm(forms.Form):
-    practice = _field("practice", required=True, help_text="For example: “Test before I use”.")
+    practice = _field("practice", required=True, help_text=_("For example: “Test before I use”."))
     start_on = _field("start_on")
     target_on = _field("target_on")
 
@@ -286,11 +292,11 @@ def _clean_amount(form: forms.Form, data: dict) -> None:
         data.get("target_value"),
     )
     if not unit and "target_unit" not in form.errors:
-        form.add_error("target_unit", "Choose what you are counting")
+        form.add_error("target_unit", _("Choose what you are counting"))
     if not period and "target_period" not in form.errors:
-        form.add_error("target_period", "Choose a day or a week")
+        form.add_error("target_period", _("Choose a day or a week"))
     if value is None and "target_value" not in form.errors:
-        form.add_error("target_value", "Enter the target amount, like 10")
+        form.add_error("target_value", _("Enter the target amount, like 10"))
     data["practice"] = ""
     limit = AMOUNT_LIMITS.get((unit, period))
     if limit is not None:
@@ -306,11 +312,11 @@ def _clean_amount(form: forms.Form, data: dict) -> None:
 
 class StrategiesForm(forms.Form):
     strategies = forms.ModelMultipleChoiceField(
-        label="Which strategies could help? (optional)",
+        label=_("Which strategies could help? (optional)"),
         queryset=Strategy.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
-        help_text="These fit your goal. Choose any, or none for now. You can add notes later.",
+        help_text=_("These fit your goal. Choose any, or none for now. You can add notes later."),
     )
 
     def __init__(self, *args, focus_area: FocusArea, approach: str, **kwargs):
@@ -328,38 +334,39 @@ FIRST_STEP_YEARS = 5
 
 class StepDownForm(forms.Form):
     reduction_percent = forms.DecimalField(
-        label="How much to cut at each step, in percent",
+        label=_("How much to cut at each step, in percent"),
         initial=10,
         min_value=1,
         max_value=90,
         decimal_places=0,
-        help_text="10% is a common, gentle pace.",
+        # xgettext:no-python-format
+        help_text=_("10% is a common, gentle pace."),
         error_messages={
-            "required": "Enter how much to cut at each step",
-            "invalid": "Enter a whole number, like 10",
+            "required": _("Enter how much to cut at each step"),
+            "invalid": _("Enter a whole number, like 10"),
             # Django fills these in with %(limit_value)s, so a literal % must be written %%.
-            "min_value": "Enter a cut of at least %(limit_value)s%%",
-            "max_value": "Enter a cut of %(limit_value)s%% or less",
+            "min_value": _("Enter a cut of at least %(limit_value)s%%"),
+            "max_value": _("Enter a cut of %(limit_value)s%% or less"),
         },
     )
     interval_weeks = forms.IntegerField(
-        label="Weeks between steps",
+        label=_("Weeks between steps"),
         initial=2,
         min_value=1,
         max_value=12,
         error_messages={
-            "required": "Enter the weeks between steps",
-            "invalid": "Enter a whole number of weeks, like 2",
-            "min_value": "Enter at least 1 week",
-            "max_value": "Enter 12 weeks or fewer",
+            "required": _("Enter the weeks between steps"),
+            "invalid": _("Enter a whole number of weeks, like 2"),
+            "min_value": _("Enter at least 1 week"),
+            "max_value": _("Enter 12 weeks or fewer"),
         },
     )
     first_step_on = forms.DateField(
-        label="Date of the first step",
+        label=_("Date of the first step"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
-            "required": "Enter the date of the first step",
-            "invalid": "Enter the date of the first step as a real date",
+            "required": _("Enter the date of the first step"),
+            "invalid": _("Enter the date of the first step as a real date"),
         },
     )
 
@@ -402,10 +409,10 @@ class StepDownForm(forms.Form):
 
 class StepChoiceForm(forms.Form):
     plan_steps = forms.ChoiceField(
-        label="Do you want to plan small steps toward your target?",
-        choices=[("yes", "Yes, plan steps for me"), ("no", "No, not now")],
+        label=_("Do you want to plan small steps toward your target?"),
+        choices=[("yes", _("Yes, plan steps for me")), ("no", _("No, not now"))],
         widget=RADIO,
-        error_messages={"required": "Choose yes or no"},
+        error_messages={"required": _("Choose yes or no")},
     )
 
 
@@ -416,7 +423,7 @@ class GoalEditForm(TargetForm, VersionedForm):
     statement = StatementForm.base_fields["statement"]
     why = StatementForm.base_fields["why"]
     lifecycle = forms.ChoiceField(
-        label="Where is this goal at?", choices=Lifecycle.choices, widget=RADIO
+        label=_("Where is this goal at?"), choices=Lifecycle.choices, widget=RADIO
     )
 
     field_order = [
@@ -442,22 +449,22 @@ class GoalEditForm(TargetForm, VersionedForm):
 
 class StepForm(VersionedForm):
     starts_on = forms.DateField(
-        label="From",
+        label=_("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
-            "required": "Enter the date this step starts",
-            "invalid": "Enter the date this step starts as a real date",
+            "required": _("Enter the date this step starts"),
+            "invalid": _("Enter the date this step starts as a real date"),
         },
     )
     value = forms.DecimalField(
-        label="Amount",
+        label=_("Amount"),
         required=False,
         min_value=0,
         max_value=50000,
         decimal_places=1,
-        error_messages={"invalid": "Enter the amount as a number, like 12"},
+        error_messages={"invalid": _("Enter the amount as a number, like 12")},
     )
-    note = forms.CharField(label="What I will do (optional)", max_length=200, required=False)
+    note = forms.CharField(label=_("What I will do (optional)"), max_length=200, required=False)
 
     def __init__(self, *args, goal: Goal, **kwargs):
         super().__init__(*args, **kwargs)
@@ -468,9 +475,9 @@ class StepForm(VersionedForm):
         data = self.cleaned_data
         starts_on = data.get("starts_on")
         if starts_on and self.goal.target_on and starts_on > self.goal.target_on:
-            self.add_error("starts_on", "A step cannot start after the goal's target date")
+            self.add_error("starts_on", _("A step cannot start after the goal's target date"))
         if starts_on and self.goal.start_on and starts_on < self.goal.start_on:
-            self.add_error("starts_on", "A step cannot start before the goal's start date")
+            self.add_error("starts_on", _("A step cannot start before the goal's start date"))
         return data
 
     @staticmethod
@@ -480,16 +487,16 @@ class StepForm(VersionedForm):
 
 class AddStrategyForm(VersionedForm):
     strategy = forms.ModelChoiceField(
-        label="Strategy",
+        label=_("Strategy"),
         queryset=Strategy.objects.published(),
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "That strategy is no longer in the catalog"},
+        error_messages={"invalid_choice": _("That strategy is no longer in the catalog")},
     )
     note = forms.CharField(
-        label="Your note (optional)",
+        label=_("Your note (optional)"),
         max_length=300,
         required=False,
-        help_text="For example: “naloxone is in my backpack”.",
+        help_text=_("For example: “naloxone is in my backpack”."),
     )
 
 
@@ -503,11 +510,11 @@ class ReviewForm(forms.Form):
     PARTS = ("went_well", "was_hard", "changes_agreed")
 
     held_on = forms.DateField(
-        label="Date of the review",
+        label=_("Date of the review"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
-            "required": "Enter the date of the review",
-            "invalid": "Enter the date of the review as a real date",
+            "required": _("Enter the date of the review"),
+            "invalid": _("Enter the date of the review as a real date"),
         },
     )
     went_well = forms.CharField(
@@ -530,10 +537,10 @@ class ReviewForm(forms.Form):
         help_text=_("Your client reads all of this review on their plan."),
     )
     next_review_on = forms.DateField(
-        label="Next review (optional)",
+        label=_("Next review (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the next review as a real date"},
+        error_messages={"invalid": _("Enter the next review as a real date")},
     )
 
     def __init__(self, *args, today: date, **kwargs):
@@ -545,9 +552,9 @@ class ReviewForm(forms.Form):
         data = self.cleaned_data
         held, following = data.get("held_on"), data.get("next_review_on")
         if held and held > self.today:
-            self.add_error("held_on", "The review date cannot be in the future")
+            self.add_error("held_on", _("The review date cannot be in the future"))
         if held and following and following <= held:
-            self.add_error("next_review_on", "The next review must be after this one")
+            self.add_error("next_review_on", _("The next review must be after this one"))
         if not review_has_content(*(data.get(name, "") for name in self.PARTS)):
             # An empty review would show the client nothing; say so beside the first part.
             self.add_error(

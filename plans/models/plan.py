@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 
 class AuthorRole(models.TextChoices):
-    CLIENT = "client", "you"
-    COUNSELOR = "counselor", "your counselor"
+    CLIENT = "client", _("you")
+    COUNSELOR = "counselor", _("your counselor")
 
 
 class PlanQuerySet(models.QuerySet):
@@ -92,23 +92,23 @@ class Plan(models.Model):
 
 
 class Lifecycle(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ACTIVE = "active", "Active"
-    ON_HOLD = "on-hold", "On hold"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Stopped"
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "on-hold", _("On hold")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Stopped")
 
 
 class Unit(models.TextChoices):
-    STANDARD_DRINKS = "standard drinks", "standard drinks"
-    USING_DAYS = "using days", "days I use"
-    MONEY = "money", "money spent"
-    TIMES = "times", "times"
-    SESSIONS = "sessions", "sessions"
-    GRAMS = "grams", "grams"
-    HOURS = "hours", "hours"
-    CIGARETTES = "cigarettes", "cigarettes"
-    VAPE_SESSIONS = "vape sessions", "vape sessions"
+    STANDARD_DRINKS = "standard drinks", _("standard drinks")
+    USING_DAYS = "using days", _("days I use")
+    MONEY = "money", _("money spent")
+    TIMES = "times", _("times")
+    SESSIONS = "sessions", _("sessions")
+    GRAMS = "grams", _("grams")
+    HOURS = "hours", _("hours")
+    CIGARETTES = "cigarettes", _("cigarettes")
+    VAPE_SESSIONS = "vape sessions", _("vape sessions")
 
 
 # One of each, for "1 standard drink" (never "1 standard drinks").
@@ -153,13 +153,13 @@ def amount_with_unit(value: Decimal | None, unit: str) -> str:
 
 
 class Period(models.TextChoices):
-    DAY = "day", "a day"
-    WEEK = "week", "a week"
+    DAY = "day", _("a day")
+    WEEK = "week", _("a week")
 
 
 class Direction(models.TextChoices):
-    AT_MOST = "at_most", "At most"
-    AT_LEAST = "at_least", "At least"
+    AT_MOST = "at_most", _("At most")
+    AT_LEAST = "at_least", _("At least")
 
 
 # Sensible upper bounds per unit and period, so typing mistakes are caught.

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+
 from plans.models import Goal, Period, TargetKind
 from plans.models.plan import amount_with_unit, format_amount
 from plans.timezones import week_start
@@ -137,7 +140,7 @@ def build_chart(
         (_r(x_of(first + timedelta(days=n))), (first + timedelta(days=n)).strftime("%-d %b"))
         for n in range(0, days, step_days)
     ]
-    unit = goal.get_target_unit_display() if goal.target_unit else "amount"
+    unit = goal.get_target_unit_display() if goal.target_unit else gettext("amount")
     share = Decimal(7) if goal.target_period == Period.WEEK else Decimal(1)
     target_text = dict(targets)
 
@@ -146,8 +149,8 @@ def build_chart(
 
     if not amount:
         chart.y_ticks = [
-            (_r(top + (bottom - top) * 0.25), "Yes"),
-            (_r(top + (bottom - top) * 0.75), "No"),
+            (_r(top + (bottom - top) * 0.25), gettext("Yes")),
+            (_r(top + (bottom - top) * 0.75), gettext("No")),
         ]
         for point in points:
             if point.skipped or point.done is None:
@@ -158,12 +161,13 @@ def build_chart(
                     _r(x_of(point.day)),
                     cy,
                     point.done,
-                    f"{point.day:%-d %B}: {'yes' if point.done else 'no'}",
+                    (gettext("%(day)s: yes") if point.done else gettext("%(day)s: no"))
+                    % {"day": _day(point.day)},
                 )
             )
         return chart
 
-    chart.y_label = f"{unit} a day"
+    chart.y_label = gettext("%(unit)s a day") % {"unit": unit}
     daily_targets = [(day, value / share) for day, value in targets if value is not None]
     highest = max(
         [float(p.amount) for p in points if p.amount is not None]
@@ -190,7 +194,7 @@ def build_chart(
                     width=_r(bar_width),
                     height=_r(height),
                     zero=value == 0,
-                    label=f"{point.day:%-d %B}: {format_amount(point.amount)} {unit}",
+                    label=f"{_day(point.day)}: {format_amount(point.amount)} {unit}",
                 )
             )
         if point.average is not None:
@@ -224,8 +228,8 @@ def build_chart(
 def _weekly(chart: Chart, goal: Goal, points, targets, first: date, last: date) -> Chart:
     """Each week's total against that week's step; this week is marked as "so far"."""
     chart.weekly = True
-    unit = goal.get_target_unit_display() if goal.target_unit else "amount"
-    chart.y_label = f"{unit} a week"
+    unit = goal.get_target_unit_display() if goal.target_unit else gettext("amount")
+    chart.y_label = gettext("%(unit)s a week") % {"unit": unit}
     this_week = week_start(last)
     start = week_start(first)
     if start < first:  # a week only partly in range would look smaller than it was
@@ -273,7 +277,10 @@ def _weekly(chart: Chart, goal: Goal, points, targets, first: date, last: date) 
         total = totals[week]
         height = max(bottom - y_of(float(total)), 2.0)
         current = week == this_week
-        label = f"Week of {week:%-d %B}: {amount_with_unit(total, goal.target_unit)}"
+        label = gettext("Week of %(day)s: %(amount)s") % {
+            "day": _day(week),
+            "amount": amount_with_unit(total, goal.target_unit),
+        }
         chart.bars.append(
             Bar(
                 x=_r(LEFT + n * slot + slot * 0.2),
@@ -281,7 +288,7 @@ def _weekly(chart: Chart, goal: Goal, points, targets, first: date, last: date) 
                 width=_r(slot * 0.6),
                 height=_r(height),
                 zero=total == 0,
-                label=label + (" (this week, so far)" if current else ""),
+                label=label + (" " + gettext("(this week, so far)") if current else ""),
                 current=current,
             )
         )
@@ -292,9 +299,11 @@ def _weekly(chart: Chart, goal: Goal, points, targets, first: date, last: date) 
                 Row(
                     day=week,
                     noted=amount_with_unit(totals[week], goal.target_unit)
-                    + (" so far" if week == this_week else ""),
+                    + (" " + gettext("so far") if week == this_week else ""),
                     average="",
-                    target=f"{format_amount(step)} a week" if step is not None else "",
+                    target=gettext("%(amount)s a week") % {"amount": format_amount(step)}
+                    if step is not None
+                    else "",
                 )
             )
     chart.target_path = " ".join(path)
@@ -306,19 +315,27 @@ def _weekly_note(target: Decimal, step: Decimal | None) -> str:
     """The line is drawn per day; say what a weekly amount is per day, in words."""
 
     def week_and_day(value: Decimal) -> str:
-        return f"{format_amount(value)} a week, about {_number(float(value / 7))} a day"
+        return gettext("%(week)s a week, about %(day)s a day") % {
+            "week": format_amount(value),
+            "day": _number(float(value / 7)),
+        }
 
-    note = f"The target: {week_and_day(target)}."
+    note = gettext("The target: %(amount)s.") % {"amount": week_and_day(target)}
     if step is not None and step != target:
-        note = f"The step now: {week_and_day(step)}. " + note
+        note = gettext("The step now: %(amount)s.") % {"amount": week_and_day(step)} + " " + note
     return note
+
+
+def _day(day: date) -> str:
+    # Translators: a day in a chart's labels, like "2 December" (a Django date format).
+    return format_date(day, gettext("j F"))
 
 
 def _row(goal: Goal, point: DayPoint, target: Decimal | None, unit: str) -> Row:
     if point.skipped:
-        noted = "Skipped"
+        noted = gettext("Skipped")
     elif point.done is not None:
-        noted = "Yes" if point.done else "No"
+        noted = gettext("Yes") if point.done else gettext("No")
     else:
         noted = f"{format_amount(point.amount)} {unit}"
     average = (

@@ -47,6 +47,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import ValueRange
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from plans.models import CheckInEntry, Direction, Goal, Period, Step, TargetKind
 from plans.models.plan import format_amount
@@ -69,17 +71,17 @@ class Achievement:
 
 # Neutral words for each state. Goals without a target have no "at the target".
 ACHIEVEMENT_LABELS = {
-    Achievement.IN_PROGRESS: "Working on it",
-    Achievement.IMPROVING: "Moving toward the target",
-    Achievement.WORSENING: "Further from the target lately",
-    Achievement.NO_CHANGE: "About the same as before",
-    Achievement.ACHIEVED: "At the target",
-    Achievement.SUSTAINING: "Staying at the target",
+    Achievement.IN_PROGRESS: _("Working on it"),
+    Achievement.IMPROVING: _("Moving toward the target"),
+    Achievement.WORSENING: _("Further from the target lately"),
+    Achievement.NO_CHANGE: _("About the same as before"),
+    Achievement.ACHIEVED: _("At the target"),
+    Achievement.SUSTAINING: _("Staying at the target"),
 }
 NO_TARGET_LABELS = {
     **ACHIEVEMENT_LABELS,
-    Achievement.IMPROVING: "Doing it more often",
-    Achievement.WORSENING: "Doing it less often lately",
+    Achievement.IMPROVING: _("Doing it more often"),
+    Achievement.WORSENING: _("Doing it less often lately"),
 }
 
 RECENT_DAYS = 14
@@ -315,40 +317,52 @@ def achievement(goal: GoalLike, stats: GoalStats | None) -> str:
 
 def achievement_label(goal: Goal, code: str) -> str:
     labels = NO_TARGET_LABELS if goal.target_kind == TargetKind.NONE else ACHIEVEMENT_LABELS
-    return labels[code]
+    return str(labels[code])
 
 
 # Words -------------------------------------------------------------------------------------------
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def summary(goal: Goal, stats: GoalStats | None, *, you: bool = True) -> str:
     """The last 7 days in one or two plain sentences: small wins, no scorekeeping."""
     stats = stats or GoalStats()
     week = stats.last7
-    your = "your" if you else "the"
     if week.answered == 0:
-        return "No check-ins for this goal in the last 7 days."
+        return gettext("No check-ins for this goal in the last 7 days.")
     if goal.target_kind == TargetKind.PRACTICE:
-        return f"Done on {week.yes} of the last 7 days."
+        return gettext("Done on %(yes)s of the last 7 days.") % {"yes": week.yes}
     if goal.target_kind == TargetKind.NONE:
-        return f"Worked on it on {week.yes} of the last 7 days."
+        return gettext("Worked on it on %(yes)s of the last 7 days.") % {"yes": week.yes}
     unit = goal.get_target_unit_display()
     if goal.target_period == Period.WEEK or goal.target_value is None:
         total = stats.total7 or Decimal(0)
-        text = (
-            f"Last 7 days: {format_amount(total)} {unit}, "
-            f"from {_days(week.answered)} with a check-in."
-        )
+        text = ngettext(
+            "Last 7 days: %(total)s %(unit)s, from %(days)s day with a check-in.",
+            "Last 7 days: %(total)s %(unit)s, from %(days)s days with a check-in.",
+            week.answered,
+        ) % {"total": format_amount(total), "unit": unit, "days": week.answered}
         at_most = goal.target_direction == Direction.AT_MOST
         if goal.target_value is not None and at_most and total <= goal.target_value:
-            text += f" That is at or under {your} target for a week."
+            text += " " + (
+                gettext("That is at or under your target for a week.")
+                if you
+                else gettext("That is at or under the target for a week.")
+            )
         return text
-    side = "under" if goal.target_direction == Direction.AT_MOST else "over"
-    return f"{week.met} of the last 7 days at or {side} {your} target."
+    at_most = goal.target_direction == Direction.AT_MOST
+    if at_most:
+        text = (
+            gettext("%(met)s of the last 7 days at or under your target.")
+            if you
+            else gettext("%(met)s of the last 7 days at or under the target.")
+        )
+    else:
+        text = (
+            gettext("%(met)s of the last 7 days at or over your target.")
+            if you
+            else gettext("%(met)s of the last 7 days at or over the target.")
+        )
+    return text % {"met": week.met}
 
 
 @dataclass

@@ -1,0 +1,129 @@
+"""Today, the plan, a goal, the check-in, progress and the catalog in Spanish, for a client who
+reads Spanish, and the plan in session for a counselor who does: Spanish sentences, Spanish dates,
+and none of the English ones left."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.plan_factories import add_plans
+from tests.signin import sign_in
+
+# Wednesday 2 December 2026, 17:00 UTC: noon in New York.
+NOW = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def spanish(people):
+    add_plans(people)
+    for person in (people.client_a, people.counselor):
+        person.language = "es"
+        person.save(update_fields=["language"])
+    return people
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def assert_spanish(text: str, spanish: list[str], english: list[str]) -> None:
+    for words in spanish:
+        assert words in text, words
+    for words in english:
+        assert words not in text, words
+
+
+@time_machine.travel(NOW, tick=False)
+def test_today_is_in_spanish_with_a_spanish_date(spanish, client):
+    client.force_login(spanish.client_a)
+    text = page(client, "/")
+    assert_spanish(
+        text,
+        ["<h1>Hoy</h1>", "miércoles 2 de diciembre", "Tus metas", "Toma menos de un minuto"],
+        ["Your goals", "It takes under a minute", "Wednesday"],
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_plan_and_a_goal_are_in_spanish(spanish, client):
+    client.force_login(spanish.client_a)
+    text = page(client, spanish.plan_a.get_absolute_url())
+    assert_spanish(
+        text,
+        ["Tu plan", "Agregar una meta", "Mi plan de seguridad", "Historial de cambios"],
+        ["Your plan", "Add a goal", "My safety plan", "History of changes", "Not written yet"],
+    )
+    text = page(client, spanish.goal_a.get_absolute_url())
+    assert_spanish(
+        text,
+        ["Volver al plan", "Cambiar esta meta", "Estrategias", "Agregar un paso"],
+        ["Back to the plan", "Change this goal", "Add a step", "More about this goal"],
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_check_in_is_in_spanish(spanish, client):
+    client.force_login(spanish.client_a)
+    text = page(client, reverse("plans:checkin"))
+    assert_spanish(
+        text,
+        [
+            "Tu registro de hoy",
+            "miércoles 2 de diciembre de 2026",
+            "Guardar mi registro",
+            "Otro día",
+        ],
+        ["Your check-in for today", "Save my check-in", "Another day", "Leave it empty"],
+    )
+    text = page(client, reverse("plans:checkin_settings"))
+    assert_spanish(text, ["Guardar"], ["Back to your check-in"])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_progress_and_its_chart_are_in_spanish(spanish, client):
+    client.force_login(spanish.client_a)
+    text = page(client, reverse("plans:progress"))
+    assert_spanish(
+        text,
+        ["Tu progreso", "Mostrar los números", "Tus registros"],
+        ["Your progress", "Show the numbers", "No check-ins for this goal in the last 7 days"],
+    )
+    goal = spanish.goal_a
+    text = page(client, reverse("plans:goal_progress", args=[goal.plan.public_id, goal.public_id]))
+    assert_spanish(
+        text, ["Cómo calculamos la tendencia"], ["How we work out the trend", "Last 4 weeks"]
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_catalog_and_a_strategy_are_in_spanish(spanish, client):
+    client.force_login(spanish.client_a)
+    text = page(client, reverse("strategies:catalog"))
+    assert_spanish(
+        text,
+        ["Estrategias", "Mostrar estrategias", "1 estrategia."],
+        ["Show strategies", "Ideas that have helped other people", "1 strategy."],
+    )
+    text = page(client, spanish.strategy.get_absolute_url())
+    assert_spanish(
+        text,
+        ["Todas las estrategias", "De dónde viene este consejo"],
+        ["All strategies", "Where this advice comes from", "Kind of strategy"],
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_plan_in_session_is_in_spanish_for_a_counselor(spanish, client):
+    sign_in(client, spanish.counselor)
+    text = page(client, spanish.plan_a.get_absolute_url())
+    assert_spanish(
+        text,
+        ["Plan en sesión", "Metas", "Registrar una revisión"],
+        ["Plan in session", "Record a review", "Since the last review", "Add a goal"],
+    )
