@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -73,7 +74,7 @@ class FocusAreaAdmin(admin.ModelAdmin):
     def get_changelist_form(self, request, **kwargs):
         return FocusAreaListForm
 
-    @admin.display(description="strategies", ordering="strategy_count")
+    @admin.display(description=_("strategies"), ordering="strategy_count")
     def strategy_count(self, area: WithAnnotations[FocusArea, StrategyCount]) -> int:
         return area.strategy_count
 
@@ -195,11 +196,11 @@ class VersionInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by").order_by("-number")
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def status(self, version: StrategyVersion) -> str:
         return Strategy.Status(version.snapshot.get("status", "published")).label
 
-    @admin.display(description="what changed")
+    @admin.display(description=_("what changed"))
     def what_changed(self, version: StrategyVersion) -> str:
         previous = (
             StrategyVersion.objects.filter(
@@ -290,35 +291,39 @@ class StrategyAdmin(admin.ModelAdmin):
         queryset = cast(StrategyQuerySet, super().get_queryset(request))
         return queryset.with_goal_counts().select_related("updated_by")
 
-    @admin.display(description="Spanish")
+    @admin.display(description=_("Spanish"))
     def spanish(self, strategy: Strategy) -> str:
         missing = strategy.missing_spanish
-        return "Missing: " + ", ".join(missing) if missing else "Written"
+        return (
+            gettext("Missing: %(fields)s") % {"fields": ", ".join(missing)}
+            if missing
+            else gettext("Written")
+        )
 
-    @admin.display(description="approaches")
+    @admin.display(description=_("approaches"))
     def approach_list(self, strategy: Strategy) -> str:
         return ", ".join(strategy.get_approaches_display()) or "–"
 
-    @admin.display(description="goals using it", ordering="goal_count")
+    @admin.display(description=_("goals using it"), ordering="goal_count")
     def goals_using(self, strategy: Strategy) -> int:
         return strategy.goals_using()
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview_link(self, strategy: Strategy) -> str:
         if not strategy.pk:
-            return "Save first to see a preview."
+            return gettext("Save first to see a preview.")
         url = reverse("admin:strategies_strategy_preview", args=[strategy.pk])
-        return format_html('<a href="{}">Preview as clients see it</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Preview as clients see it"))
 
-    @admin.display(description="catalog file")
+    @admin.display(description=_("catalog file"))
     def catalog_state(self, strategy: Strategy) -> str:
         from .catalog_files import entry_hash
 
         if not strategy.catalog_hash:
-            return "Not from the seed file"
+            return gettext("Not from the seed file")
         if entry_hash(services.strategy_entry(strategy)) == strategy.catalog_hash:
-            return "Same as the seed file: reloading the file may update it"
-        return "Changed by a curator: reloading the seed file leaves it alone"
+            return gettext("Same as the seed file: reloading the file may update it")
+        return gettext("Changed by a curator: reloading the seed file leaves it alone")
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -332,7 +337,7 @@ class StrategyAdmin(admin.ModelAdmin):
 
     # Bulk actions --------------------------------------------------------------------------------
 
-    @admin.action(description="Publish the selected strategies", permissions=["change"])
+    @admin.action(description=_("Publish the selected strategies"), permissions=["change"])
     def publish_selected(self, request, queryset):
         result = services.strategies_publish(
             strategies=queryset.prefetch_related("sources"), by=request.user
@@ -341,26 +346,34 @@ class StrategyAdmin(admin.ModelAdmin):
             count = len(result.published)
             self.message_user(
                 request,
-                f"Published {count} strateg{'y' if count == 1 else 'ies'}.",
+                ngettext("Published %(count)d strategy.", "Published %(count)d strategies.", count)
+                % {"count": count},
                 messages.SUCCESS,
             )
         for strategy, problems in result.refused.items():
             self.message_user(
                 request,
-                f"“{strategy}” was not published. {' '.join(problems)}",
+                gettext("“%(strategy)s” was not published. %(problems)s")
+                % {"strategy": strategy, "problems": " ".join(problems)},
                 messages.ERROR,
             )
         if result.already_published and not (result.published or result.refused):
-            self.message_user(request, "They were all published already.", messages.INFO)
+            self.message_user(request, gettext("They were all published already."), messages.INFO)
 
-    @admin.action(description="Retire the selected strategies", permissions=["change"])
+    @admin.action(description=_("Retire the selected strategies"), permissions=["change"])
     def retire_selected(self, request, queryset):
         retired = services.strategies_retire(strategies=queryset, by=request.user)
         count = len(retired)
         self.message_user(
             request,
-            f"Retired {count} strateg{'y' if count == 1 else 'ies'}. Goals that use them keep "
-            "them, and counselors see “no longer recommended” beside them.",
+            ngettext(
+                "Retired %(count)d strategy. Goals that use it keep it, and counselors see "
+                "“no longer recommended” beside it.",
+                "Retired %(count)d strategies. Goals that use them keep them, and counselors see "
+                "“no longer recommended” beside them.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 

@@ -352,3 +352,12 @@ def desk(browser, live_server):
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per user; the tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Spanish leaves Spanish active in the thread; the next test starts in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")

@@ -127,3 +127,29 @@ def test_the_plan_in_session_is_in_spanish_for_a_counselor(spanish, client):
         ["Plan en sesión", "Metas", "Registrar una revisión"],
         ["Plan in session", "Record a review", "Since the last review", "Add a goal"],
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_history_says_what_changed_in_each_readers_language(spanish, client):
+    """A revision keeps its kind and values, not only an English sentence: the Spanish reader
+    sees Spanish, the English one English, from the same row."""
+    from plans.goals.services import goal_update
+    from plans.models import Revision
+
+    goal = spanish.plan_a.goals.first()
+    goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Tomar menos los fines de semana"},
+        author=spanish.client_a,
+    )
+    revision = Revision.objects.filter(plan=spanish.plan_a).first()
+    assert revision.summary == "Changed the goal “Tomar menos los fines de semana”"
+    client.force_login(spanish.client_a)
+    text = page(client, reverse("plans:plan_history", args=[spanish.plan_a.public_id]))
+    assert "Cambió la meta «Tomar menos los fines de semana»" in text
+    assert "Changed the goal" not in text
+    spanish.client_a.language = "en"
+    spanish.client_a.save(update_fields=["language"])
+    text = page(client, reverse("plans:plan_history", args=[spanish.plan_a.public_id]))
+    assert "Changed the goal “Tomar menos los fines de semana”" in text

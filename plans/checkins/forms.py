@@ -126,7 +126,9 @@ class CheckInForm(forms.Form):
             hint = _question(goal)
             if goal.target_kind == TargetKind.AMOUNT and goal.target_value is not None:
                 # This step, not the final target: the step is what the client aims at now.
-                hint += f" This step: {goal.step_text(today).lower()}."
+                hint += " " + gettext("This step: %(step)s.") % {
+                    "step": goal.step_text(today).lower()
+                }
             field: GoalChoiceField | GoalAmountField
             if asks_yes_no(goal):
                 field = GoalChoiceField(

@@ -18,6 +18,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.decorators import role_required
@@ -111,7 +112,10 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
                 if _wants_json(request):
                     return JsonResponse({"saved": True})
                 day = _day_text(data["day"], today)
-                messages.success(request, f"Thank you. Your check-in for {day} is saved.")
+                messages.success(
+                    request,
+                    gettext("Thank you. Your check-in for %(day)s is saved.") % {"day": day},
+                )
                 # Today's check-in lands on Today's calm "Done for today"; another day, progress.
                 return redirect("home" if data["day"] == today else "plans:progress")
         if _wants_json(request):
@@ -184,7 +188,9 @@ def checkin_settings(request: AuthenticatedRequest) -> HttpResponse:
             time_zone=form.cleaned_data["time_zone"],
             day_starts_at=form.cleaned_data["day_starts_at"],
         )
-        messages.success(request, "Saved. Your check-ins follow these settings from now on.")
+        messages.success(
+            request, gettext("Saved. Your check-ins follow these settings from now on.")
+        )
         return redirect("plans:checkin")
     return render(request, "plans/checkins/settings.html", {"form": form, "plan": plan})
 

@@ -382,7 +382,9 @@ class StepDownForm(forms.Form):
     def clean_first_step_on(self) -> date:
         first = self.cleaned_data["first_step_on"]
         if first > self.today + timedelta(days=365 * FIRST_STEP_YEARS):
-            raise forms.ValidationError(f"Choose a date in the next {FIRST_STEP_YEARS} years")
+            raise forms.ValidationError(
+                _("Choose a date in the next %(years)d years") % {"years": FIRST_STEP_YEARS}
+            )
         return first
 
     def clean(self):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.accounts.access import client_ip
@@ -96,7 +97,7 @@ def goal_edit(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
                 return conflict_response(
                     request, conflict, GoalEditForm, "Change this goal", goal.plan, goal
                 )
-            messages.success(request, "Goal saved.")
+            messages.success(request, gettext("Goal saved."))
             return redirect(goal)
     else:
         log_read(request, goal.plan, "goal", goal.public_id)
@@ -129,7 +130,15 @@ def goal_step_planner(request: AuthenticatedRequest, plan_id, goal_id) -> HttpRe
         except services.EditConflict:
             messages.warning(request, _CHANGED_MEANWHILE)
             return redirect(goal)
-        messages.success(request, f"{len(form.steps)} steps planned. You can change any of them.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d step planned. You can change it.",
+                "%(count)d steps planned. You can change any of them.",
+                len(form.steps),
+            )
+            % {"count": len(form.steps)},
+        )
         return redirect(goal)
     if data is None:
         log_read(request, goal.plan, "goal", goal.public_id)
@@ -145,7 +154,7 @@ def goal_step_planner(request: AuthenticatedRequest, plan_id, goal_id) -> HttpRe
     )
 
 
-_CHANGED_MEANWHILE = (
+_CHANGED_MEANWHILE = gettext_lazy(
     "Someone changed this goal while you were working on it. Here is the latest version; "
     "please make your change again."
 )
@@ -209,7 +218,7 @@ def step_delete(request: AuthenticatedRequest, plan_id, goal_id, step_id: int) -
     except services.EditConflict:
         messages.warning(request, _CHANGED_MEANWHILE)
         return redirect(goal)
-    messages.success(request, "Step removed.")
+    messages.success(request, gettext("Step removed."))
     return redirect(goal)
 
 
@@ -232,9 +241,11 @@ def goal_strategy_add(request: AuthenticatedRequest, plan_id, goal_id) -> HttpRe
         except services.EditConflict:
             messages.warning(request, _CHANGED_MEANWHILE)
         else:
-            messages.success(request, "Strategy added.")
+            messages.success(request, gettext("Strategy added."))
     else:
-        messages.warning(request, "That strategy could not be added. Please choose it again.")
+        messages.warning(
+            request, gettext("That strategy could not be added. Please choose it again.")
+        )
     return redirect(goal)
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.access import client_ip
@@ -41,16 +43,19 @@ from .forms import (
 )
 from .stepdown import StepDownError, plan_steps
 
-QUESTIONS: dict[str, tuple[str, type[forms.Form]]] = {
-    "focus": ("What is this goal about?", FocusForm),
-    "approach": ("Which approach fits this goal?", ApproachForm),
-    "words": ("Your goal in your own words", StatementForm),
-    "target": ("How will you know how it is going?", TargetKindForm),
-    "amount": ("Your target amount", AmountForm),
-    "practice": ("Your practice", PracticeForm),
-    "strategies": ("Which strategies could help?", StrategiesForm),
-    "steps": ("Small steps", StepChoiceForm),
-    "pace": ("Plan your steps", StepDownForm),
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+QUESTIONS: dict[str, tuple[StrOrPromise, type[forms.Form]]] = {
+    "focus": (_("What is this goal about?"), FocusForm),
+    "approach": (_("Which approach fits this goal?"), ApproachForm),
+    "words": (_("Your goal in your own words"), StatementForm),
+    "target": (_("How will you know how it is going?"), TargetKindForm),
+    "amount": (_("Your target amount"), AmountForm),
+    "practice": (_("Your practice"), PracticeForm),
+    "strategies": (_("Which strategies could help?"), StrategiesForm),
+    "steps": (_("Small steps"), StepChoiceForm),
+    "pace": (_("Plan your steps"), StepDownForm),
 }
 
 
@@ -348,7 +353,7 @@ def goal_check(request: AuthenticatedRequest, plan_id) -> HttpResponse:
             _save_draft(request, plan, draft)
             return redirect(_url(plan, "strategies"))
         request.session.pop(_draft_key(plan), None)
-        messages.success(request, "Your goal is saved.")
+        messages.success(request, gettext("Your goal is saved."))
         return redirect(goal)
     log_read(request, plan)
     return render(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Field, Model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from harmplan.accounts.access import record_access
 from harmplan.accounts.models import AccessEvent
@@ -28,7 +28,7 @@ from plans.models import (
     Step,
     TrustedContact,
 )
-from plans.models.plan import MAX_TRUSTED_CONTACTS
+from plans.models.plan import MAX_TRUSTED_CONTACTS, revision_summary
 from strategies.models import Approach, Strategy
 
 from .stepdown import PlannedStep
@@ -51,8 +51,14 @@ GOAL_FIELDS = [
 
 
 # Revisions that record an event rather than a change to the plan's content.
+# The stored English of these two, which the desk leaves out of "what changed".
 AGREED_SUMMARY = "Agreed with the plan"
 REVIEW_SUMMARY = "Recorded a review"
+
+
+def english_summary(kind: str, values: dict) -> str:
+    with translation.override("en"):
+        return revision_summary(kind, values)[:200]
 
 
 class EditConflict(Exception):
@@ -116,12 +122,14 @@ def _record(
     *,
     author,
     summary: str,
+    values: dict | None = None,
     changes: list[dict] | None = None,
     goal: Goal | None = None,
     counts_as_content: bool = True,
     plan_version: int | None = None,
 ) -> Revision:
-    """Write the revision and move the plan's content version on (which ends an agreement)."""
+    """Write the revision and move the plan's content version on (which ends an agreement).
+    `summary` is a kind of REVISION_SUMMARIES, `values` its placeholders."""
     role = role_of(author, plan)
     if counts_as_content:
         Plan.objects.filter(pk=plan.pk).update(
@@ -135,7 +143,9 @@ def _record(
         goal=goal,
         author=author,
         author_role=role,
-        summary=summary,
+        summary=english_summary(summary, values or {}),
+        summary_kind=summary,
+        summary_values=values or {},
         changes=changes or [],
         goal_version=goal.version if goal else None,
         plan_version=plan_version,
@@ -206,7 +216,7 @@ def plan_update(
     _record(
         locked,
         author=author,
-        summary="Changed the plan",
+        summary="plan_changed",
         changes=changes,
         plan_version=locked.version,
     )
@@ -234,7 +244,7 @@ def plan_agree(*, plan: Plan, client, content_version: int) -> Plan:
     locked.agreed_content_version = locked.content_version
     locked.agreed_at = timezone.now()
     locked.save(update_fields=["agreed_content_version", "agreed_at"])
-    _record(locked, author=client, summary=AGREED_SUMMARY, counts_as_content=False)
+    _record(locked, author=client, summary="agreed", counts_as_content=False)
     return locked
 
 
@@ -280,7 +290,7 @@ def review_record(
     _record(
         locked,
         author=counselor,
-        summary=REVIEW_SUMMARY,
+        summary="review",
         changes=changes,
         counts_as_content=False,
         plan_version=locked.version if changes else None,
@@ -335,7 +345,9 @@ def goal_create(
         GoalStrategy.objects.create(goal=goal, strategy=strategy, strategy_version=strategy.version)
     Step.objects.bulk_create(Step(goal=goal, starts_on=s.starts_on, value=s.value) for s in steps)
     _log(locked, author, "goal", goal.public_id, created=True, ip=ip)
-    _record(locked, author=author, goal=goal, summary=f"Added the goal “{goal.statement[:80]}”")
+    _record(
+        locked, author=author, goal=goal, summary="goal_added", values={"goal": goal.statement[:80]}
+    )
     return goal
 
 
@@ -356,7 +368,8 @@ def goal_update(
         author=author,
         goal=locked,
         changes=changes,
-        summary=f"Changed the goal “{locked.statement[:80]}”",
+        summary="goal_changed",
+        values={"goal": locked.statement[:80]},
     )
     return locked
 
@@ -368,6 +381,7 @@ def _touch_goal(
     summary: str,
     what: str,
     ip: str | None,
+    values: dict | None = None,
     created: bool = False,
     changes: list[dict] | None = None,
 ) -> None:
@@ -375,7 +389,7 @@ def _touch_goal(
     goal.version += 1
     goal.save(update_fields=["version", "updated_at"])
     _log(goal.plan, author, what, goal.public_id, created=created, ip=ip)
-    _record(goal.plan, author=author, goal=goal, summary=summary, changes=changes)
+    _record(goal.plan, author=author, goal=goal, summary=summary, values=values, changes=changes)
 
 
 @transaction.atomic
@@ -389,7 +403,8 @@ def goal_steps_replace(
     _touch_goal(
         locked,
         author=author,
-        summary=f"Planned {len(steps)} steps for “{locked.statement[:60]}”",
+        summary="steps_planned",
+        values={"count": len(steps), "goal": locked.statement[:60]},
         what="goal steps",
         ip=ip,
     )
@@ -410,17 +425,18 @@ def step_save(
     created = step is None
     if step is None:
         step = Step(goal=locked, **data)
-        summary = "Added a step"
+        summary = "step_added"
         changes = []
     else:
         changes = _apply(step, data, ["starts_on", "value", "note"])
-        summary = "Changed a step"
+        summary = "step_changed"
     step.full_clean(exclude=["goal"])
     step.save()
     _touch_goal(
         locked,
         author=author,
-        summary=f"{summary} for “{locked.statement[:60]}”",
+        summary=summary,
+        values={"goal": locked.statement[:60]},
         changes=changes,
         what="goal step",
         created=created,
@@ -438,7 +454,8 @@ def step_delete(
     _touch_goal(
         locked,
         author=author,
-        summary=f"Removed a step from “{locked.statement[:60]}”",
+        summary="step_removed",
+        values={"goal": locked.statement[:60]},
         what="goal step",
         ip=ip,
     )
@@ -464,7 +481,8 @@ def goal_strategy_add(
     _touch_goal(
         locked,
         author=author,
-        summary=f"Added the strategy “{strategy.title}”",
+        summary="strategy_added",
+        values={"strategy": strategy.title},
         what="goal strategy",
         ip=ip,
     )
@@ -488,7 +506,8 @@ def goal_strategy_note(
         locked,
         author=author,
         changes=changes,
-        summary=f"Changed the note on “{link.strategy.title}”",
+        summary="strategy_note_changed",
+        values={"strategy": link.strategy.title},
         what="goal strategy",
         ip=ip,
     )
@@ -505,7 +524,8 @@ def goal_strategy_remove(
     _touch_goal(
         locked,
         author=author,
-        summary=f"Removed the strategy “{title}”",
+        summary="strategy_removed",
+        values={"strategy": title},
         what="goal strategy",
         ip=ip,
     )

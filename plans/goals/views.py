@@ -165,7 +165,7 @@ def plan_agree(request: AuthenticatedRequest, plan_id) -> HttpResponse:
             "if you are happy with it.",
         )
         return redirect(plan)
-    messages.success(request, "Thank you. You agreed with this version of your plan.")
+    messages.success(request, _("Thank you. You agreed with this version of your plan."))
     if request.POST.get("back") == "today":
         return redirect("home")
     return redirect(plan)
@@ -201,7 +201,7 @@ def review_new(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         services.review_record(
             plan=plan, counselor=request.user, ip=client_ip(request), **form.cleaned_data
         )
-        messages.success(request, "Review saved. Your client can see the notes.")
+        messages.success(request, _("Review saved. Your client can see the notes."))
         return redirect(plan)
     if request.method == "GET":
         log_read(request, plan)

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from harmplan.phones import tel_href
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
@@ -283,7 +284,7 @@ class Goal(models.Model):
             return f"{Direction(self.target_direction).label} {amount} {period}".strip()
         if self.target_kind == TargetKind.PRACTICE:
             return self.practice
-        return "No target for now"
+        return str(_("No target for now"))
 
 
 def format_amount(value: Decimal | None) -> str:
@@ -343,6 +344,31 @@ class GoalStrategy(models.Model):
         return self.strategy.version > self.strategy_version
 
 
+# What a revision says, by kind: kept as a kind and its values so each reader sees it in their
+# own language (the English sentence is stored too, for the admin and older rows).
+REVISION_SUMMARIES = {
+    "plan_changed": _("Changed the plan"),
+    "agreed": _("Agreed with the plan"),
+    "review": _("Recorded a review"),
+    "goal_added": _("Added the goal “%(goal)s”"),
+    "goal_changed": _("Changed the goal “%(goal)s”"),
+    "steps_planned": ngettext_lazy(
+        "Planned %(count)d step for “%(goal)s”", "Planned %(count)d steps for “%(goal)s”", "count"
+    ),
+    "step_added": _("Added a step for “%(goal)s”"),
+    "step_changed": _("Changed a step for “%(goal)s”"),
+    "step_removed": _("Removed a step from “%(goal)s”"),
+    "strategy_added": _("Added the strategy “%(strategy)s”"),
+    "strategy_note_changed": _("Changed the note on “%(strategy)s”"),
+    "strategy_removed": _("Removed the strategy “%(strategy)s”"),
+}
+
+
+def revision_summary(kind: str, values: dict) -> str:
+    """The sentence for a revision of `kind`, in the active language."""
+    return str(REVISION_SUMMARIES[kind] % values) if values else str(REVISION_SUMMARIES[kind])
+
+
 class Revision(models.Model):
     """Who changed what in a plan, field by field, in words a client can read."""
 
@@ -354,6 +380,8 @@ class Revision(models.Model):
     author_role = models.CharField(max_length=16, choices=AuthorRole.choices)
     at = models.DateTimeField(auto_now_add=True)
     summary = models.CharField(max_length=200)
+    summary_kind = models.CharField(max_length=32, blank=True)  # a key of REVISION_SUMMARIES
+    summary_values = models.JSONField(default=dict, blank=True)
     # [{"field": "target_value", "label": "Target", "old": "14", "new": "10"}, ...]
     changes = models.JSONField(default=list, blank=True)
     # The goal's version after this change, to find "what changed since the version I opened".
@@ -366,6 +394,13 @@ class Revision(models.Model):
         indexes = [models.Index(fields=["plan", "-at"])]
 
     def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def text(self) -> str:
+        """The summary in the reader's language (older rows have only the English one)."""
+        if self.summary_kind in REVISION_SUMMARIES:
+            return revision_summary(self.summary_kind, self.summary_values)
         return self.summary
 
 

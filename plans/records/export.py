@@ -173,7 +173,7 @@ def collect(client) -> dict[str, list[dict]]:
                 "who": _person(revision.author),
                 "role": revision.author_role,
                 "goal": goal_ids.get(revision.goal_id, "") if revision.goal_id else "",
-                "summary": revision.summary,
+                "summary": revision.text,
                 "changes": revision.changes,
             }
         )
