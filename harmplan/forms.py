@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.phones import PHONE_CHARACTERS
@@ -86,3 +87,21 @@ class TimeZoneField(forms.ChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             ) from None
         return name
+
+
+SEARCH_MAX_LENGTH = 100
+
+
+def search_words(typed: str) -> tuple[str, str]:
+    """What to search for, and a message when some of what was typed cannot be searched.
+
+    Control characters (a NUL byte among them) cannot be stored or searched in PostgreSQL: they
+    are left out and the person is told, instead of a server error.
+    """
+    words = "".join(ch for ch in typed if ch.isprintable()).strip()
+    error = (
+        gettext("Search with letters, numbers and spaces only")
+        if len(words) < len(typed.strip())
+        else ""
+    )
+    return words[:SEARCH_MAX_LENGTH], error

@@ -198,7 +198,7 @@ class VersionInline(admin.TabularInline):
 
     @admin.display(description=_("status"))
     def status(self, version: StrategyVersion) -> str:
-        return Strategy.Status(version.snapshot.get("status", "published")).label
+        return str(Strategy.Status(version.snapshot.get("status", "published")).label)
 
     @admin.display(description=_("what changed"))
     def what_changed(self, version: StrategyVersion) -> str:

@@ -14,6 +14,7 @@ from django.db import connections
 from django.test import Client
 
 from plans.models import CheckIn, CheckInReceipt
+from plans.timezones import client_today
 from tests.factories import make_people
 from tests.plan_factories import add_plans
 from tests.signin import sign_in
@@ -89,7 +90,9 @@ def test_two_copies_at_the_same_moment_make_one_check_in():
     people = make_people()
     add_plans(people)
     key = uuid.uuid4()
-    data = sent_from_phone(people, key, day=date.today().isoformat())
+    # The client's today (their zone), not the machine's: between midnight UTC and the client's
+    # midnight the machine's date is a day the client has not reached yet.
+    data = sent_from_phone(people, key, day=client_today(people.plan_a).isoformat())
     barrier = threading.Barrier(2)
     results = []
 

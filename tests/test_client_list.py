@@ -94,3 +94,14 @@ def test_the_list_makes_the_same_queries_for_5_and_200_clients(people, client):
     assert count_queries(client, URL + "?page=3&state=not_agreed") == small
     page = client.get(URL).content.decode()
     assert "Page 1 of 9" in page
+
+
+def test_a_search_with_a_nul_byte_is_told_not_a_server_error(people, client):
+    """PostgreSQL cannot store or search a NUL byte: the list says so beside the field."""
+    sign_in(client, people.org_admin)
+    response = client.get(URL, {"q": "client\x00"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Search with letters, numbers and spaces only" in page
+    assert 'aria-invalid="true"' in page
+    assert "client-a" in names(page)

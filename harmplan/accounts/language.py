@@ -66,7 +66,7 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 def keep_chosen_language(sender, request: HttpRequest | None, user: User, **kwargs) -> None:
     """user_logged_in: a language chosen with the switch before signing in becomes the person's
     own choice when they have none yet, so their reminders and emails follow it too."""
-    if request is None or getattr(user, "language", "x"):
+    if request is None or user.language:
         return
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     if chosen in CODES:

@@ -6,6 +6,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -16,6 +17,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
@@ -372,7 +376,7 @@ class AccessEvent(models.Model):
 
 # One whole sentence per action. Translators: %(thing)s is one of the "your records" nouns below,
 # already with its own possessive in Spanish ("tu plan", "tus pasos").
-ACCESS_SENTENCES = {
+ACCESS_SENTENCES: dict[str, StrOrPromise] = {
     AccessEvent.Action.VIEW: _("Viewed your %(thing)s"),
     AccessEvent.Action.CREATE: _("Added your %(thing)s"),
     AccessEvent.Action.UPDATE: _("Changed your %(thing)s"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from harmplan.forms import search_words
 from harmplan.http import AuthenticatedRequest
 from plans.models import CheckIn
 from plans.timezones import zone_for_user
@@ -195,7 +196,7 @@ def client_list(request: AuthenticatedRequest) -> HttpResponse:
     """Search, filter by counselor and plan state, last check-in and actions; a fixed number of
     queries per page whatever the number of clients."""
     organization = staff_organization(request.user)
-    query = request.GET.get("q", "").strip()[:100]
+    query, query_error = search_words(request.GET.get("q", ""))
     state = request.GET.get("state", "")
     counselors = User.objects.filter(
         membership__organization=organization, membership__role=Role.COUNSELOR
@@ -239,6 +240,7 @@ def client_list(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "query": urlencode({k: v for k, v in kept.items() if v}),
         "q": query,
+        "query_error": query_error,
         "state": state,
         "states": [(key, label) for key, (label, _q) in PLAN_STATES.items()],
         "counselor_id": counselor_id,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.db.models import F, OrderBy, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -21,6 +21,7 @@ from harmplan.accounts.access import (
 )
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.forms import search_words
 from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.models import CheckIn
@@ -28,35 +29,22 @@ from plans.records import closing as records_closing
 
 from . import services
 
-SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+SORTS: dict[str, tuple[StrOrPromise, list[OrderBy | str]]] = {
     "name": (_("Name"), [F("preferred_name").asc(), F("username").asc()]),
     "review": (_("Next review"), [F("plan__next_review_on").asc(nulls_last=True), "username"]),
     "activity": (_("Last activity"), [F("plan__updated_at").desc(nulls_last=True), "username"]),
 }
 
 QUIET_DAYS = 14
-SEARCH_MAX_LENGTH = 100
-
-
-def _search_words(typed: str) -> tuple[str, str]:
-    """What to search for, and a message when some of what was typed cannot be searched.
-
-    Control characters (a NUL byte among them) cannot be stored or searched in PostgreSQL: they
-    are left out and the counselor is told, instead of a server error.
-    """
-    words = "".join(ch for ch in typed if ch.isprintable()).strip()
-    error = (
-        gettext("Search with letters, numbers and spaces only")
-        if len(words) < len(typed.strip())
-        else ""
-    )
-    return words[:SEARCH_MAX_LENGTH], error
 
 
 @role_required(Role.COUNSELOR)
 @require_GET
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
-    query, query_error = _search_words(request.GET.get("q", ""))
+    query, query_error = search_words(request.GET.get("q", ""))
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -14,12 +14,15 @@ from plans.models import Goal, Plan
 
 from .services import EditConflict
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def conflict_response(
     request: AuthenticatedRequest,
     conflict: EditConflict,
     make_form,
-    title: str,
+    title: StrOrPromise,
     plan: Plan,
     goal: Goal | None = None,
 ) -> HttpResponse:

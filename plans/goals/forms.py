@@ -142,13 +142,13 @@ class TargetForm(forms.Form):
     )
     target_unit = forms.ChoiceField(
         label=_("Of what?"),
-        choices=[("", "Choose")] + Unit.choices,
+        choices=[("", _("Choose")), *Unit.choices],
         required=False,
         help_text=_("Only for an amount."),
     )
     target_period = forms.ChoiceField(
         label=_("How often?"),
-        choices=[("", "Choose")] + Period.choices,
+        choices=[("", _("Choose")), *Period.choices],
         required=False,
         help_text=_("Only for an amount."),
     )

@@ -118,7 +118,7 @@ def plan_section_edit(request: AuthenticatedRequest, plan_id, section: str) -> H
     plan = get_plan_for_user(request.user, plan_id)
     if section not in PlanSectionForm.SECTIONS:
         raise Http404
-    title, _ = PlanSectionForm.SECTIONS[section]
+    title = PlanSectionForm.SECTIONS[section][0]
     if request.method == "POST":
         form = PlanSectionForm(request.POST, section=section)
         if form.is_valid():

@@ -32,7 +32,7 @@ def client_zone_save(*, client: User, time_zone: str, now: datetime | None = Non
     Plan.objects.get_or_create(client=client)
     Plan.objects.filter(client=client).update(time_zone=time_zone)
     person_cache.forget(client.pk)  # the zone comes with the signed-in person
-    client.plan_zone = time_zone  # and this request's copy of them reads the new one
+    client.plan_zone = time_zone  # type: ignore[attr-defined]  # and this request's copy of them reads the new one
     schedule = ReminderSchedule.objects.select_for_update().filter(client=client).first()
     if schedule is not None and schedule.timezone != time_zone:
         schedule.timezone = time_zone
