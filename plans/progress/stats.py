@@ -25,10 +25,10 @@ Words follow LANGUAGE.md: trends and small wins, never streaks or "failed".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from django.db.models import (
     Aggregate,
@@ -50,6 +50,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from harmplan.db_rows import tuples
 from plans.models import CheckInEntry, Direction, Goal, Period, Step, TargetKind
 from plans.models.plan import format_amount
 
@@ -91,8 +92,8 @@ YES_NO_THRESHOLD = Decimal("0.15")
 YES_NO_AT_TARGET = Decimal("0.8")
 
 
-@dataclass(frozen=True)
-class Tally:
+# Named tuples rather than dataclasses: the program report makes tens of thousands of them.
+class Tally(NamedTuple):
     """Counts over some days for one goal. `average` is per answered day (amounts only)."""
 
     answered: int = 0
@@ -101,11 +102,13 @@ class Tally:
     average: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class GoalStats:
-    last7: Tally = field(default_factory=Tally)
-    recent: Tally = field(default_factory=Tally)
-    earlier: Tally = field(default_factory=Tally)
+NO_TALLY = Tally()
+
+
+class GoalStats(NamedTuple):
+    last7: Tally = NO_TALLY
+    recent: Tally = NO_TALLY
+    earlier: Tally = NO_TALLY
     total7: Decimal | None = None
     last_day: date | None = None
 
@@ -228,30 +231,31 @@ def window_tallies(goal_ids: QuerySet, today: date) -> dict[int, GoalStats]:
         aggregates[f"{key}_answered"] = Count("day", filter=period & answered)
         aggregates[f"{key}_yes"] = Count("day", filter=period & Q(done=True))
         aggregates[f"{key}_average"] = Avg("amount", filter=period)
-    # The stubs type a row from values() alone; the aggregates above are its other keys.
-    rows: Iterable[Mapping[str, Any]] = (
+    rows = tuples(
         CheckInEntry.objects.filter(goal_id__in=goal_ids, day__gte=earlier_from, day__lte=today)
         .values("goal_id")
         .annotate(**aggregates)
+        .values_list("goal_id", *aggregates)
         .order_by()
     )
     return {
-        row["goal_id"]: GoalStats(
-            recent=Tally(
-                answered=row["r_answered"], yes=row["r_yes"], average=_decimal(row["r_average"])
-            ),
-            earlier=Tally(
-                answered=row["e_answered"], yes=row["e_yes"], average=_decimal(row["e_average"])
-            ),
+        goal_id: GoalStats(
+            recent=Tally(answered=r_answered, yes=r_yes, average=_decimal(r_average)),
+            earlier=Tally(answered=e_answered, yes=e_yes, average=_decimal(e_average)),
         )
-        for row in rows
+        for goal_id, r_answered, r_yes, r_average, e_answered, e_yes, e_average in rows
     }
+
+
+CENT = Decimal("0.01")
 
 
 def _decimal(value) -> Decimal | None:
     if value is None:
         return None
-    return Decimal(value).quantize(Decimal("0.01"))
+    if not isinstance(value, Decimal):  # SQLite's averages are floats
+        value = Decimal(value)
+    return value.quantize(CENT)
 
 
 # Achievement -------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.accounts.models import Organization, Role, User
+from harmplan.db_rows import tuples
 from plans.models import (
     COUNTED_KINDS,
     CheckIn,
@@ -152,17 +153,19 @@ def build_report(
     by_approach: dict[str, int] = {}
     by_focus: dict[int, int] = {}
     targets = []
-    rows = current_goals.values_list(
-        "approach",
-        "focus_area_id",
-        "lifecycle",
-        "pk",
-        "target_kind",
-        "target_direction",
-        "target_value",
-        "target_period",
-        "baseline_value",
-    ).order_by()
+    rows = tuples(
+        current_goals.values_list(
+            "approach",
+            "focus_area_id",
+            "lifecycle",
+            "pk",
+            "target_kind",
+            "target_direction",
+            "target_value",
+            "target_period",
+            "baseline_value",
+        ).order_by()
+    )
     for approach, focus_id, lifecycle, *target in rows:
         by_approach[approach] = by_approach.get(approach, 0) + 1
         by_focus[focus_id] = by_focus.get(focus_id, 0) + 1
