@@ -328,7 +328,7 @@ SMS_TWILIO = {
 if env("CACHE_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "harmplan.redis_cache.RedisCache",
             "LOCATION": env("CACHE_URL"),
             "KEY_PREFIX": "harmplan",
             # Sessions are read from here on every request: a stuck Redis must not hang pages
