@@ -50,6 +50,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from harmplan.compiled_query import CompiledQuery
 from harmplan.db_rows import tuples
 from plans.models import CheckInEntry, Direction, Goal, Period, Step, TargetKind
 from plans.models.plan import format_amount
@@ -166,14 +167,7 @@ def _met() -> Q:
     )
 
 
-def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
-    """Recent numbers for each goal, in one query whatever the number of goals or check-ins."""
-    ids = [goal.pk for goal in goals]
-    if not ids:
-        return {}
-    week_from = today - timedelta(days=6)
-    recent_from = today - timedelta(days=RECENT_DAYS - 1)
-    earlier_from = recent_from - timedelta(days=RECENT_DAYS)
+def _goal_stats_query(ids, *, week_from, recent_from, earlier_from, today) -> QuerySet:
     answered = Q(skipped=False)
     met = answered & _met()
     periods = {
@@ -188,13 +182,34 @@ def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
         aggregates[f"{key}_met"] = Count("pk", filter=period & met)
         aggregates[f"{key}_yes"] = Count("pk", filter=period & Q(done=True))
         aggregates[f"{key}_average"] = Avg("amount", filter=period)
-    # The stubs type a row from values() alone; the aggregates above are its other keys.
-    rows: Iterable[Mapping[str, Any]] = (
+    return (
         CheckInEntry.objects.filter(goal_id__in=ids, day__gte=earlier_from, day__lte=today)
         .annotate(day_target=target_that_day())
         .values("goal_id")
         .annotate(**aggregates)
         .order_by()
+    )
+
+
+# Building this query costs many times what running it does: it is compiled once per number of
+# goals (harmplan/compiled_query.py).
+_GOAL_STATS = CompiledQuery(
+    _goal_stats_query, days=("week_from", "recent_from", "earlier_from", "today")
+)
+
+
+def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
+    """Recent numbers for each goal, in one query whatever the number of goals or check-ins."""
+    ids = [goal.pk for goal in goals]
+    if not ids:
+        return {}
+    recent_from = today - timedelta(days=RECENT_DAYS - 1)
+    rows = _GOAL_STATS.rows(
+        ids,
+        week_from=today - timedelta(days=6),
+        recent_from=recent_from,
+        earlier_from=recent_from - timedelta(days=RECENT_DAYS),
+        today=today,
     )
     stats = {}
     for row in rows:
@@ -205,14 +220,16 @@ def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
                 yes=row[f"{key}_yes"],
                 average=_decimal(row[f"{key}_average"]),
             )
-            for key in periods
+            for key in ("w", "r", "e")
         }
+        last_day = row["last_day"]
         stats[row["goal_id"]] = GoalStats(
             last7=windows["w"],
             recent=windows["r"],
             earlier=windows["e"],
             total7=_decimal(row["total7"]),
-            last_day=row["last_day"],
+            # Rows come from the driver: SQLite gives a day as text.
+            last_day=date.fromisoformat(last_day) if isinstance(last_day, str) else last_day,
         )
     return stats
 
