@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from plans.models import Goal, Lifecycle, Plan, ReferralOutcome, Review, ServiceGiven
-from plans.progress.chart import build_chart
+from plans.progress.chart import build_chart, chart_html
 from plans.progress.stats import series, targets_by_day
 
 from .diff import word_diff
@@ -33,6 +33,8 @@ def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
         if goal in active:
             targets = targets_by_day(goal, list(goal.steps.all()), first, today)
             goal.chart = build_chart(goal, points[goal.pk], targets, first, today)
+            summary = goal.progress_line.summary
+            goal.chart_html = chart_html(goal.chart, goal, weeks=CHART_WEEKS, summary=summary)
 
     latest_review: Review | None = plan.reviews.select_related("counselor").first()
     # Agreeing and reviewing are not changes to the plan (agreement is shown on its own).

@@ -1,0 +1,137 @@
+"""Cached fragments (harmplan/fragments.py): the same HTML as rendering, never stale, never
+another person's, in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from harmplan.accounts.language import user_language_set
+from harmplan.accounts.models import AccessEvent
+from harmplan.fragments import fragment_key, render_cached
+from plans.checkins import services as checkins
+from plans.goals import services
+from plans.progress.chart import Chart, Row
+from tests.plan_factories import add_plans, make_goal
+from tests.signin import sign_in
+
+TODAY = date(2026, 3, 20)
+NOON = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
+CHART = "plans/progress/_chart.html"
+
+
+def chart_context(**changes) -> dict:
+    chart = Chart(kind="amount", first=TODAY - timedelta(days=27), last=TODAY)
+    chart.rows = [Row(day=TODAY, noted="3", average="3", target="2")]
+    context = {
+        "chart": chart,
+        "chart_id": "chart-1",
+        "statement": "Drink less",
+        "weeks": 4,
+        "summary": "Some words.",
+    }
+    return {**context, **changes}
+
+
+def test_a_cached_fragment_is_what_rendering_gives(db):
+    cache.clear()
+    context = chart_context()
+    html = render_cached(CHART, context)
+    assert html == render_to_string(CHART, context)
+    assert cache.get(fragment_key(CHART, context)) == html
+    assert render_cached(CHART, context) == html  # from the cache now
+
+
+def test_the_key_follows_every_value_language_zone_and_escaping():
+    base = fragment_key(CHART, chart_context())
+    changed = chart_context()
+    changed["chart"].rows[0] = Row(day=TODAY, noted="4", average="3", target="2")
+    assert fragment_key(CHART, changed) != base
+    assert fragment_key(CHART, chart_context(statement="Drink less.")) != base
+    assert fragment_key(CHART, chart_context(summary=mark_safe("Some words."))) != base
+    with translation.override("es"):
+        assert fragment_key(CHART, chart_context()) != base
+    with timezone.override("Asia/Tokyo"):
+        assert fragment_key(CHART, chart_context()) != base
+    assert fragment_key(CHART, chart_context()) == base
+
+
+def test_models_and_other_objects_are_refused(db):
+    from harmplan.accounts.models import User
+
+    with pytest.raises(TypeError):
+        fragment_key(CHART, chart_context(statement=User(username="someone")))
+    with pytest.raises(TypeError):
+        fragment_key(CHART, chart_context(summary=object()))
+
+
+@pytest.fixture
+def people(db):
+    from tests.factories import make_people
+
+    people = make_people()
+    add_plans(people)
+    return people
+
+
+def chart_of(page: str, goal) -> str:
+    title = page.index(f'id="chart-{goal.public_id.hex}-title"')
+    start = page.rindex('<figure class="chart"', 0, title)
+    return page[start : page.index("</details>", title)]
+
+
+@time_machine.travel(NOON, tick=False)
+def test_pages_show_a_new_check_in_and_a_new_statement_at_once(people, client):
+    cache.clear()
+    goal = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
+    desk = people.plan_a.get_absolute_url()
+    sign_in(client, people.counselor)
+    assert 'data-answered="0"' in chart_of(client.get(desk).content.decode(), goal)
+
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={goal: checkins.Entry(amount=Decimal(3))}
+    )
+    assert 'data-answered="1"' in chart_of(client.get(desk).content.decode(), goal)
+
+    goal.refresh_from_db()
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "At most two a day"},
+        author=people.counselor,
+    )
+    page = client.get(desk).content.decode()
+    assert "At most two a day: the last 4 weeks" in page
+    # Every one of the counselor's looks is in the client's access log, cached chart or not.
+    assert AccessEvent.objects.filter(actor=people.counselor, object_type="plan").count() == 3
+
+    # The client reads HarmPlan in Spanish: the same chart, in their language.
+    sign_in(client, people.client_a)
+    assert "Show the numbers" in chart_of(client.get("/progress/").content.decode(), goal)
+    user_language_set(user=people.client_a, language="es")
+    spanish = chart_of(client.get("/progress/").content.decode(), goal)
+    assert "Mostrar los números" in spanish and "At most two a day" in spanish
+
+
+@time_machine.travel(NOON, tick=False)
+def test_two_clients_with_the_same_goal_see_their_own_charts(people, client):
+    cache.clear()
+    goal_a = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
+    goal_b = make_goal(people.plan_b, target_value=Decimal(2), target_period="day")
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={goal_a: checkins.Entry(amount=Decimal(3))}
+    )
+    sign_in(client, people.client_a)
+    page_a = client.get("/progress/").content.decode()
+    sign_in(client, people.client_b)
+    page_b = client.get("/progress/").content.decode()
+    assert goal_a.public_id.hex in page_a and goal_a.public_id.hex not in page_b
+    assert goal_b.public_id.hex in page_b
+    assert 'data-answered="1"' in page_a and 'data-answered="1"' not in page_b
