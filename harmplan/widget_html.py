@@ -21,7 +21,7 @@ from django.template.loader import get_template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
 WIDGETS = "django/forms/widgets/"
 DJANGO_WIDGETS_DIR = Path(django.__file__).parent / "forms" / "templates" / "django" / "forms"
@@ -121,8 +121,21 @@ def _textarea(widget: dict) -> str:
     )
 
 
-INPUTS = ("text", "number", "email", "url", "password", "hidden", "date", "datetime", "time")
-INPUTS += ("search", "tel", "color", "checkbox")
+INPUTS = (
+    "text",
+    "number",
+    "email",
+    "url",
+    "password",
+    "hidden",
+    "date",
+    "datetime",
+    "time",
+    "search",
+    "tel",
+    "color",
+    "checkbox",
+)
 WRITERS: dict[str, Callable[[dict], str]] = {
     **{f"{WIDGETS}{name}.html": lambda w: _input(w) + "\n" for name in INPUTS},
     f"{WIDGETS}radio.html": lambda w: _multiple_input(w) + "\n",
@@ -145,7 +158,7 @@ INCLUDES = {
 @lru_cache
 def _is_djangos_own(template_name: str) -> bool:
     """True when the name resolves to Django's file (not one the project overrides)."""
-    origin = Path(get_template(template_name).origin.name)
+    origin = Path(get_template(template_name).template.origin.name)  # type: ignore[attr-defined]
     return origin.is_relative_to(DJANGO_WIDGETS_DIR)
 
 
