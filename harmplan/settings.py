@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "harmplan.middleware.resolved_user",
     "harmplan.accounts.sessions.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "harmplan.accounts.twofactor.middleware.SecondFactorMiddleware",
