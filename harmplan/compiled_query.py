@@ -11,8 +11,9 @@ parameters; where the stand-ins land is where each run's ids and days go. A quer
 are not all found is refused, so a shape this cannot handle fails loudly in tests rather than
 running with wrong values.
 
-Rows come back as dicts of what the database driver returns: Django's converters do not run
-(SQLite gives a date as text and an average as a float), so callers read values that way.
+Rows come back as dicts of what psycopg returns (dates, Decimals, ints): Django's converters do
+not run. On SQLite (the embedded default, with small programs), whose driver returns dates as
+text, the query goes through the ORM as usual.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class CompiledQuery:
         if set(days) != set(self._days):
             raise TypeError(f"Expected the days {self._days}, got {tuple(days)}")
         connection = connections[using]
+        if connection.vendor != "postgresql":
+            return list(self._build(list(ids), **days).using(using))
         compiled = self._compiled.get((using, len(ids)))
         if compiled is None:
             compiled = self._compiled[(using, len(ids))] = self._compile(using, len(ids))

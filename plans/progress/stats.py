@@ -24,11 +24,11 @@ Words follow LANGUAGE.md: trends and small wins, never streaks or "failed".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from django.db.models import (
     Aggregate,
@@ -222,14 +222,12 @@ def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
             )
             for key in ("w", "r", "e")
         }
-        last_day = row["last_day"]
         stats[row["goal_id"]] = GoalStats(
             last7=windows["w"],
             recent=windows["r"],
             earlier=windows["e"],
             total7=_decimal(row["total7"]),
-            # Rows come from the driver: SQLite gives a day as text.
-            last_day=date.fromisoformat(last_day) if isinstance(last_day, str) else last_day,
+            last_day=row["last_day"],
         )
     return stats
 
