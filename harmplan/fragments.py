@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
+from django.template.loader_tags import IncludeNode
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -64,9 +65,25 @@ def _fingerprint(value, out: list[str]) -> None:
 
 @lru_cache
 def _template_digest(template_name: str) -> str:
-    """The template's source, so that a new release never serves the old fragment."""
-    source = get_template(template_name).template.source  # type: ignore[attr-defined]
-    return hashlib.sha256(source.encode()).hexdigest()[:16]
+    """The template's source and those it includes, so a new release never serves old HTML."""
+    digest = hashlib.sha256()
+    for source in _sources(template_name, seen=set()):
+        digest.update(source.encode())
+    return digest.hexdigest()[:16]
+
+
+def _sources(template_name: str, seen: set[str]) -> list[str]:
+    if template_name in seen:
+        return []
+    seen.add(template_name)
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    sources = [template.source]
+    for node in template.nodelist.get_nodes_by_type(IncludeNode):
+        name = node.template.var
+        if not isinstance(name, str):  # a Variable: the digest could not follow it
+            raise TypeError(f"{template_name} must include templates by name to be cached")
+        sources += _sources(name, seen)
+    return sources
 
 
 def fragment_key(template_name: str, context: dict) -> str:

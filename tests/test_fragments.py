@@ -3,13 +3,16 @@ another person's, in the reader's language."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -135,3 +138,44 @@ def test_two_clients_with_the_same_goal_see_their_own_charts(people, client):
     assert goal_a.public_id.hex in page_a and goal_a.public_id.hex not in page_b
     assert goal_b.public_id.hex in page_b
     assert 'data-answered="1"' in page_a and 'data-answered="1"' not in page_b
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1", html)
+
+
+@time_machine.travel(NOON, tick=False)
+def test_cached_pages_are_what_rendering_them_whole_gives(people, client, settings):
+    """The desk (charts, changes with their differences, in the program's zone) and the progress
+    pages, cached and not: the same HTML."""
+    settings.HARMPLAN = {**settings.HARMPLAN, "DEFAULT_TIME_ZONE": "Asia/Tokyo"}
+    goal = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "At most two drinks a day"},
+        author=people.counselor,
+    )
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={goal: checkins.Entry(amount=Decimal(3))}
+    )
+    progress = reverse("plans:goal_progress", args=[people.plan_a.public_id, goal.public_id])
+    pages = {
+        people.counselor: [people.plan_a.get_absolute_url(), progress],
+        people.client_a: [reverse("plans:progress"), progress],
+    }
+    for person, urls in pages.items():
+        sign_in(client, person)
+        for url in urls:
+            cache.clear()
+            cached = [client.get(url).content.decode() for _ in range(2)]  # a miss, then a hit
+            with mock.patch.object(cache, "get", return_value=None):  # rendered afresh
+                whole = client.get(url).content.decode()
+            assert "At most two drinks a day" in whole
+            assert without_tokens(cached[0]) == without_tokens(whole), url
+            assert without_tokens(cached[1]) == without_tokens(whole), url
+
+    # The desk shows the change at 16:00 UTC in the program's zone, as the rest of the desk.
+    sign_in(client, people.counselor)
+    desk = client.get(people.plan_a.get_absolute_url()).content.decode()
+    assert "21 Mar, 01:00</time>" in desk and "20 Mar, 16:00</time>" not in desk
