@@ -179,3 +179,20 @@ def test_cached_pages_are_what_rendering_them_whole_gives(people, client, settin
     sign_in(client, people.counselor)
     desk = client.get(people.plan_a.get_absolute_url()).content.decode()
     assert "21 Mar, 01:00</time>" in desk and "20 Mar, 16:00</time>" not in desk
+
+
+def test_the_catalog_shows_an_edited_strategy_at_once_in_each_language(people, client):
+    from strategies.models import Strategy
+
+    cache.clear()
+    sign_in(client, people.client_a)
+    catalog = reverse("strategies:catalog")
+    assert "Water between drinks" not in client.get(catalog).content.decode()
+    Strategy.objects.filter(pk=people.strategy.pk).update(
+        title="Water between drinks", title_es="Agua entre copas", summary="One glass each."
+    )
+    page = client.get(catalog).content.decode()
+    assert "Water between drinks" in page and "One glass each." in page
+    user_language_set(user=people.client_a, language="es")
+    page = client.get(catalog).content.decode()
+    assert "Agua entre copas" in page and "Water between drinks" not in page
