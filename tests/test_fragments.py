@@ -196,3 +196,24 @@ def test_the_catalog_shows_an_edited_strategy_at_once_in_each_language(people, c
     user_language_set(user=people.client_a, language="es")
     page = client.get(catalog).content.decode()
     assert "Agua entre copas" in page and "Water between drinks" not in page
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_access_log_shows_each_new_look_and_name_at_once(people, client):
+    from harmplan.accounts.models import User
+
+    cache.clear()
+    sign_in(client, people.client_a)
+    log = reverse("accounts:my_access_log")
+    assert "Viewed your plan" not in client.get(log).content.decode()
+    AccessEvent.objects.create(
+        actor=people.counselor, client=people.client_a, action="view", object_type="plan"
+    )
+    AccessEvent.objects.create(
+        actor=people.other_counselor, client=people.client_b, action="view", object_type="goal"
+    )
+    page = client.get(log).content.decode()
+    assert page.count("Viewed your plan") == 1 and "other-counselor" not in page
+    User.objects.filter(pk=people.counselor.pk).update(preferred_name="Robin")
+    page = client.get(log).content.decode()
+    assert "Robin (counselor)" in page
