@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -31,7 +32,7 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 60 * 60 * 24  # a fragment not shown for a day is dropped
-PLAIN = (bool, int, float, Decimal, date, datetime, time, timedelta, type(None))
+PLAIN = (bool, int, float, Decimal, date, datetime, time, timedelta, uuid.UUID, type(None))
 
 
 def _fingerprint(value, out: list[str]) -> None:

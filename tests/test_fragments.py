@@ -217,3 +217,21 @@ def test_the_access_log_shows_each_new_look_and_name_at_once(people, client):
     User.objects.filter(pk=people.counselor.pk).update(preferred_name="Robin")
     page = client.get(log).content.decode()
     assert "Robin (counselor)" in page
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_caseload_shows_a_new_check_in_and_agreement_at_once(people, client):
+    cache.clear()
+    sign_in(client, people.counselor)
+    caseload = reverse("plans:caseload")
+    assert "None yet" in client.get(caseload).content.decode()
+    checkins.checkin_record(
+        client=people.client_a,
+        day=TODAY,
+        entries={people.goal_a: checkins.Entry(amount=Decimal(1))},
+    )
+    page = client.get(caseload).content.decode()
+    assert "20 Mar 2026" in page and "None yet" not in page
+    # Every look at the caseload is a read of each client's records, cached rows or not.
+    reads = AccessEvent.objects.filter(actor=people.counselor, object_type="plan summary")
+    assert reads.count() == 2
