@@ -9,7 +9,7 @@ import pytest
 
 from harmplan.compiled_query import CompiledQuery
 from plans.models import CheckInEntry, Period
-from plans.progress.stats import RECENT_DAYS, _goal_stats_query, goal_stats
+from plans.progress.stats import RECENT_DAYS, _goal_stats_query, _series_query, goal_stats, series
 from tests.plan_factories import add_checkins, add_plans, make_goal
 
 TODAY = date(2026, 3, 20)
@@ -75,3 +75,26 @@ def test_the_days_asked_for_must_be_given(db):
     )
     with pytest.raises(TypeError):
         query.rows([1], until=TODAY)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_series_match_the_orm(goals, count):
+    for last in (TODAY, TODAY - timedelta(days=9)):
+        first = last - timedelta(days=27)
+        chosen = goals[:count]
+        found = series(chosen, first, last)
+        expected = list(
+            _series_query([g.pk for g in chosen], since=first - timedelta(days=6), last=last)
+        )
+        points = [
+            (row["goal_id"], row["day"], row["amount"], row["done"], row["skipped"])
+            for row in expected
+            if row["day"] >= first
+        ]
+        assert [
+            (pk, p.day, p.amount, p.done, p.skipped) for pk, ps in found.items() for p in ps
+        ] == points
+        averages = [row["rolling"] for row in expected if row["day"] >= first]
+        assert [p.average for ps in found.values() for p in ps] == [
+            None if a is None else Decimal(a).quantize(Decimal("0.01")) for a in averages
+        ]

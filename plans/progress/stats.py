@@ -437,24 +437,34 @@ def series(goals: Iterable[Goal], first: date, last: date) -> dict[int, list[Day
     found: dict[int, list[DayPoint]] = {pk: [] for pk in ids}
     if not ids:
         return found
+    rows = _SERIES.rows(ids, since=first - timedelta(days=6), last=last)
+    for row in rows:
+        if row["day"] >= first:
+            found[row["goal_id"]].append(
+                DayPoint(
+                    row["day"], row["amount"], row["done"], row["skipped"], _decimal(row["rolling"])
+                )
+            )
+    return found
+
+
+def _series_query(ids, *, since: date, last: date) -> QuerySet:
     rolling = Window(
         expression=Avg("amount"),
         partition_by=[F("goal_id")],
         order_by=DayNumber("day").asc(),
         frame=DaysUpTo(6),
     )
-    rows = (
-        CheckInEntry.objects.filter(
-            goal_id__in=ids, day__gte=first - timedelta(days=6), day__lte=last
-        )
+    return (
+        CheckInEntry.objects.filter(goal_id__in=ids, day__gte=since, day__lte=last)
         .annotate(rolling=rolling)
         .order_by("goal_id", "day")
-        .values_list("goal_id", "day", "amount", "done", "skipped", "rolling")
+        .values("goal_id", "day", "amount", "done", "skipped", "rolling")
     )
-    for goal_id, day, amount, done, skipped, average in rows:
-        if day >= first:
-            found[goal_id].append(DayPoint(day, amount, done, skipped, _decimal(average)))
-    return found
+
+
+# Like goal_stats' query: compiled once per number of goals.
+_SERIES = CompiledQuery(_series_query, days=("since", "last"))
 
 
 def targets_by_day(goal: Goal, steps: list[Step], first: date, last: date) -> list[tuple]:
