@@ -31,7 +31,9 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = 60 * 60 * 24  # a fragment not shown for a day is dropped
+# Fragments hold people's records: an hour at most, so that nothing of a closed account lingers
+# (no key can be made without the content, but the copy should not outlive it for long).
+TIMEOUT = 60 * 60
 PLAIN = (bool, int, float, Decimal, date, datetime, time, timedelta, uuid.UUID, type(None))
 
 
