@@ -114,6 +114,7 @@ class Command(BaseCommand):
     def run_inner(
         self, *, clients: int, duration: int, concurrency: int, only: str, profile: int, **_
     ) -> None:
+        load_before = os.getloadavg()[0]
         started = time.monotonic()
         client_name, counselor_name = seed(clients)
         self.stdout.write(f"Seeded {clients} clients in {time.monotonic() - started:.1f} s")
@@ -180,7 +181,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"\nwrk: {concurrency} keep-alive connections on one core, {duration} s a page; "
                 f"gunicorn 4 workers × 4 threads; {os.cpu_count()} CPU cores; "
-                f"load average before the run {os.getloadavg()[0]:.1f}."
+                f"load average {load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after."
                 f"\n'vs help': req/s over the help page's for the same user (the signed-in help "
                 f"page: over the signed-out one).\nWeb worker memory (RSS) after the run: {rss}."
             )
