@@ -23,8 +23,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.template.defaulttags import CsrfTokenNode, NowNode
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import IncludeNode
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -35,6 +37,8 @@ logger = logging.getLogger(__name__)
 # (no key can be made without the content, but the copy should not outlive it for long).
 TIMEOUT = 60 * 60
 PLAIN = (bool, int, float, Decimal, date, datetime, time, timedelta, uuid.UUID, type(None))
+# Output that depends on the moment or the session, not on the context.
+UNCACHEABLE = (NowNode, CsrfTokenNode)
 
 
 def _fingerprint(value, out: list[str]) -> None:
@@ -81,6 +85,9 @@ def _sources(template_name: str, seen: set[str]) -> list[str]:
     seen.add(template_name)
     template = get_template(template_name).template  # type: ignore[attr-defined]
     sources = [template.source]
+    for kind in UNCACHEABLE:
+        if template.nodelist.get_nodes_by_type(kind):
+            raise TypeError(f"{template_name} uses {{% {kind.__name__} %}}: it cannot be cached")
     for node in template.nodelist.get_nodes_by_type(IncludeNode):
         name = node.template.var
         if not isinstance(name, str):  # a Variable: the digest could not follow it
@@ -95,6 +102,7 @@ def fragment_key(template_name: str, context: dict) -> str:
         _template_digest(template_name),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
+        get_script_prefix(),  # {% url %} starts with it
     ]
     _fingerprint(context, out)
     digest = hashlib.sha256("\x00".join(out).encode()).hexdigest()

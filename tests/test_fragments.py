@@ -235,3 +235,13 @@ def test_the_caseload_shows_a_new_check_in_and_agreement_at_once(people, client)
     # Every look at the caseload is a read of each client's records, cached rows or not.
     reads = AccessEvent.objects.filter(actor=people.counselor, object_type="plan summary")
     assert reads.count() == 2
+
+
+def test_templates_that_depend_on_the_moment_or_the_session_are_refused(tmp_path, settings):
+    (tmp_path / "now.html").write_text('{% now "Y" %}')
+    (tmp_path / "form.html").write_text('{% include "now.html" %}')
+    (tmp_path / "token.html").write_text("{% csrf_token %}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    for name in ("now.html", "form.html", "token.html"):
+        with pytest.raises(TypeError):
+            fragment_key(name, {})
