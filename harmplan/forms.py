@@ -14,12 +14,20 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.phones import PHONE_CHARACTERS
+from harmplan.widget_html import writer_for
 from plans.timezones import get_zone, timezone_names, zone_choices
 
 
 class FormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+    def render(self, template_name, context, request=None):
+        # Django's own widget templates are written in Python (harmplan/widget_html.py).
+        writer = writer_for(template_name) if set(context) == {"widget"} else None
+        if writer is not None:
+            return writer(context["widget"]).strip()
+        return super().render(template_name, context, request)
 
 
 AnyField = TypeVar("AnyField", bound=forms.Field)

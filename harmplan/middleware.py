@@ -7,9 +7,28 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import LazyObject, empty
 
 from harmplan.accounts.models import Membership, Role, User
 from plans.timezones import zone_or_program
+
+
+def resolved_user(get_response: Callable[[HttpRequest], HttpResponse]):
+    """request.user as the person itself, not behind two lazy proxies (Django's and django-otp's
+    SimpleLazyObject, one around the other). A page reads the person hundreds of times (role,
+    name, zone, in views and templates), and each read went through both proxies. Right after
+    django-otp's middleware, which is when the login check loads the person anyway."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        while isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        request.user = user
+        return get_response(request)
+
+    return middleware
 
 
 def private_responses(get_response: Callable[[HttpRequest], HttpResponse]):

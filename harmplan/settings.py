@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "harmplan.middleware.resolved_user",
     "harmplan.accounts.sessions.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "harmplan.accounts.twofactor.middleware.SecondFactorMiddleware",
@@ -328,7 +329,7 @@ SMS_TWILIO = {
 if env("CACHE_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "harmplan.redis_cache.RedisCache",
             "LOCATION": env("CACHE_URL"),
             "KEY_PREFIX": "harmplan",
             # Sessions are read from here on every request: a stuck Redis must not hang pages

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_GET
 from harmplan.celery import app as celery_app
 from harmplan.http import AuthenticatedRequest
 from harmplan.phones import tel_href
-from plans.models import Plan
-from plans.models.plan import MAX_TRUSTED_CONTACTS
+from plans.goals.selectors import safety_card
 from plans.today.views import today
 from strategies.help_resources import help_page_resources
 from strategies.models import Resource
@@ -45,12 +44,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
         emergency_number = organization.emergency_number
         resources = help_page_resources(organization)
     # A client's own safety plan and the people they trust come first.
-    plan = (
-        Plan.objects.filter(client=user).first()
-        if user.is_authenticated and user.is_client
-        else None
-    )
-    contacts = list(plan.trusted_contacts.all()[:MAX_TRUSTED_CONTACTS]) if plan else []
+    card = safety_card(user) if user.is_authenticated and user.is_client else None
     crisis_lines = [r for r in resources if r.kind == Resource.Kind.CRISIS_LINE and r.phone]
     return render(
         request,
@@ -60,8 +54,8 @@ def help_page(request: HttpRequest) -> HttpResponse:
             "emergency_tel": tel_href(emergency_number),
             "crisis_lines": crisis_lines,
             "resources": [r for r in resources if r not in crisis_lines],
-            "plan": plan,
-            "trusted_contacts": contacts,
+            "plan": card,
+            "trusted_contacts": card.trusted_contacts if card else [],
         },
     )
 

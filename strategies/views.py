@@ -10,16 +10,35 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from harmplan.accounts.models import User
+from harmplan.fragments import render_cached
 from harmplan.http import AuthenticatedRequest
 
 from .forms import CatalogFilterForm
 from .models import Resource, Strategy
 
 PAGE_SIZE = 20
+
+
+def cards_html(strategies) -> SafeString:
+    """The strategy cards, cached as HTML (harmplan/fragments.py): the catalog is the same for
+    everyone, and rendering twenty cards was most of the page. Only what a card shows goes in."""
+    cards = [
+        {
+            "url": strategy.get_absolute_url(),
+            "title": strategy.shown_title,
+            "summary": strategy.shown_summary,
+            "category": strategy.get_category_display(),
+            "approaches": strategy.get_approaches_display(),
+            "areas": [str(area) for area in strategy.focus_areas.all()],
+        }
+        for strategy in strategies
+    ]
+    return render_cached("strategies/_cards.html", {"cards": cards})
 
 
 def catalog_reader_required(view):
@@ -63,7 +82,12 @@ def catalog(request: AuthenticatedRequest) -> HttpResponse:
     form = _filter_form(request.GET)
     strategies = form.filter(Strategy.objects.published()).for_listing()
     page = Paginator(strategies, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(form)}
+    context = {
+        "form": form,
+        "page": page,
+        "cards_html": cards_html(page),
+        "query": _query_without_page(form),
+    }
     template = "strategies/catalog.html"
     # A history restore (back button with nothing cached) needs the whole page.
     if request.htmx and not request.htmx.history_restore_request:

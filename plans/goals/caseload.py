@@ -10,6 +10,7 @@ from django.db.models import F, OrderBy, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -22,6 +23,7 @@ from harmplan.accounts.access import (
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
 from harmplan.forms import search_words
+from harmplan.fragments import render_cached
 from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.models import CheckIn
@@ -77,10 +79,38 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         "quiet_since": timezones.program_today() - timedelta(days=QUIET_DAYS),
         "program_zone": timezones.program_zone(),
     }
+    context["rows_html"] = _rows_html(page, context["quiet_since"], context["program_zone"])
     template = "plans/goals/caseload.html#results" if request.htmx else "plans/goals/caseload.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _rows_html(clients, quiet_since, program_zone) -> SafeString:
+    """The page's rows, cached as HTML (harmplan/fragments.py) from what each row shows."""
+    rows = []
+    for client in clients:
+        plan = getattr(client, "plan", None)
+        rows.append(
+            {
+                "client": {
+                    "public_id": client.public_id,
+                    "display_name": client.display_name,
+                    "preferred_name": client.preferred_name,
+                    "username": client.username,
+                    "closing_after": client.closing_after,
+                    "last_checkin_day": client.last_checkin_day,
+                },
+                "plan": plan
+                and {
+                    "agreement": plan.agreement,
+                    "next_review_on": plan.next_review_on,
+                    "updated_at": plan.updated_at,
+                },
+            }
+        )
+    context = {"rows": rows, "quiet_since": quiet_since, "program_zone": str(program_zone)}
+    return render_cached("plans/goals/_caseload_rows.html", context)
 
 
 @role_required(Role.COUNSELOR)

@@ -8,9 +8,14 @@ review, one for the services given.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
-from plans.models import Goal, Lifecycle, Plan, ReferralOutcome, Review, ServiceGiven
-from plans.progress.chart import build_chart
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from harmplan.fragments import render_cached
+from plans.models import Goal, Lifecycle, Plan, ReferralOutcome, Review, Revision, ServiceGiven
+from plans.progress.chart import build_chart, chart_html
 from plans.progress.stats import series, targets_by_day
 
 from .diff import word_diff
@@ -22,9 +27,29 @@ SERVICES_SHOWN = 12
 NOT_CHANGES = [AGREED_SUMMARY, REVIEW_SUMMARY]
 
 
-def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
+def _changes_html(revisions: list[Revision]) -> SafeString:
+    """A list of changes, cached as HTML (harmplan/fragments.py): rendering each change with
+    its word-by-word difference was much of the desk's cost. Only what the list shows goes in."""
+    shown = [
+        {
+            "author": {"display_name": revision.author.display_name},
+            "at": revision.at,
+            "text": revision.text,
+            "changes": revision.changes,
+        }
+        for revision in revisions
+    ]
+    return render_cached("plans/goals/_desk_changes.html", {"revisions": shown})
+
+
+def desk_context(plan: Plan, goals: list[Goal], today: date, zone: ZoneInfo) -> dict:
     """Charts, changes since the last review and services given, for `goals` (already loaded
-    with their steps and progress lines)."""
+    with their steps and progress lines). Times are shown in `zone`, as on the whole desk."""
+    with timezone.override(zone):
+        return _desk_context(plan, goals, today)
+
+
+def _desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
     first = today - timedelta(days=7 * CHART_WEEKS - 1)
     active = [goal for goal in goals if goal.lifecycle == Lifecycle.ACTIVE]
     points = series(active, first, today)
@@ -33,6 +58,8 @@ def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
         if goal in active:
             targets = targets_by_day(goal, list(goal.steps.all()), first, today)
             goal.chart = build_chart(goal, points[goal.pk], targets, first, today)
+            summary = goal.progress_line.summary if goal.progress_line else ""
+            goal.chart_html = chart_html(goal.chart, goal, weeks=CHART_WEEKS, summary=summary)
 
     latest_review: Review | None = plan.reviews.select_related("counselor").first()
     # Agreeing and reviewing are not changes to the plan (agreement is shown on its own).
@@ -46,6 +73,8 @@ def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
     goal_ids = {goal.pk for goal in goals}
     for goal in goals:
         goal.changes = [r for r in shown if r.goal_id == goal.pk]
+        goal.changes_html = _changes_html(goal.changes)
+    plan_changes = [r for r in shown if r.goal_id not in goal_ids]
 
     services_given = list(
         ServiceGiven.objects.for_client(plan.client_id)
@@ -54,7 +83,8 @@ def desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
     )
     return {
         "latest_review": latest_review,
-        "plan_changes": [r for r in shown if r.goal_id not in goal_ids],
+        "plan_changes": plan_changes,
+        "plan_changes_html": _changes_html(plan_changes),
         "changes_count": len(shown),
         "services_given": services_given,
         "open_referrals": [

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
 
-from plans.models import Goal, GoalStrategy, Plan, Step
+from plans.models import Goal, GoalStrategy, Plan, Step, TrustedContact
+from plans.models.plan import MAX_TRUSTED_CONTACTS
 
 
 def current_goals(plan: Plan, today: date) -> list[Goal]:
@@ -28,3 +30,30 @@ def current_goals(plan: Plan, today: date) -> list[Goal]:
         goal.current_step = next((s for s in reversed(steps) if s.starts_on <= today), None)
         goal.next_step = next((s for s in steps if s.starts_on > today), None)
     return goals
+
+
+@dataclass(frozen=True)
+class SafetyCard:
+    """What "Get help now" shows a client first: their safety plan and the people they trust."""
+
+    safety_plan: str
+    trusted_contacts: list[TrustedContact]
+
+
+def safety_card(client) -> SafetyCard | None:
+    """The client's safety card in one query (the plan joined to its contacts), or None when
+    they have no plan yet. The help page is the one most often opened, often in a hurry."""
+    rows = list(
+        Plan.objects.filter(client=client)
+        .values_list(
+            "safety_plan",
+            "trusted_contacts__pk",
+            "trusted_contacts__name",
+            "trusted_contacts__phone",
+        )
+        .order_by("trusted_contacts__position", "trusted_contacts__created_at")
+    )
+    if not rows:
+        return None
+    contacts = [TrustedContact(pk=pk, name=name, phone=phone) for _, pk, name, phone in rows if pk]
+    return SafetyCard(rows[0][0], contacts[:MAX_TRUSTED_CONTACTS])

@@ -84,8 +84,9 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
             "closing_on": records_closing.closing_day(plan.client, request.user),
             "team_checkins": records_privacy.care_team_checkins(plan.client),
         }
-        context.update(desk_context(plan, goals, today))
-        context["zone"] = viewer_zone(request.user, plan)
+        zone = viewer_zone(request.user, plan)
+        context["zone"] = zone
+        context.update(desk_context(plan, goals, today, zone))
         return render(request, "plans/goals/desk.html", context)
     context = {
         "plan": plan,

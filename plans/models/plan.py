@@ -20,6 +20,8 @@ from harmplan.phones import tel_href
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
 
 if TYPE_CHECKING:
+    from django.utils.safestring import SafeString
+
     from plans.progress.chart import Chart
     from plans.progress.stats import ProgressLine
 
@@ -239,6 +241,9 @@ class Goal(models.Model):
     # Set by the counselor's desk (plans.goals.desk): the goal's chart and changes since review.
     chart: Chart | None
     changes: list[Revision]
+    # The same as HTML, from the cache when shown before (harmplan/fragments.py).
+    chart_html: SafeString
+    changes_html: SafeString
 
     class Meta:
         ordering = ["position", "created_at"]

@@ -17,8 +17,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.dateformat import format as format_date
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from harmplan.fragments import render_cached
 from plans.models import Goal, Period, TargetKind
 from plans.models.plan import amount_with_unit, format_amount
 from plans.timezones import week_start
@@ -346,3 +348,18 @@ def _row(goal: Goal, point: DayPoint, target: Decimal | None, unit: str) -> Row:
         period = goal.get_target_period_display() if goal.target_period else ""
         target_text = f"{format_amount(target)} {period}".strip()
     return Row(day=point.day, noted=noted, average=average, target=target_text)
+
+
+def chart_html(chart: Chart, goal: Goal, *, weeks: int, summary: str) -> SafeString:
+    """The chart's figure and table (plans/progress/_chart.html), from the cache when the same
+    chart was drawn before: rendering it costs more than the rest of a progress page."""
+    return render_cached(
+        "plans/progress/_chart.html",
+        {
+            "chart": chart,
+            "chart_id": f"chart-{goal.public_id.hex}",
+            "statement": goal.statement,
+            "weeks": weeks,
+            "summary": summary,
+        },
+    )

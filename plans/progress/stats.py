@@ -24,11 +24,11 @@ Words follow LANGUAGE.md: trends and small wins, never streaks or "failed".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from django.db.models import (
     Aggregate,
@@ -50,6 +50,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from harmplan.compiled_query import CompiledQuery
 from harmplan.db_rows import tuples
 from plans.models import CheckInEntry, Direction, Goal, Period, Step, TargetKind
 from plans.models.plan import format_amount
@@ -166,14 +167,7 @@ def _met() -> Q:
     )
 
 
-def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
-    """Recent numbers for each goal, in one query whatever the number of goals or check-ins."""
-    ids = [goal.pk for goal in goals]
-    if not ids:
-        return {}
-    week_from = today - timedelta(days=6)
-    recent_from = today - timedelta(days=RECENT_DAYS - 1)
-    earlier_from = recent_from - timedelta(days=RECENT_DAYS)
+def _goal_stats_query(ids, *, week_from, recent_from, earlier_from, today) -> QuerySet:
     answered = Q(skipped=False)
     met = answered & _met()
     periods = {
@@ -188,13 +182,34 @@ def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
         aggregates[f"{key}_met"] = Count("pk", filter=period & met)
         aggregates[f"{key}_yes"] = Count("pk", filter=period & Q(done=True))
         aggregates[f"{key}_average"] = Avg("amount", filter=period)
-    # The stubs type a row from values() alone; the aggregates above are its other keys.
-    rows: Iterable[Mapping[str, Any]] = (
+    return (
         CheckInEntry.objects.filter(goal_id__in=ids, day__gte=earlier_from, day__lte=today)
         .annotate(day_target=target_that_day())
         .values("goal_id")
         .annotate(**aggregates)
         .order_by()
+    )
+
+
+# Building this query costs many times what running it does: it is compiled once per number of
+# goals (harmplan/compiled_query.py).
+_GOAL_STATS = CompiledQuery(
+    _goal_stats_query, days=("week_from", "recent_from", "earlier_from", "today")
+)
+
+
+def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
+    """Recent numbers for each goal, in one query whatever the number of goals or check-ins."""
+    ids = [goal.pk for goal in goals]
+    if not ids:
+        return {}
+    recent_from = today - timedelta(days=RECENT_DAYS - 1)
+    rows = _GOAL_STATS.rows(
+        ids,
+        week_from=today - timedelta(days=6),
+        recent_from=recent_from,
+        earlier_from=recent_from - timedelta(days=RECENT_DAYS),
+        today=today,
     )
     stats = {}
     for row in rows:
@@ -205,7 +220,7 @@ def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
                 yes=row[f"{key}_yes"],
                 average=_decimal(row[f"{key}_average"]),
             )
-            for key in periods
+            for key in ("w", "r", "e")
         }
         stats[row["goal_id"]] = GoalStats(
             last7=windows["w"],
@@ -422,24 +437,34 @@ def series(goals: Iterable[Goal], first: date, last: date) -> dict[int, list[Day
     found: dict[int, list[DayPoint]] = {pk: [] for pk in ids}
     if not ids:
         return found
+    rows = _SERIES.rows(ids, since=first - timedelta(days=6), last=last)
+    for row in rows:
+        if row["day"] >= first:
+            found[row["goal_id"]].append(
+                DayPoint(
+                    row["day"], row["amount"], row["done"], row["skipped"], _decimal(row["rolling"])
+                )
+            )
+    return found
+
+
+def _series_query(ids, *, since: date, last: date) -> QuerySet:
     rolling = Window(
         expression=Avg("amount"),
         partition_by=[F("goal_id")],
         order_by=DayNumber("day").asc(),
         frame=DaysUpTo(6),
     )
-    rows = (
-        CheckInEntry.objects.filter(
-            goal_id__in=ids, day__gte=first - timedelta(days=6), day__lte=last
-        )
+    return (
+        CheckInEntry.objects.filter(goal_id__in=ids, day__gte=since, day__lte=last)
         .annotate(rolling=rolling)
         .order_by("goal_id", "day")
-        .values_list("goal_id", "day", "amount", "done", "skipped", "rolling")
+        .values("goal_id", "day", "amount", "done", "skipped", "rolling")
     )
-    for goal_id, day, amount, done, skipped, average in rows:
-        if day >= first:
-            found[goal_id].append(DayPoint(day, amount, done, skipped, _decimal(average)))
-    return found
+
+
+# Like goal_stats' query: compiled once per number of goals.
+_SERIES = CompiledQuery(_series_query, days=("since", "last"))
 
 
 def targets_by_day(goal: Goal, steps: list[Step], first: date, last: date) -> list[tuple]:

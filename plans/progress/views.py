@@ -18,7 +18,7 @@ from plans.access import get_goal_for_user, log_read
 from plans.goals import services
 from plans.models import CheckIn, Step
 
-from .chart import build_chart
+from .chart import build_chart, chart_html
 from .stats import progress_lines, series, targets_by_day
 
 SPANS = {"4": 4, "12": 12}
@@ -55,7 +55,16 @@ def progress_overview(request: AuthenticatedRequest) -> HttpResponse:
     lines = progress_lines(goals, today)
     charts = _charts(goals, today, 4, _steps_by_goal(goals))
     last = CheckIn.objects.for_client(request.user).order_by("-day").first()
-    items = [{"goal": goal, "line": lines[goal.pk], "chart": charts[goal.pk]} for goal in goals]
+    items = [
+        {
+            "goal": goal,
+            "line": lines[goal.pk],
+            "chart_html": chart_html(
+                charts[goal.pk], goal, weeks=4, summary=lines[goal.pk].summary
+            ),
+        }
+        for goal in goals
+    ]
     return render(
         request,
         "plans/progress/overview.html",
@@ -78,7 +87,7 @@ def goal_progress(request: AuthenticatedRequest, plan_id, goal_id) -> HttpRespon
         "plan": plan,
         "goal": goal,
         "line": line,
-        "chart": chart,
+        "chart_html": chart_html(chart, goal, weeks=weeks, summary=line.summary),
         "weeks": weeks,
         "spans": [4, 12],
         "is_client": is_client,

@@ -68,9 +68,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=500)
-        parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per page")
+        parser.add_argument(
+            "--duration", type=int, default=8, help="seconds of wrk per page (0: no wrk)"
+        )
         parser.add_argument("--concurrency", type=int, default=16)
         parser.add_argument("--only", default="", help="only pages whose label contains this")
+        parser.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="N",
+            help="no wrk: print each page's N costliest functions (cProfile, in-process)",
+        )
         parser.add_argument("--inner", action="store_true", help="(used by the command itself)")
 
     def handle(self, *args, inner: bool, **options):
@@ -102,7 +111,10 @@ class Command(BaseCommand):
         except (ServiceError, subprocess.CalledProcessError) as error:
             raise CommandError(f"The benchmark could not run: {error}") from error
 
-    def run_inner(self, *, clients: int, duration: int, concurrency: int, only: str, **_) -> None:
+    def run_inner(
+        self, *, clients: int, duration: int, concurrency: int, only: str, profile: int, **_
+    ) -> None:
+        load_before = os.getloadavg()[0]
         started = time.monotonic()
         client_name, counselor_name = seed(clients)
         self.stdout.write(f"Seeded {clients} clients in {time.monotonic() - started:.1f} s")
@@ -136,13 +148,21 @@ class Command(BaseCommand):
                 "counselor": sign_in(port, counselor_name),
             }
             pages = [p for p in main_pages(port, cookies, clients) if only in p.label]
-            self.stdout.write(
-                f"\n{'page':<34}{'queries':>8}{'CPU ms':>8}{'req/s':>8}{'p50 ms':>8}"
-                f"{'p90 ms':>8}{'p99 ms':>8}{'vs help':>8}{'non-2xx':>8}"
-            )
+            if profile:
+                for page in pages:
+                    self.stdout.write(
+                        f"\n{page.label}\n{profiled(cookies[page.who], page.url, profile)}"
+                    )
+                return
+            wrk_columns = ("req/s", "p50 ms", "p90 ms", "p99 ms", "vs help", "non-2xx")
+            columns = ("queries", "CPU ms", *(wrk_columns if duration else ()))
+            self.stdout.write(f"\n{'page':<34}" + "".join(f"{c:>8}" for c in columns))
             help_rate: dict[str, float] = {}
             for page in pages:
                 queries, cpu_ms = in_process_cost(cookies[page.who], page.url)
+                if not duration:  # --duration 0: the in-process cost only
+                    self.stdout.write(f"{page.label:<34}{queries:>8}{cpu_ms:>8.1f}")
+                    continue
                 result = wrk(port, cookies[page.who], page.url, duration, concurrency)
                 if page.url == "/help/":
                     help_rate[page.who] = result.rate
@@ -155,11 +175,13 @@ class Command(BaseCommand):
                     f"{result.p50:>8.1f}{result.p90:>8.1f}{result.p99:>8.1f}{ratio:>8}"
                     f"{result.bad:>8}"
                 )
+            if not duration:
+                return
             rss = ", ".join(f"{mb:.0f} MB" for mb in child_rss_mb(server.pid))
             self.stdout.write(
                 f"\nwrk: {concurrency} keep-alive connections on one core, {duration} s a page; "
                 f"gunicorn 4 workers × 4 threads; {os.cpu_count()} CPU cores; "
-                f"load average before the run {os.getloadavg()[0]:.1f}."
+                f"load average {load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after."
                 f"\n'vs help': req/s over the help page's for the same user (the signed-in help "
                 f"page: over the signed-out one).\nWeb worker memory (RSS) after the run: {rss}."
             )
@@ -226,6 +248,24 @@ def in_process_cost(cookie: str | None, url: str) -> tuple[int, float]:
             browser.get(url)
     cpu_ms = (time.process_time() - begin) * 1000 / IN_PROCESS_RUNS
     return queries, cpu_ms
+
+
+def profiled(cookie: str | None, url: str, top: int) -> str:
+    """The `top` functions by cumulative and by own time, over the in-process runs."""
+    import cProfile
+    import io
+    import pstats
+
+    in_process_cost(cookie, url)  # warm up
+    profiler = cProfile.Profile()
+    profiler.enable()
+    in_process_cost(cookie, url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
 
 
 WRK_LATENCY = re.compile(r"^\s*(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)

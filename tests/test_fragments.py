@@ -1,0 +1,247 @@
+"""Cached fragments (harmplan/fragments.py): the same HTML as rendering, never stale, never
+another person's, in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from harmplan.accounts.language import user_language_set
+from harmplan.accounts.models import AccessEvent
+from harmplan.fragments import fragment_key, render_cached
+from plans.checkins import services as checkins
+from plans.goals import services
+from plans.progress.chart import Chart, Row
+from tests.plan_factories import add_plans, make_goal
+from tests.signin import sign_in
+
+TODAY = date(2026, 3, 20)
+NOON = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
+CHART = "plans/progress/_chart.html"
+
+
+def chart_context(**changes) -> dict:
+    chart = Chart(kind="amount", first=TODAY - timedelta(days=27), last=TODAY)
+    chart.rows = [Row(day=TODAY, noted="3", average="3", target="2")]
+    context = {
+        "chart": chart,
+        "chart_id": "chart-1",
+        "statement": "Drink less",
+        "weeks": 4,
+        "summary": "Some words.",
+    }
+    return {**context, **changes}
+
+
+def test_a_cached_fragment_is_what_rendering_gives(db):
+    cache.clear()
+    context = chart_context()
+    html = render_cached(CHART, context)
+    assert html == render_to_string(CHART, context)
+    assert cache.get(fragment_key(CHART, context)) == html
+    assert render_cached(CHART, context) == html  # from the cache now
+
+
+def test_the_key_follows_every_value_language_zone_and_escaping():
+    base = fragment_key(CHART, chart_context())
+    changed = chart_context()
+    changed["chart"].rows[0] = Row(day=TODAY, noted="4", average="3", target="2")
+    assert fragment_key(CHART, changed) != base
+    assert fragment_key(CHART, chart_context(statement="Drink less.")) != base
+    assert fragment_key(CHART, chart_context(summary=mark_safe("Some words."))) != base
+    with translation.override("es"):
+        assert fragment_key(CHART, chart_context()) != base
+    with timezone.override("Asia/Tokyo"):
+        assert fragment_key(CHART, chart_context()) != base
+    assert fragment_key(CHART, chart_context()) == base
+
+
+def test_models_and_other_objects_are_refused(db):
+    from harmplan.accounts.models import User
+
+    with pytest.raises(TypeError):
+        fragment_key(CHART, chart_context(statement=User(username="someone")))
+    with pytest.raises(TypeError):
+        fragment_key(CHART, chart_context(summary=object()))
+
+
+@pytest.fixture
+def people(db):
+    from tests.factories import make_people
+
+    people = make_people()
+    add_plans(people)
+    return people
+
+
+def chart_of(page: str, goal) -> str:
+    title = page.index(f'id="chart-{goal.public_id.hex}-title"')
+    start = page.rindex('<figure class="chart"', 0, title)
+    return page[start : page.index("</details>", title)]
+
+
+@time_machine.travel(NOON, tick=False)
+def test_pages_show_a_new_check_in_and_a_new_statement_at_once(people, client):
+    cache.clear()
+    goal = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
+    desk = people.plan_a.get_absolute_url()
+    sign_in(client, people.counselor)
+    assert 'data-answered="0"' in chart_of(client.get(desk).content.decode(), goal)
+
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={goal: checkins.Entry(amount=Decimal(3))}
+    )
+    assert 'data-answered="1"' in chart_of(client.get(desk).content.decode(), goal)
+
+    goal.refresh_from_db()
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "At most two a day"},
+        author=people.counselor,
+    )
+    page = client.get(desk).content.decode()
+    assert "At most two a day: the last 4 weeks" in page
+    # Every one of the counselor's looks is in the client's access log, cached chart or not.
+    assert AccessEvent.objects.filter(actor=people.counselor, object_type="plan").count() == 3
+
+    # The client reads HarmPlan in Spanish: the same chart, in their language.
+    sign_in(client, people.client_a)
+    assert "Show the numbers" in chart_of(client.get("/progress/").content.decode(), goal)
+    user_language_set(user=people.client_a, language="es")
+    spanish = chart_of(client.get("/progress/").content.decode(), goal)
+    assert "Mostrar los números" in spanish and "At most two a day" in spanish
+
+
+@time_machine.travel(NOON, tick=False)
+def test_two_clients_with_the_same_goal_see_their_own_charts(people, client):
+    cache.clear()
+    goal_a = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
+    goal_b = make_goal(people.plan_b, target_value=Decimal(2), target_period="day")
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={goal_a: checkins.Entry(amount=Decimal(3))}
+    )
+    sign_in(client, people.client_a)
+    page_a = client.get("/progress/").content.decode()
+    sign_in(client, people.client_b)
+    page_b = client.get("/progress/").content.decode()
+    assert goal_a.public_id.hex in page_a and goal_a.public_id.hex not in page_b
+    assert goal_b.public_id.hex in page_b
+    assert 'data-answered="1"' in page_a and 'data-answered="1"' not in page_b
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1", html)
+
+
+@time_machine.travel(NOON, tick=False)
+def test_cached_pages_are_what_rendering_them_whole_gives(people, client, settings):
+    """The desk (charts, changes with their differences, in the program's zone) and the progress
+    pages, cached and not: the same HTML."""
+    settings.HARMPLAN = {**settings.HARMPLAN, "DEFAULT_TIME_ZONE": "Asia/Tokyo"}
+    goal = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "At most two drinks a day"},
+        author=people.counselor,
+    )
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={goal: checkins.Entry(amount=Decimal(3))}
+    )
+    progress = reverse("plans:goal_progress", args=[people.plan_a.public_id, goal.public_id])
+    pages = {
+        people.counselor: [people.plan_a.get_absolute_url(), progress],
+        people.client_a: [reverse("plans:progress"), progress],
+    }
+    for person, urls in pages.items():
+        sign_in(client, person)
+        for url in urls:
+            cache.clear()
+            cached = [client.get(url).content.decode() for _ in range(2)]  # a miss, then a hit
+            with mock.patch.object(cache, "get", return_value=None):  # rendered afresh
+                whole = client.get(url).content.decode()
+            assert "At most two drinks a day" in whole
+            assert without_tokens(cached[0]) == without_tokens(whole), url
+            assert without_tokens(cached[1]) == without_tokens(whole), url
+
+    # The desk shows the change at 16:00 UTC in the program's zone, as the rest of the desk.
+    sign_in(client, people.counselor)
+    desk = client.get(people.plan_a.get_absolute_url()).content.decode()
+    assert "21 Mar, 01:00</time>" in desk and "20 Mar, 16:00</time>" not in desk
+
+
+def test_the_catalog_shows_an_edited_strategy_at_once_in_each_language(people, client):
+    from strategies.models import Strategy
+
+    cache.clear()
+    sign_in(client, people.client_a)
+    catalog = reverse("strategies:catalog")
+    assert "Water between drinks" not in client.get(catalog).content.decode()
+    Strategy.objects.filter(pk=people.strategy.pk).update(
+        title="Water between drinks", title_es="Agua entre copas", summary="One glass each."
+    )
+    page = client.get(catalog).content.decode()
+    assert "Water between drinks" in page and "One glass each." in page
+    user_language_set(user=people.client_a, language="es")
+    page = client.get(catalog).content.decode()
+    assert "Agua entre copas" in page and "Water between drinks" not in page
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_access_log_shows_each_new_look_and_name_at_once(people, client):
+    from harmplan.accounts.models import User
+
+    cache.clear()
+    sign_in(client, people.client_a)
+    log = reverse("accounts:my_access_log")
+    assert "Viewed your plan" not in client.get(log).content.decode()
+    AccessEvent.objects.create(
+        actor=people.counselor, client=people.client_a, action="view", object_type="plan"
+    )
+    AccessEvent.objects.create(
+        actor=people.other_counselor, client=people.client_b, action="view", object_type="goal"
+    )
+    page = client.get(log).content.decode()
+    assert page.count("Viewed your plan") == 1 and "other-counselor" not in page
+    User.objects.filter(pk=people.counselor.pk).update(preferred_name="Robin")
+    page = client.get(log).content.decode()
+    assert "Robin (counselor)" in page
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_caseload_shows_a_new_check_in_and_agreement_at_once(people, client):
+    cache.clear()
+    sign_in(client, people.counselor)
+    caseload = reverse("plans:caseload")
+    assert "None yet" in client.get(caseload).content.decode()
+    checkins.checkin_record(
+        client=people.client_a,
+        day=TODAY,
+        entries={people.goal_a: checkins.Entry(amount=Decimal(1))},
+    )
+    page = client.get(caseload).content.decode()
+    assert "20 Mar 2026" in page and "None yet" not in page
+    # Every look at the caseload is a read of each client's records, cached rows or not.
+    reads = AccessEvent.objects.filter(actor=people.counselor, object_type="plan summary")
+    assert reads.count() == 2
+
+
+def test_templates_that_depend_on_the_moment_or_the_session_are_refused(tmp_path, settings):
+    (tmp_path / "now.html").write_text('{% now "Y" %}')
+    (tmp_path / "form.html").write_text('{% include "now.html" %}')
+    (tmp_path / "token.html").write_text("{% csrf_token %}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    for name in ("now.html", "form.html", "token.html"):
+        with pytest.raises(TypeError):
+            fragment_key(name, {})
