@@ -86,11 +86,15 @@ PAUSE_URL_MARK = "harmplan-pause-url-mark"
 class SharedText:
     """What the reminders of one send chunk have in common, worked out once per organization
     and language: the rendered text (the only part that differs between two people is their
-    pause link) and the sender."""
+    pause link) and the sender; and the pause link itself, reversed once."""
 
     def __init__(self) -> None:
         self._rendered: dict[tuple[str, str], emails.Rendered] = {}
         self._senders: dict[str, str] = {}
+        self._pause_template = links.pause_url_template()
+
+    def pause_url(self, schedule: ReminderSchedule) -> str:
+        return links.pause_url(schedule, self._pause_template)
 
     def email(self, schedule: ReminderSchedule, pause_url: str) -> emails.Rendered:
         """Called in the client's language (reminder_email)."""
@@ -121,7 +125,7 @@ def reminder_email(
     """The reminder as an email, in the client's language. `shared`: one for a whole chunk."""
     shared = shared or SharedText()
     with translation.override(language_for(schedule.client)):
-        pause_url = links.pause_url(schedule)
+        pause_url = shared.pause_url(schedule)
         headers = {
             # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
             "List-Unsubscribe": f"<{pause_url}>",
