@@ -7,6 +7,7 @@ reminder.html; the text message is reminder_sms.txt.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
@@ -73,9 +74,14 @@ def email_parts(schedule: ReminderSchedule) -> tuple[EmailPreview, dict]:
 
 def message_id(delivery_id: int) -> str:
     """The same Message-ID every time one delivery is sent, so that mailboxes can drop a repeat."""
-    domain = parseaddr(settings.HARMPLAN["REMINDER_FROM_EMAIL"])[1].rpartition("@")[2]
     digest = salted_hmac("plans.reminders.message-id", str(delivery_id)).hexdigest()[:32]
-    return f"<{digest}@{domain or 'localhost'}>"
+    return f"<{digest}@{_domain(settings.HARMPLAN['REMINDER_FROM_EMAIL'])}>"
+
+
+@functools.lru_cache(maxsize=4)
+def _domain(address: str) -> str:
+    """Parsing the address cost more than the rest of the Message-ID; it is one setting."""
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
 # Stands in for a person's pause link while the shared text is rendered once for many reminders.
