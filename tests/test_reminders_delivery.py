@@ -16,12 +16,13 @@ from harmplan import emails
 from harmplan.devtools.services import free_port
 from plans.models import Channel, DeliveryStatus, ReminderDelivery
 from plans.reminders import calendar, dispatch, links, messages, sending, services
-from plans.reminders.tasks import send_delivery
+from plans.reminders.tasks import send_deliveries, send_delivery
 from tests.conftest import wait_for
 from tests.factories import make_user
 from tests.reminders_support import (
     assert_discreet,
     make_due_schedules,
+    queued_delivery_ids,
     read_mail,
     read_sms_files,
     status_counts,
@@ -201,3 +202,36 @@ def test_inactive_account_is_not_reminded(start_worker):
     wait_for(lambda: status_counts()[DeliveryStatus.FAILED] == 1)
     assert read_mail(start_worker.mail) == []
     icalendar.Calendar.from_ical(calendar.feed(schedule))  # the feed still parses
+
+
+@pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.SMS])
+def test_a_chunk_is_loaded_in_one_query_whatever_its_size(
+    transactional_db, reminder_queue, settings, django_assert_num_queries, channel
+):
+    """Sending reads only the columns it loads (sending.SEND_FIELDS): no query per reminder.
+    The one statement each reminder costs runs on its own cursor, which this does not count."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "plans.reminders.sms.NullBackend"
+    make_due_schedules(7, due=timezone.now(), channel=channel)
+    ids = dispatch.reminders_dispatch().queued
+    with django_assert_num_queries(1):
+        results = sending.deliveries_send(delivery_ids=ids)
+    assert {result.outcome for result in results.values()} == {sending.Outcome.SENT}
+    assert status_counts() == {DeliveryStatus.SENT: 7}
+
+
+def test_a_chunk_out_of_time_sends_no_more_and_queues_the_rest_again(
+    transactional_db, reminder_queue, settings, monkeypatch
+):
+    """A slow provider: the chunk stops before the task's time limit could cut a send off."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    monkeypatch.setattr(sending, "CHUNK_SECONDS", 0)
+    make_due_schedules(5, due=timezone.now())
+    ids = sorted(dispatch.reminders_dispatch().queued)
+    queued_before = len(queued_delivery_ids(reminder_queue))
+
+    send_deliveries(ids)  # as a worker runs it: at least one is sent, whatever the time
+
+    assert status_counts() == {DeliveryStatus.SENT: 1, DeliveryStatus.QUEUED: 4}
+    assert ReminderDelivery.objects.get(status=DeliveryStatus.SENT).pk == ids[0]
+    assert queued_delivery_ids(reminder_queue)[queued_before:] == ids[1:]

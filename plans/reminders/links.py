@@ -47,8 +47,18 @@ def pause_token(schedule: ReminderSchedule) -> str:
     return signing.dumps(str(schedule.public_id), salt=PAUSE_SALT)
 
 
-def pause_url(schedule: ReminderSchedule) -> str:
-    return absolute(reverse("plans:reminder_pause", args=[pause_token(schedule)]))
+# Stands in for the token in a pause link reversed once for many reminders. Letters and dashes,
+# like every character of a token, so reverse() leaves it as it is.
+TOKEN_MARK = "harmplan-pause-token-mark"
+
+
+def pause_url_template() -> str:
+    """The pause link with TOKEN_MARK for its token: reverse() once for a chunk of reminders."""
+    return absolute(reverse("plans:reminder_pause", args=[TOKEN_MARK]))
+
+
+def pause_url(schedule: ReminderSchedule, template: str | None = None) -> str:
+    return (template or pause_url_template()).replace(TOKEN_MARK, pause_token(schedule))
 
 
 def schedule_for_pause_token(token: str) -> ReminderSchedule:

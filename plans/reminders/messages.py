@@ -7,6 +7,7 @@ reminder.html; the text message is reminder_sms.txt.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
@@ -73,9 +74,14 @@ def email_parts(schedule: ReminderSchedule) -> tuple[EmailPreview, dict]:
 
 def message_id(delivery_id: int) -> str:
     """The same Message-ID every time one delivery is sent, so that mailboxes can drop a repeat."""
-    domain = parseaddr(settings.HARMPLAN["REMINDER_FROM_EMAIL"])[1].rpartition("@")[2]
     digest = salted_hmac("plans.reminders.message-id", str(delivery_id)).hexdigest()[:32]
-    return f"<{digest}@{domain or 'localhost'}>"
+    return f"<{digest}@{_domain(settings.HARMPLAN['REMINDER_FROM_EMAIL'])}>"
+
+
+@functools.lru_cache(maxsize=4)
+def _domain(address: str) -> str:
+    """Parsing the address cost more than the rest of the Message-ID; it is one setting."""
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
 # Stands in for a person's pause link while the shared text is rendered once for many reminders.
@@ -86,11 +92,15 @@ PAUSE_URL_MARK = "harmplan-pause-url-mark"
 class SharedText:
     """What the reminders of one send chunk have in common, worked out once per organization
     and language: the rendered text (the only part that differs between two people is their
-    pause link) and the sender."""
+    pause link) and the sender; and the pause link itself, reversed once."""
 
     def __init__(self) -> None:
         self._rendered: dict[tuple[str, str], emails.Rendered] = {}
         self._senders: dict[str, str] = {}
+        self._pause_template = links.pause_url_template()
+
+    def pause_url(self, schedule: ReminderSchedule) -> str:
+        return links.pause_url(schedule, self._pause_template)
 
     def email(self, schedule: ReminderSchedule, pause_url: str) -> emails.Rendered:
         """Called in the client's language (reminder_email)."""
@@ -121,7 +131,7 @@ def reminder_email(
     """The reminder as an email, in the client's language. `shared`: one for a whole chunk."""
     shared = shared or SharedText()
     with translation.override(language_for(schedule.client)):
-        pause_url = links.pause_url(schedule)
+        pause_url = shared.pause_url(schedule)
         headers = {
             # RFC 2369 and RFC 8058: mail apps show an unsubscribe button that POSTs to this link.
             "List-Unsubscribe": f"<{pause_url}>",

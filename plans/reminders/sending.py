@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Any
 
+import psycopg
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
@@ -34,6 +37,10 @@ log = logging.getLogger(__name__)
 
 # Two machines' clocks may differ a little; a task may start this much before its backoff ends.
 CLOCK_TOLERANCE = timedelta(seconds=5)
+# A chunk starts no new send after this long, well inside the send task's soft time limit
+# (plans/reminders/tasks.py): when the provider is slow, the rest go back on the queue rather
+# than the time limit cutting a send off in the middle (which would count as failed).
+CHUNK_SECONDS = 90
 
 
 class Outcome(Enum):
@@ -41,6 +48,7 @@ class Outcome(Enum):
     SENT = "sent"
     RETRY = "retry"
     FAILED = "failed"
+    LATER = "later"  # not started: the chunk ran out of time (CHUNK_SECONDS); queue it again
 
 
 @dataclass(frozen=True)
@@ -163,23 +171,49 @@ RETURNING id
 """
 
 
-def _step(*, sent: tuple[int, str] | None, claim: int | None, now: datetime) -> bool:
-    """Mark `sent` (id, provider reference) as sent and claim `claim`, in one autocommitted
-    UPDATE. Returns whether `claim` is now ours to send."""
-    sent_id, ref = sent or (-1, "")
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            STEP_SQL,
-            {
-                "sent": sent_id,
-                "ref": ref[:100],
-                "claim": -1 if claim is None else claim,
-                "now": adapt(now),
-                "latest": adapt(now + CLOCK_TOLERANCE),
-            },
+class Steps:
+    """The one statement each reminder costs (STEP_SQL), on one cursor for a whole chunk.
+
+    On PostgreSQL the cursor is psycopg's own, on Django's connection, so that the statement is
+    prepared once per connection: Django binds parameters on the client, and PostgreSQL would
+    parse and plan the statement for every reminder, which costs more than running it. Errors
+    are still Django's (wrap_database_errors), as from any other query.
+    """
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._prepared = connection.vendor == "postgresql"
+        self._cursor: Any = (
+            psycopg.Cursor(connection.connection) if self._prepared else connection.cursor()
         )
-        return claim is not None and any(pk == claim for (pk,) in cursor.fetchall())
+
+    def __call__(self, *, sent: tuple[int, str] | None, claim: int | None, now: datetime) -> bool:
+        """Mark `sent` (id, provider reference) as sent and claim `claim`, in one autocommitted
+        UPDATE. Returns whether `claim` is now ours to send."""
+        sent_id, ref = sent or (-1, "")
+        at: Any = now
+        latest: Any = now + CLOCK_TOLERANCE
+        if not self._prepared:
+            at = connection.ops.adapt_datetimefield_value(now)
+            latest = connection.ops.adapt_datetimefield_value(now + CLOCK_TOLERANCE)
+        params = {
+            "sent": sent_id,
+            "ref": ref[:100],
+            "claim": -1 if claim is None else claim,
+            "now": at,
+            "latest": latest,
+        }
+        with connection.wrap_database_errors:
+            if self._prepared:
+                self._cursor.execute(STEP_SQL, params, prepare=True)
+            else:
+                self._cursor.execute(STEP_SQL, params)
+            rows = self._cursor.fetchall()
+        return claim is not None and any(pk == claim for (pk,) in rows)
+
+    def close(self) -> None:
+        with suppress(Exception):
+            self._cursor.close()
 
 
 def _fail(delivery: ReminderDelivery, reason: str) -> SendResult:
@@ -223,6 +257,27 @@ def _send_claimed(delivery: ReminderDelivery, now: datetime, outbox: Outbox) -> 
     return SendResult(Outcome.SENT, provider_ref=provider_ref)
 
 
+# What sending reads of a delivery and the rows joined to it, and nothing else: loading every
+# column of five tables cost more than the rest of a send. A field read but not listed here costs
+# a query for each reminder (tests/test_reminders_delivery.py counts them).
+SEND_FIELDS = (
+    "status",
+    "channel",
+    "attempts",
+    "schedule__channel",
+    "schedule__paused_until",
+    "schedule__timezone",
+    "schedule__public_id",
+    "schedule__client__email",
+    "schedule__client__phone",
+    "schedule__client__is_active",
+    "schedule__client__language",
+    "schedule__client__membership__organization__display_name",
+    "schedule__client__membership__organization__icon",
+    "schedule__client__membership__organization__exit_url",
+)
+
+
 def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
     """Send each delivery that is still waiting, one after another; safe to call again any time.
 
@@ -231,15 +286,28 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
     chunk shares one rendering of the text and one connection to the email server.
     """
     results = dict.fromkeys(delivery_ids, SendResult(Outcome.SKIPPED))
-    deliveries = ReminderDelivery.objects.select_related(
-        "schedule__client__membership__organization"
-    ).filter(pk__in=delivery_ids, status=DeliveryStatus.QUEUED)
+    # By id alone: with `status = 'queued'` too, PostgreSQL may walk the whole index of open
+    # deliveries (100,000 in a burst) for each chunk. The claim below checks the status.
+    deliveries = (
+        ReminderDelivery.objects.select_related("schedule__client__membership__organization")
+        .only(*SEND_FIELDS)
+        .filter(pk__in=delivery_ids)
+    )
     outbox = Outbox()
+    step = Steps()
     handed_over: tuple[int, str] | None = None
+    stop_at = time.monotonic() + CHUNK_SECONDS
+    started = False
     try:
         for delivery in sorted(deliveries, key=lambda d: d.pk):
+            if delivery.status != DeliveryStatus.QUEUED:
+                continue
+            if started and time.monotonic() > stop_at:
+                results[delivery.pk] = SendResult(Outcome.LATER)
+                continue
+            started = True
             now = timezone.now()
-            claimed = _step(sent=handed_over, claim=delivery.pk, now=now)
+            claimed = step(sent=handed_over, claim=delivery.pk, now=now)
             handed_over = None
             if claimed:
                 delivery.attempts += 1
@@ -247,7 +315,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
                 result = _send_claimed(delivery, now, outbox)
                 results[delivery.pk] = result
                 # THE ONE WINDOW NO SYSTEM CAN CLOSE. The provider has accepted the message;
-                # until the next _step() commits, the row still says "sending". If this process
+                # until the next step() commits, the row still says "sending". If this process
                 # dies here (kill -9, power loss, database gone), the sweeper later finds the
                 # row stuck in "sending" and sends it again, so the person gets it twice.
                 # Nothing runs between the provider's answer and that single autocommitted
@@ -258,7 +326,8 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
                     handed_over = (delivery.pk, result.provider_ref)
     finally:
         if handed_over:
-            _step(sent=handed_over, claim=None, now=timezone.now())
+            step(sent=handed_over, claim=None, now=timezone.now())
+        step.close()
         outbox.close()
     return results
 

@@ -46,11 +46,16 @@ def send_deliveries(delivery_ids: list[int]) -> None:
     """Send a batch of reminders queued together by the dispatcher or the sweeper.
 
     A delivery that should be tried again later goes back on the queue on its own, as
-    send_delivery with a countdown.
+    send_delivery with a countdown; those the batch had no time for go back as one batch.
     """
+    later = []
     for delivery_id, result in sending.deliveries_send(delivery_ids=delivery_ids).items():
         if result.outcome is sending.Outcome.RETRY:
             send_delivery.apply_async((delivery_id,), countdown=result.retry_in)
+        elif result.outcome is sending.Outcome.LATER:
+            later.append(delivery_id)
+    if later:
+        send_deliveries.delay(later)
 
 
 @shared_task(
