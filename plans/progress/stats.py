@@ -167,14 +167,15 @@ def _met() -> Q:
     )
 
 
+# goal_stats' windows, as its query's column prefixes: the last 7 days, recent and earlier.
+WINDOWS = ("w", "r", "e")
+
+
 def _goal_stats_query(ids, *, week_from, recent_from, earlier_from, today) -> QuerySet:
     answered = Q(skipped=False)
     met = answered & _met()
-    periods = {
-        "w": Q(day__gte=week_from),
-        "r": Q(day__gte=recent_from),
-        "e": Q(day__lt=recent_from),
-    }
+    starts = (Q(day__gte=week_from), Q(day__gte=recent_from), Q(day__lt=recent_from))
+    periods = dict(zip(WINDOWS, starts, strict=True))
     aggregates: dict[str, Aggregate] = {"total7": Sum("amount", filter=periods["w"])}
     aggregates["last_day"] = Max("day", filter=answered)
     for key, period in periods.items():
@@ -220,7 +221,7 @@ def goal_stats(goals: Iterable[Goal], today: date) -> dict[int, GoalStats]:
                 yes=row[f"{key}_yes"],
                 average=_decimal(row[f"{key}_average"]),
             )
-            for key in ("w", "r", "e")
+            for key in WINDOWS
         }
         stats[row["goal_id"]] = GoalStats(
             last7=windows["w"],
