@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
+from harmplan.compiled_query import CompiledQuery
 from plans.models import Goal, GoalStrategy, Plan, Step, TrustedContact
 from plans.models.plan import MAX_TRUSTED_CONTACTS
 
@@ -40,12 +41,10 @@ class SafetyCard:
     trusted_contacts: list[TrustedContact]
 
 
-def safety_card(client) -> SafetyCard | None:
-    """The client's safety card in one query (the plan joined to its contacts), or None when
-    they have no plan yet. The help page is the one most often opened, often in a hurry."""
-    rows = list(
-        Plan.objects.filter(client=client)
-        .values_list(
+def _safety_card_query(client_ids: list[int]) -> QuerySet:
+    return (
+        Plan.objects.filter(client_id__in=client_ids)
+        .values(
             "safety_plan",
             "trusted_contacts__pk",
             "trusted_contacts__name",
@@ -53,7 +52,26 @@ def safety_card(client) -> SafetyCard | None:
         )
         .order_by("trusted_contacts__position", "trusted_contacts__created_at")
     )
+
+
+# The help page is the one most opened, and building this query cost more than running it:
+# compiled once (harmplan/compiled_query.py).
+_SAFETY_CARD = CompiledQuery(_safety_card_query, days=())
+
+
+def safety_card(client) -> SafetyCard | None:
+    """The client's safety card in one query (the plan joined to its contacts), or None when
+    they have no plan yet. The help page is the one most often opened, often in a hurry."""
+    rows = _SAFETY_CARD.rows([client.pk])
     if not rows:
         return None
-    contacts = [TrustedContact(pk=pk, name=name, phone=phone) for _, pk, name, phone in rows if pk]
-    return SafetyCard(rows[0][0], contacts[:MAX_TRUSTED_CONTACTS])
+    contacts = [
+        TrustedContact(
+            pk=row["trusted_contacts__pk"],
+            name=row["trusted_contacts__name"],
+            phone=row["trusted_contacts__phone"],
+        )
+        for row in rows
+        if row["trusted_contacts__pk"]
+    ]
+    return SafetyCard(rows[0]["safety_plan"], contacts[:MAX_TRUSTED_CONTACTS])
