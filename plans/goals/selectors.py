@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
 from harmplan.compiled_query import CompiledQuery
-from plans.models import Goal, GoalStrategy, Plan, Step, TrustedContact
+from plans.models import Goal, GoalStrategy, Plan, Revision, Step, TrustedContact
 from plans.models.plan import MAX_TRUSTED_CONTACTS
+
+from .diff import word_diff
+
+HISTORY_LENGTH = 200
 
 
 def current_goals(plan: Plan, today: date) -> list[Goal]:
@@ -75,3 +80,44 @@ def safety_card(client) -> SafetyCard | None:
         if row["trusted_contacts__pk"]
     ]
     return SafetyCard(rows[0]["safety_plan"], contacts[:MAX_TRUSTED_CONTACTS])
+
+
+class PlanHistory:
+    """The latest changes of a plan, for its history page, whose list is cached as HTML.
+
+    A revision never changes once written, so the list shows nothing but the revisions and
+    their authors' names: `key` is made from those alone (one light query), and the revisions
+    themselves, with their word-by-word differences, are loaded only when the template iterates
+    them, that is when the cached list must be rendered again (most views find it cached).
+    """
+
+    def __init__(self, plan: Plan):
+        self._plan = plan
+        self._shown = list(
+            plan.revisions.values_list(
+                "pk",
+                "author_id",
+                "author__preferred_name",
+                "author__first_name",
+                "author__last_name",
+                "author__username",
+            )[:HISTORY_LENGTH]
+        )
+        self._revisions: list[Revision] | None = None
+        self.key = repr(self._shown)
+
+    def __bool__(self) -> bool:
+        return bool(self._shown)
+
+    def __iter__(self) -> Iterator[Revision]:
+        if self._revisions is None:
+            # Exactly the revisions the key names, even if another was written since.
+            self._revisions = list(
+                self._plan.revisions.filter(pk__in=[row[0] for row in self._shown])
+                .select_related("author")
+                .order_by("-at", "-pk")
+            )
+            for revision in self._revisions:
+                for change in revision.changes:
+                    change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
+        return iter(self._revisions)

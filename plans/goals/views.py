@@ -27,7 +27,6 @@ from plans.today.selectors import counselor_changes
 from . import services
 from .conflicts import conflict_response
 from .desk import desk_context
-from .diff import word_diff
 from .forms import (
     AgreeForm,
     PlanPrivacyForm,
@@ -36,7 +35,7 @@ from .forms import (
     TrustedContactsForm,
     plan_initial,
 )
-from .selectors import current_goals
+from .selectors import PlanHistory, current_goals
 
 
 def _with_progress(goals: list[Goal], today: date, *, you: bool) -> list[Goal]:
@@ -176,15 +175,10 @@ def plan_agree(request: AuthenticatedRequest, plan_id) -> HttpResponse:
 def plan_history(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     log_read(request, plan, "plan history")
-    revisions = list(plan.revisions.select_related("author", "goal")[:200])
-    for revision in revisions:
-        for change in revision.changes:
-            change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
-    # The rendered list is cached: a revision never changes once written, so what it shows is
-    # the list of revisions and their authors' names (with the language and zone in the key).
-    shown = [(r.pk, r.author_id, r.author.display_name) for r in revisions]
-    context = {"plan": plan, "revisions": revisions, "zone": viewer_zone(request.user, plan)}
-    context["history_key"] = repr(shown)
+    history = PlanHistory(plan)
+    context = {"plan": plan, "revisions": history, "zone": viewer_zone(request.user, plan)}
+    # The list is cached under the plan, what it shows (history.key), the language and zone.
+    context["history_key"] = history.key
     return render(request, "plans/goals/history.html", context)
 
 
