@@ -334,6 +334,7 @@ def test_a_cached_history_is_shown_without_loading_the_changes_again(plans, clie
     first = client.get(url).content.decode()
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url).content.decode()
+
     def listed(page: str) -> str:
         return page[page.index('<ol class="card-list">') : page.index("</ol>")]
 
