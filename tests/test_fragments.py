@@ -278,3 +278,38 @@ def test_templates_that_depend_on_the_moment_or_the_session_are_refused(tmp_path
     for name in ("now.html", "form.html", "token.html"):
         with pytest.raises(TypeError):
             fragment_key(name, {})
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_plan_pages_goal_cards_show_each_change_at_once(people, client):
+    from plans.models import Plan
+
+    cache.clear()
+    goal = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
+    twin = make_goal(people.plan_b, target_value=Decimal(2), target_period="day")
+    sign_in(client, people.client_a)
+    url = people.plan_a.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert goal.get_absolute_url() in first
+
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={goal: checkins.Entry(amount=Decimal(3))}
+    )
+    after_checkin = client.get(url).content.decode()
+    assert after_checkin != first and "Last answer: 20 March." in after_checkin
+
+    goal.refresh_from_db()
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Two at most, any day"},
+        author=people.client_a,
+    )
+    assert "Two at most, any day" in client.get(url).content.decode()
+    Plan.objects.filter(pk=people.plan_a.pk).update(show_focus_areas=True)
+    assert "tag grey" in client.get(url).content.decode()
+
+    # The same goal in another plan: that client's own links, never these.
+    sign_in(client, people.client_b)
+    other = client.get(people.plan_b.get_absolute_url()).content.decode()
+    assert twin.get_absolute_url() in other and goal.get_absolute_url() not in other

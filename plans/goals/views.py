@@ -25,6 +25,7 @@ from plans.timezones import client_today, viewer_zone
 from plans.today.selectors import counselor_changes
 
 from . import services
+from .cards import goal_cards_html
 from .conflicts import conflict_response
 from .desk import desk_context
 from .forms import (
@@ -92,6 +93,7 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         "client": plan.client,
         "is_client": is_client,
         "goals": goals,
+        "goal_cards": goal_cards_html(plan, goals, is_client=is_client),
         "today": today,
         "changes_since_last_visit": changes,
         # The counselor's changes since the client agreed, as a difference beside "I agree".
