@@ -10,7 +10,7 @@ from plans.models import Goal, Lifecycle, Plan, Step
 
 
 def _step(step: Step | None) -> dict | None:
-    return step and {"value": step.value, "starts_on": step.starts_on}
+    return None if step is None else {"value": step.value, "starts_on": step.starts_on}
 
 
 def _card(goal: Goal, *, show_focus_areas: bool) -> dict:

@@ -237,6 +237,10 @@ class Goal(models.Model):
 
     # Set by the plan pages on the goals they show (plans.progress.stats.progress_lines).
     progress_line: ProgressLine | None
+    # Set by plans.goals.selectors.current_goals: the step in effect on the client's day, and
+    # the one after it.
+    current_step: Step | None
+    next_step: Step | None
     # Set by the counselor's desk (plans.goals.desk): the goal's changes since review, and its
     # chart and changes as HTML, from the cache when shown before (harmplan/fragments.py); an
     # empty chart_html for a goal without a chart.
