@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from harmplan.phones import tel_href
+from harmplan.urls_memo import reverse
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
 
 if TYPE_CHECKING:
