@@ -108,3 +108,39 @@ def test_reads_of_several_clients_are_one_row_each_as_the_orm_writes_them(people
     assert all(before <= r["at"] <= timezone.now() for r in rows)
     record_reads(actor=people.counselor, clients=[people.counselor], object_type="plan summary")
     assert AccessEvent.objects.count() == 2
+
+
+def test_one_look_or_change_is_one_row_as_the_orm_writes_it(people):
+    from harmplan.accounts.access import record_access
+
+    record_access(
+        actor=people.counselor,
+        client=people.client_a,
+        action=AccessEvent.Action.UPDATE,
+        object_type="goal",
+        object_id=people.client_a.public_id,
+        ip="203.0.113.9",
+    )
+    record_access(  # the organization's own records: no client
+        actor=people.org_admin, client=None, action=AccessEvent.Action.CREATE, object_type="invite"
+    )
+    record_access(  # a client's own look is not logged
+        actor=people.client_a, client=people.client_a, action="view", object_type="plan"
+    )
+    rows = list(
+        AccessEvent.objects.order_by("pk").values_list(
+            "actor", "client", "action", "object_type", "object_id", "ip_address"
+        )
+    )
+    assert rows == [
+        (
+            people.counselor.pk,
+            people.client_a.pk,
+            "update",
+            "goal",
+            str(people.client_a.public_id),
+            "203.0.113.9",
+        ),
+        (people.org_admin.pk, None, "create", "invite", "", None),
+    ]
+    assert AccessEvent.objects.get(action="update").description == "Changed your goal"
