@@ -3,10 +3,11 @@
 The head, the header with its menu (written twice: phones, wide screens), "Exit this page", the
 session warning, the footer and its language switch cost 1.5–2 ms of CPU on every page, yet they
 change only with the person, their language, their program's branding, the static files' names and
-the page's address. So the chrome is a cached fragment (harmplan/fragments.py) rendered from
-exactly those values. What changes with every request is written in after the read, at a fixed
-mark: the CSRF token (by render_cached: a fragment holds no token) and the seconds left before the
-idle sign-out (here).
+which menu item, if any, is the page's. So the chrome is a cached fragment (harmplan/fragments.py)
+rendered from exactly those values. What changes with every request is written in after the read,
+at a fixed mark: the CSRF token (by render_cached: a fragment holds no token), the seconds left
+before the idle sign-out, and the page's address for the forms' "next" (out of the key, so one
+chrome serves all of a person's pages: a counselor opening one plan after another reads it).
 
 What a page decides stays live in templates/base.html, at the chrome's "live" marks: the title
 (with "Error:" when a form has errors), the messages and the page's own blocks.
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import HttpRequest
 from django.templatetags.static import static
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django_htmx.jinja import htmx_script
 
@@ -30,8 +32,10 @@ from harmplan.fragments import render_cached
 TEMPLATE = "includes/chrome.html"
 # Where base.html puts what is live. An escaped value has no "<", so only the template marks.
 LIVE = re.compile(r"<!--live:.*?-->")
-# Where the session warning's seconds go (they count down between requests).
+# Where the session warning's seconds and the page's address go. Like LIVE and fragments.py's
+# CSRF_PLACEHOLDER, their "<" cannot come out of an escaped value.
 SECONDS_LEFT = mark_safe("<seconds-left>")
+FULL_PATH = mark_safe("<full-path>")
 
 
 @lru_cache
@@ -97,7 +101,7 @@ class Chrome:
             "nav_items": self.nav_items,
             "show_exit": self.show_exit,
             "session_timer": timer and {**timer, "seconds_left": SECONDS_LEFT},
-            "request": {"get_full_path": self.request.get_full_path()},  # the forms' "next"
+            "request": {"get_full_path": FULL_PATH},  # the forms' "next"
             # Static URLs by value, not {% static %} in the template: a release whose files have
             # new hashed names gets a new key, never a cached page linking to the old ones.
             "static": {
@@ -112,10 +116,11 @@ class Chrome:
 
     @cached_property
     def _parts(self) -> list[SafeString]:
-        html = render_cached(TEMPLATE, self.values(), csrf_token=str(self.csrf_token))
+        html: str = render_cached(TEMPLATE, self.values(), csrf_token=str(self.csrf_token))
         if self.session_timer:
-            seconds = str(self.session_timer["seconds_left"])
-            html = mark_safe(html.replace(SECONDS_LEFT, seconds))
+            html = html.replace(SECONDS_LEFT, str(self.session_timer["seconds_left"]))
+        # Escaped as {{ request.get_full_path }} is.
+        html = html.replace(FULL_PATH, conditional_escape(self.request.get_full_path()))
         parts = LIVE.split(html)
         if len(parts) != 4:
             raise ValueError(f"{TEMPLATE} must have three live marks, not {len(parts) - 1}")

@@ -113,6 +113,10 @@ def raw_cache_values() -> list[bytes]:
     return [redis.get(key) or b"" for key in redis.scan_iter()]
 
 
+def fragment_keys() -> set[bytes]:
+    return set(cache._cache.get_client().scan_iter(match="*fragment:*"))  # type: ignore[attr-defined]
+
+
 @pytest.mark.django_db
 def test_the_chromes_token_passes_the_real_csrf_check_and_is_never_cached(people):
     browser = Client(enforce_csrf_checks=True)
@@ -180,8 +184,10 @@ def test_a_change_shows_at_once(people, client):
     page = client.get(reverse("help") + "?from=menu").content.decode()
     assert "Saltar al contenido principal" in page and "Skip to main content" not in page
     assert page.count('name="next" value="/help/?from=menu"') == 3  # language, warning, dialog
-    page = client.get(reverse("help")).content.decode()
-    assert 'name="next" value="/help/"' in page and "from=menu" not in page
+    fragments = fragment_keys()
+    page = client.get(reverse("help") + "?from=<b>&to=1").content.decode()
+    assert 'name="next" value="/help/?from=%3Cb%3E&amp;to=1"' in page and "from=menu" not in page
+    assert fragment_keys() == fragments  # a new address, the same chrome
 
 
 @pytest.mark.django_db
