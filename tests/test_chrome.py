@@ -202,3 +202,18 @@ def test_two_people_never_get_each_others_chrome(people):
         assert f'data-person="{a}"' in page and str(b) not in page
     (page,) = pages[people.client_b]
     assert f'data-person="{b}"' in page and str(a) not in page
+
+
+@pytest.mark.django_db
+def test_pages_render_the_same_when_the_cache_is_unreachable(client, caplog):
+    up = client.get(reverse("help")).content.decode()
+    down = {
+        **django_settings.CACHES["default"],
+        "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    with override_settings(CACHES={"default": down}):
+        response = client.get(reverse("help"))
+    assert response.status_code == 200 and "fragment cache unreachable" in caplog.text
+    assert without_tokens(response.content.decode()) == without_tokens(up)
+    assert TOKENS.search(response.content.decode()).group(2) != str(CSRF_PLACEHOLDER)
