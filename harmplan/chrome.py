@@ -2,12 +2,14 @@
 
 The head, the header with its menu (written twice: phones, wide screens), "Exit this page", the
 session warning, the footer and its language switch cost 1.5–2 ms of CPU on every page, yet they
-change only with the person, their language, their program's branding, the static files' names and
-which menu item, if any, is the page's. So the chrome is a cached fragment (harmplan/fragments.py)
-rendered from exactly those values. What changes with every request is written in after the read,
-at a fixed mark: the CSRF token (by render_cached: a fragment holds no token), the seconds left
-before the idle sign-out, and the page's address for the forms' "next" (out of the key, so one
-chrome serves all of a person's pages: a counselor opening one plan after another reads it).
+change only with the kind of person (signed in, client), their language, their program's branding
+and idle limit, the static files' names and which menu item, if any, is the page's. So the chrome
+is a cached fragment (harmplan/fragments.py) rendered from exactly those values. What is the
+request's own is written in after the read, at a fixed mark: the CSRF token (by render_cached: a
+fragment holds no token), the person's public id, the seconds left before the idle sign-out, and
+the page's address for the forms' "next". So one cached chrome serves all the pages of all the
+clients of a program in a language (a counselor opening one plan after another reads it), the
+cache holds a handful of copies, not one per person and page, and no person's id is ever in it.
 
 What a page decides stays live in templates/base.html, at the chrome's "live" marks: the title
 (with "Error:" when a form has errors), the messages and the page's own blocks.
@@ -32,8 +34,9 @@ from harmplan.fragments import render_cached
 TEMPLATE = "includes/chrome.html"
 # Where base.html puts what is live. An escaped value has no "<", so only the template marks.
 LIVE = re.compile(r"<!--live:.*?-->")
-# Where the session warning's seconds and the page's address go. Like LIVE and fragments.py's
-# CSRF_PLACEHOLDER, their "<" cannot come out of an escaped value.
+# Where the request's own values go. Like LIVE and fragments.py's CSRF_PLACEHOLDER, their "<"
+# cannot come out of an escaped value.
+PUBLIC_ID = mark_safe("<public-id>")
 SECONDS_LEFT = mark_safe("<seconds-left>")
 FULL_PATH = mark_safe("<full-path>")
 
@@ -83,15 +86,14 @@ class Chrome:
 
     def values(self) -> dict:
         """All the chrome shows, as plain values: the fragment's key is a digest of them."""
-        user = getattr(self.request, "user", None)
-        person = user if user is not None and user.is_authenticated else None
+        person = self._person()
         timer = self.session_timer
         return {
             # Of the person, only what the chrome reads (a User's printed form says too little).
             "user": {
                 "is_authenticated": person is not None,
                 "is_client": person is not None and person.is_client,
-                "public_id": person.public_id if person is not None else None,
+                "public_id": PUBLIC_ID,
             },
             "branding": {
                 "name": self.branding.name,
@@ -114,9 +116,16 @@ class Chrome:
             "languages": settings.LANGUAGES,  # the language switch lists them
         }
 
+    def _person(self):
+        user = getattr(self.request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
     @cached_property
     def _parts(self) -> list[SafeString]:
         html: str = render_cached(TEMPLATE, self.values(), csrf_token=str(self.csrf_token))
+        person = self._person()
+        if person is not None:
+            html = html.replace(PUBLIC_ID, str(person.public_id))
         if self.session_timer:
             html = html.replace(SECONDS_LEFT, str(self.session_timer["seconds_left"]))
         # Escaped as {{ request.get_full_path }} is.

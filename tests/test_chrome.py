@@ -17,7 +17,7 @@ from django.urls import reverse
 from harmplan.accounts.language import user_language_set
 from harmplan.accounts.models import Membership, Role
 from harmplan.accounts.services import organization_appearance_save
-from harmplan.chrome import LIVE
+from harmplan.chrome import LIVE, PUBLIC_ID
 from harmplan.fragments import CSRF_PLACEHOLDER
 from tests.signin import sign_in
 
@@ -190,7 +190,7 @@ def test_a_change_shows_at_once(people, client):
     assert fragment_keys() == fragments  # a new address, the same chrome
 
 
-@pytest.mark.django_db
+@time_machine.travel(NOON, tick=False)
 def test_two_people_never_get_each_others_chrome(people):
     pages: dict = {}
     for person in (people.client_a, people.client_b, people.client_a):  # the same menu, page
@@ -202,6 +202,11 @@ def test_two_people_never_get_each_others_chrome(people):
         assert f'data-person="{a}"' in page and str(b) not in page
     (page,) = pages[people.client_b]
     assert f'data-person="{b}"' in page and str(a) not in page
+    # Their chrome is one copy (the same program, menu and language), with neither id in it.
+    redis = cache._cache.get_client()  # type: ignore[attr-defined]
+    kept = [redis.get(key) for key in fragment_keys()]
+    assert sum(str(PUBLIC_ID).encode() in value for value in kept) == 1
+    assert not any(str(a).encode() in value or str(b).encode() in value for value in kept)
 
 
 @pytest.mark.django_db
