@@ -102,6 +102,13 @@ def test_the_cached_chrome_gives_the_page_rendered_whole(people, client):
 
     assert "Sigues con la sesión abierta." in assert_the_same_page(kept_signed_in)
 
+    # Signed out from the menu: a page with its own <body> attribute (block body_data).
+    def signed_out():
+        sign_in(client, people.client_a)
+        return client.post(reverse("logout"))
+
+    assert 'data-stepper-more="Más" data-signed-out>' in assert_the_same_page(signed_out)
+
     del client.cookies["django_language"]  # in English
     sign_in(client, people.counselor)
     for url in (reverse("plans:caseload") + "?sort=review", reverse("accounts:account")):
