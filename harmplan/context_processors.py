@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from harmplan.accounts.sessions.limits import WARN_SECONDS
 from harmplan.branding import branding_for
+from harmplan.chrome import Chrome
 from harmplan.http import AppRequest
 from harmplan.urls_memo import reverse
 from plans.timezones import zone_label
@@ -59,22 +62,29 @@ def harmplan(request: AppRequest) -> dict:
     show_exit = (
         not signed_in or (user is not None and user.is_client) or request.path == reverse("help")
     )
-    if not signed_in:
-        return {
-            "nav_items": [],
-            "branding": branding,
-            "show_exit": show_exit,
-            "session_timer": None,
-            "time_zone_label": time_zone_label,
-        }
     nav = []
-    for label, name in _nav_for(user):
-        url = reverse(name)
-        nav.append({"label": label, "url": url, "current": request.path == url})
+    if signed_in:
+        for label, name in _nav_for(user):
+            url = reverse(name)
+            nav.append({"label": label, "url": url, "current": request.path == url})
+    session_timer = _session_timer(request) if signed_in else None
+    # One CSRF token for the page's forms and its chrome's, as before the chrome was cached. This
+    # processor runs after Django's own, so this is the page's `csrf_token`.
+    csrf_token = SimpleLazyObject(lambda: get_token(request))
     return {
         "nav_items": nav,
         "branding": branding,
         "show_exit": show_exit,
-        "session_timer": _session_timer(request),
+        "session_timer": session_timer,
         "time_zone_label": time_zone_label,
+        "csrf_token": csrf_token,
+        # Rendered, or read from the cache, only when a page extends base.html.
+        "chrome": Chrome(
+            request,
+            csrf_token=csrf_token,
+            branding=branding,
+            nav_items=nav,
+            show_exit=show_exit,
+            session_timer=session_timer,
+        ),
     }

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from harmplan.accounts.language import user_language_set
 from harmplan.accounts.models import AccessEvent
-from harmplan.fragments import fragment_key, render_cached, render_cached_from
+from harmplan.fragments import CSRF_PLACEHOLDER, fragment_key, render_cached, render_cached_from
 from plans.checkins import services as checkins
 from plans.goals import services
 from plans.progress.chart import Chart, Row
@@ -313,3 +313,38 @@ def test_the_plan_pages_goal_cards_show_each_change_at_once(people, client):
     sign_in(client, people.client_b)
     other = client.get(people.plan_b.get_absolute_url()).content.decode()
     assert twin.get_absolute_url() in other and goal.get_absolute_url() not in other
+
+
+def test_a_fragment_keeps_a_placeholder_where_the_csrf_token_goes(db, tmp_path, settings):
+    """The token is the request's: the cache holds CSRF_PLACEHOLDER, each reader gets their own."""
+    (tmp_path / "form.html").write_text(
+        '<form>{% csrf_token %}</form><body hx-headers=\'{"X-CSRFToken": "{{ csrf_token }}"}\'>'
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    cache.clear()
+    first = render_cached("form.html", {}, csrf_token="tokenOfTheFirst")
+    assert first == render_to_string("form.html", {"csrf_token": "tokenOfTheFirst"})
+    assert first.count("tokenOfTheFirst") == 2
+    kept = cache.get(fragment_key("form.html", {}, csrf_token=True))
+    assert kept.count(CSRF_PLACEHOLDER) == 2 and "tokenOfTheFirst" not in kept
+    second = render_cached("form.html", {}, csrf_token="tokenOfTheSecond")  # from the cache
+    assert second == first.replace("tokenOfTheFirst", "tokenOfTheSecond")
+
+
+def test_a_token_is_never_part_of_a_fragments_context(tmp_path, settings):
+    (tmp_path / "variable.html").write_text('<p data-token="{{ csrf_token }}"></p>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    with pytest.raises(TypeError):  # it would render without the token the page needs
+        fragment_key("variable.html", {})
+    with pytest.raises(TypeError):
+        fragment_key(CHART, chart_context(csrf_token="aToken"), csrf_token=True)
+
+
+def test_the_key_follows_the_compiled_translations(tmp_path, settings):
+    """A release with new wording (the same templates, a new catalog) never serves the old."""
+    base = fragment_key(CHART, chart_context())
+    catalog = tmp_path / "es" / "LC_MESSAGES"
+    catalog.mkdir(parents=True)
+    (catalog / "django.mo").write_bytes(b"new wording")
+    settings.LOCALE_PATHS = [tmp_path]
+    assert fragment_key(CHART, chart_context()) != base
