@@ -118,11 +118,7 @@ class CompiledQuery:
         for index, position in compiled.id_slots.items():
             params[index] = ids[position]
         for index, name in compiled.value_slots.items():
-            value = values[name]
-            if name in self._times:
-                params[index] = connection.ops.adapt_datetimefield_value(value)
-            else:
-                params[index] = connection.ops.adapt_datefield_value(value)
+            params[index] = _adapted(connection, values[name])
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             columns = [column[0] for column in cursor.description]
@@ -143,10 +139,7 @@ class CompiledQuery:
         values_at: dict[object, str] = {}
         for name, value in stand_ins.items():
             values_at[value] = name
-            if name in self._times:
-                values_at[connection.ops.adapt_datetimefield_value(value)] = name
-            else:
-                values_at[connection.ops.adapt_datefield_value(value)] = name
+            values_at[_adapted(connection, value)] = name
         id_slots: dict[int, int] = {}
         value_slots: dict[int, str] = {}
         for index, param in enumerate(params):
@@ -162,13 +155,21 @@ class CompiledQuery:
         return _Compiled(sql, tuple(params), id_slots, value_slots, instances)
 
 
+def _adapted(connection, value: date) -> Any:
+    """A day or a time as Django passes it to the database."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return connection.ops.adapt_datefield_value(value)
+
+
 def _instances(queryset: QuerySet, compiler, using: str) -> _Instances | None:
     """How to make the instances from a row, as django.db.models.query.ModelIterable does."""
     klass_info = compiler.klass_info
     if klass_info is None:
         return None  # a values() query
-    if queryset._known_related_objects or queryset._prefetch_related_lookups:
-        # Built from a related manager or with prefetches: not what objects() makes.
+    # Built from a related manager or with prefetches: not what objects() makes.
+    known = queryset._known_related_objects  # type: ignore[attr-defined]
+    if known or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
         raise ValueError("Build the query from the model's manager, without prefetch_related().")
     select = compiler.select
     fields = klass_info["select_fields"]
@@ -179,7 +180,8 @@ def _instances(queryset: QuerySet, compiler, using: str) -> _Instances | None:
         start=start,
         end=end,
         attnames=[column[0].target.attname for column in select[start:end]],
-        related_populators=get_related_populators(klass_info, select, using),
+        # django-stubs describes a later Django, whose populators also take a fetch mode.
+        related_populators=get_related_populators(klass_info, select, using),  # type: ignore[call-arg]
         annotation_col_map=dict(compiler.annotation_col_map or {}),
         converters=list(converters.items()),
     )
@@ -204,5 +206,5 @@ def prefetched(instances: Iterable[Model], relation: str, related: Iterable[Mode
             field.set_cached_value(obj, instance)
         queryset._result_cache = objs
         queryset._prefetch_done = True
-        instance.__dict__.setdefault("_prefetched_objects_cache", {})
-        instance._prefetched_objects_cache[field.remote_field.cache_name] = queryset
+        cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache[field.remote_field.cache_name] = queryset

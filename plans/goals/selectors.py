@@ -45,6 +45,13 @@ _STEPS = CompiledQuery(_steps_query)
 _STRATEGY_LINKS = CompiledQuery(_strategy_links_query)
 
 
+def with_steps(goals: list[Goal]) -> list[Goal]:
+    """`goal.steps.all()` loaded for all of `goals`, in one compiled query."""
+    if goals:
+        prefetched(goals, "steps", _STEPS.objects([goal.pk for goal in goals]))
+    return goals
+
+
 def current_goals(plan: Plan, today: date) -> list[Goal]:
     """Current goals with their steps and strategies, and this step and the next one on the
     client's `today`, in a fixed number of queries."""
@@ -52,9 +59,8 @@ def current_goals(plan: Plan, today: date) -> list[Goal]:
     for goal in goals:
         goal.plan = plan
     if goals:
-        ids = [goal.pk for goal in goals]
-        prefetched(goals, "steps", _STEPS.objects(ids))
-        prefetched(goals, "strategy_links", _STRATEGY_LINKS.objects(ids))
+        with_steps(goals)
+        prefetched(goals, "strategy_links", _STRATEGY_LINKS.objects([goal.pk for goal in goals]))
     for goal in goals:
         steps = list(goal.steps.all())
         goal.current_step = next((s for s in reversed(steps) if s.starts_on <= today), None)
