@@ -33,7 +33,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 @dataclass(frozen=True)
@@ -164,9 +164,9 @@ def _adapted(connection, value: date) -> Any:
 
 def _instances(queryset: QuerySet, compiler, using: str) -> _Instances | None:
     """How to make the instances from a row, as django.db.models.query.ModelIterable does."""
-    klass_info = compiler.klass_info
-    if klass_info is None:
+    if queryset._iterable_class is not ModelIterable:
         return None  # a values() query
+    klass_info = compiler.klass_info
     # Built from a related manager or with prefetches: not what objects() makes.
     known = queryset._known_related_objects  # type: ignore[attr-defined]
     if known or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]

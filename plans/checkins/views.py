@@ -83,7 +83,6 @@ def _existing_checkin(client, day: date) -> CheckIn | None:
     if not found:
         return None
     checkin = found[0]
-    checkin.client = client
     prefetched(found, "entries", _ENTRIES.objects([checkin.pk]))
     return checkin
 

@@ -72,6 +72,4 @@ def care_team_checkins(client: User) -> dict:
     """The client's last check-ins as their care team may see them: how they felt, cravings and
     notes, or "kept private" when the client (or their program's default) keeps them private."""
     checkins = _CARE_TEAM_CHECKINS.objects([client.pk])
-    for checkin in checkins:
-        checkin.client = client
     return {"checkins": checkins, "private": notes_private(client)}
