@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harmplan.accounts.sessions.limits import WARN_SECONDS
 from harmplan.branding import branding_for
 from harmplan.http import AppRequest
+from harmplan.urls_memo import reverse
 from plans.timezones import zone_label
 
 

@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -110,14 +111,24 @@ def fragment_key(template_name: str, context: dict) -> str:
 
 
 def render_cached(template_name: str, context: dict) -> SafeString:
-    key = fragment_key(template_name, context)
+    return render_cached_from(template_name, context, lambda: context)
+
+
+def render_cached_from(
+    template_name: str, drawn_from: dict, make_context: Callable[[], dict]
+) -> SafeString:
+    """Like render_cached, for a context that costs more to make than its inputs do to digest
+    (a chart from its points): the key is the digest of `drawn_from`, and `make_context` runs
+    only when the fragment is not cached. It must be a function of `drawn_from` alone (and of
+    the language and zone, which are in the key): pass it nothing else, no model."""
+    key = fragment_key(template_name, drawn_from)
     try:
         html = cache.get(key)
     except Exception:  # a stuck cache must not stop pages: render it
         logger.warning("fragment cache unreachable", exc_info=True)
-        return mark_safe(render_to_string(template_name, context))
+        return mark_safe(render_to_string(template_name, make_context()))
     if html is None:
-        html = render_to_string(template_name, context)
+        html = render_to_string(template_name, make_context())
         try:
             cache.set(key, html, TIMEOUT)
         except Exception:

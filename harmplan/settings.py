@@ -176,6 +176,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "harmplan.context_processors.harmplan",
             ],
+            # `{% url %}` remembered (harmplan/urls_memo.py): a page reverses 20-45 URLs.
+            "builtins": ["harmplan.urls_memo"],
         },
     }
 ]

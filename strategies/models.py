@@ -7,12 +7,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.accounts.models import Organization
 from harmplan.phones import tel_href
+from harmplan.urls_memo import reverse
 
 
 class ResourceQuerySet(models.QuerySet):

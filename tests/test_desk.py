@@ -323,3 +323,20 @@ def test_the_desk_makes_the_same_queries_for_1_and_12_goals_with_many_checkins(p
     assert page.count('class="chart-svg"') == 12
     assert small_count == big_count
     print(f"desk queries: {big_count}")
+
+
+def test_a_cached_history_is_shown_without_loading_the_changes_again(plans, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("plans:plan_history", args=[plans.plan_a.public_id])
+    sign_in(client, plans.client_a)
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url).content.decode()
+
+    def listed(page: str) -> str:
+        return page[page.index('<ol class="card-list">') : page.index("</ol>")]
+
+    assert listed(again) == listed(first) and "<li" in listed(first)
+    assert not [q["sql"] for q in queries if '"changes"' in q["sql"]]

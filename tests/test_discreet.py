@@ -77,6 +77,10 @@ def test_org_admin_changes_what_clients_see(client):
         "icons/leaf.svg",
         "https://news.example/",
     )
+    # An address typed without its scheme is a secure one.
+    client.post(url, {**good, "exit_url": "weather.example/today"})
+    people.org.refresh_from_db()
+    assert people.org.exit_url == "https://weather.example/today"
     # Another organization's clients still see their own.
     people.other_org.refresh_from_db()
     assert people.other_org.display_name == "Check-in"

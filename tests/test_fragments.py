@@ -18,10 +18,11 @@ from django.utils.safestring import mark_safe
 
 from harmplan.accounts.language import user_language_set
 from harmplan.accounts.models import AccessEvent
-from harmplan.fragments import fragment_key, render_cached
+from harmplan.fragments import fragment_key, render_cached, render_cached_from
 from plans.checkins import services as checkins
 from plans.goals import services
 from plans.progress.chart import Chart, Row
+from plans.progress.stats import DayPoint
 from tests.plan_factories import add_plans, make_goal
 from tests.signin import sign_in
 
@@ -50,6 +51,38 @@ def test_a_cached_fragment_is_what_rendering_gives(db):
     assert html == render_to_string(CHART, context)
     assert cache.get(fragment_key(CHART, context)) == html
     assert render_cached(CHART, context) == html  # from the cache now
+
+
+def test_a_fragment_made_from_its_inputs_is_made_only_when_they_are_new(db):
+    cache.clear()
+    made = []
+
+    def make(points):
+        def context():
+            made.append(points)
+            return chart_context(summary=f"{points} points")
+
+        return context
+
+    first = render_cached_from(CHART, {"points": [1, 2]}, make([1, 2]))
+    assert render_cached_from(CHART, {"points": [1, 2]}, make([1, 2])) == first
+    assert made == [[1, 2]]  # the second came from the cache
+    assert first == render_to_string(CHART, chart_context(summary="[1, 2] points"))
+    render_cached_from(CHART, {"points": [1, 3]}, make([1, 3]))
+    assert made == [[1, 2], [1, 3]]
+
+
+def test_a_chart_is_drawn_from_its_goals_plain_values_only(people):
+    """A chart is keyed by what it is drawn from: drawing it from a ChartGoal (never the model)
+    means a field it read and the key lacked would fail here, not show a stale chart."""
+    from plans.progress.chart import ChartGoal, build_chart
+
+    for period, kind in [("day", "amount"), ("week", "amount"), ("", "practice")]:
+        goal = make_goal(people.plan_a, target_value=Decimal(2), target_period=period)
+        goal.target_kind = kind
+        points = [DayPoint(TODAY, Decimal(3), None, False, Decimal(3))]
+        drawn = build_chart(ChartGoal.of(goal), points, [(TODAY, Decimal(2))], TODAY, TODAY)
+        assert drawn == build_chart(goal, points, [(TODAY, Decimal(2))], TODAY, TODAY)
 
 
 def test_the_key_follows_every_value_language_zone_and_escaping():
@@ -245,3 +278,38 @@ def test_templates_that_depend_on_the_moment_or_the_session_are_refused(tmp_path
     for name in ("now.html", "form.html", "token.html"):
         with pytest.raises(TypeError):
             fragment_key(name, {})
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_plan_pages_goal_cards_show_each_change_at_once(people, client):
+    from plans.models import Plan
+
+    cache.clear()
+    goal = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
+    twin = make_goal(people.plan_b, target_value=Decimal(2), target_period="day")
+    sign_in(client, people.client_a)
+    url = people.plan_a.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert goal.get_absolute_url() in first
+
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={goal: checkins.Entry(amount=Decimal(3))}
+    )
+    after_checkin = client.get(url).content.decode()
+    assert after_checkin != first and "Last answer: 20 March." in after_checkin
+
+    goal.refresh_from_db()
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Two at most, any day"},
+        author=people.client_a,
+    )
+    assert "Two at most, any day" in client.get(url).content.decode()
+    Plan.objects.filter(pk=people.plan_a.pk).update(show_focus_areas=True)
+    assert "tag grey" in client.get(url).content.decode()
+
+    # The same goal in another plan: that client's own links, never these.
+    sign_in(client, people.client_b)
+    other = client.get(people.plan_b.get_absolute_url()).content.decode()
+    assert twin.get_absolute_url() in other and goal.get_absolute_url() not in other

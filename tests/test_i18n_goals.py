@@ -67,6 +67,22 @@ def test_the_plan_and_a_goal_are_in_spanish(spanish, client):
     )
 
 
+def test_strategies_on_the_plan_are_named_in_the_readers_language(spanish, client):
+    from plans.models import Plan
+    from strategies.models import Strategy
+
+    Strategy.objects.filter(pk=spanish.strategy.pk).update(
+        title="Drink water in between", title_es="Bebe agua entre copas"
+    )
+    Plan.objects.filter(pk=spanish.plan_a.pk).update(show_focus_areas=True)
+    client.force_login(spanish.client_a)
+    text = page(client, spanish.plan_a.get_absolute_url())
+    assert_spanish(text, ["Bebe agua entre copas"], ["Drink water in between"])
+    client.post(reverse("language_switch"), {"language": "en"})
+    text = page(client, spanish.plan_a.get_absolute_url())
+    assert_spanish(text, ["Drink water in between"], ["Bebe agua entre copas"])
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_check_in_is_in_spanish(spanish, client):
     client.force_login(spanish.client_a)

@@ -82,3 +82,29 @@ def test_eight_agree_taps_at_once_make_one_revision():
     assert statuses == [302] * 8
     assert Revision.objects.count() == before + 1
     assert Plan.objects.get(pk=plan.pk).agreed_content_version == plan.content_version
+
+
+@pytest.mark.parametrize("ip", ["203.0.113.4", "2001:db8::1", None])
+def test_reads_of_several_clients_are_one_row_each_as_the_orm_writes_them(people, ip):
+    from django.utils import timezone
+
+    from harmplan.accounts.access import record_reads
+
+    before = timezone.now()
+    clients = [people.client_a, people.client_b, people.counselor]  # not the reader themselves
+    record_reads(actor=people.counselor, clients=clients, object_type="plan summary", ip=ip)
+    rows = list(
+        AccessEvent.objects.order_by("client_id").values(
+            "actor", "client", "action", "object_type", "object_id", "ip_address", "at"
+        )
+    )
+    expected = sorted([people.client_a, people.client_b], key=lambda c: c.pk)
+    assert [(r["actor"], r["client"], r["object_id"]) for r in rows] == [
+        (people.counselor.pk, c.pk, str(c.public_id)) for c in expected
+    ]
+    assert {(r["action"], r["object_type"], r["ip_address"]) for r in rows} == {
+        ("view", "plan summary", ip)
+    }
+    assert all(before <= r["at"] <= timezone.now() for r in rows)
+    record_reads(actor=people.counselor, clients=[people.counselor], object_type="plan summary")
+    assert AccessEvent.objects.count() == 2

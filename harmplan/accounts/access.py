@@ -10,8 +10,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ipware import get_client_ip
 
 from harmplan.http import AuthenticatedRequest
@@ -122,6 +124,27 @@ def record_reads(
 ) -> None:
     """One "viewed" entry per client on a page that shows several clients' records (the
     caseload), in one INSERT."""
+    clients = [client for client in clients if client.pk != actor.pk]
+    if not clients:
+        return
+    connection = connections[router.db_for_write(AccessEvent)]
+    if connection.vendor == "postgresql":
+        # The same rows as bulk_create below, without building a model per row and compiling
+        # the INSERT on every caseload page: that cost 1.4 ms of CPU for a page of 25.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _INSERT_READS,
+                [
+                    timezone.now(),
+                    actor.pk,
+                    AccessEvent.Action.VIEW.value,
+                    object_type,
+                    ip,
+                    [client.pk for client in clients],
+                    [str(client.public_id) for client in clients],
+                ],
+            )
+        return
     AccessEvent.objects.bulk_create(
         [
             AccessEvent(
@@ -133,9 +156,16 @@ def record_reads(
                 ip_address=ip,
             )
             for client in clients
-            if client.pk != actor.pk
         ]
     )
+
+
+_INSERT_READS = f"""
+INSERT INTO {AccessEvent._meta.db_table} (at, actor_id, client_id, action, object_type, object_id,
+    ip_address)
+SELECT %s, %s, reads.client_id, %s, %s, reads.object_id, %s::inet
+FROM unnest(%s::bigint[], %s::text[]) AS reads (client_id, object_id)
+"""
 
 
 def log_access(

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import PhoneField, field_of
@@ -193,11 +193,19 @@ class ClientIdleForm(forms.Form):
     )
 
 
+def _https_by_default(field, **kwargs):
+    # An address typed without a scheme means https (Django 6's default, and what the help says).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class AppearanceForm(forms.ModelForm):
     """The name, icon and quick-exit site the organization's clients see."""
 
     class Meta:
         model = Organization
+        formfield_callback = _https_by_default
         fields = ["display_name", "icon", "exit_url"]
         labels = {
             "display_name": _("Name people see"),

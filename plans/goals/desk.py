@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from harmplan.compiled_query import CompiledQuery
 from harmplan.fragments import render_cached
 from plans.models import Goal, Lifecycle, Plan, ReferralOutcome, Review, Revision, ServiceGiven
-from plans.progress.chart import build_chart, chart_html
+from plans.progress.chart import chart_html
 from plans.progress.stats import series, targets_by_day
 
 from .diff import word_diff
@@ -93,12 +93,13 @@ def _desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
     active = [goal for goal in goals if goal.lifecycle == Lifecycle.ACTIVE]
     points = series(active, first, today)
     for goal in goals:
-        goal.chart = None
+        goal.chart_html = SafeString()
         if goal in active:
             targets = targets_by_day(goal, list(goal.steps.all()), first, today)
-            goal.chart = build_chart(goal, points[goal.pk], targets, first, today)
             summary = goal.progress_line.summary if goal.progress_line else ""
-            goal.chart_html = chart_html(goal.chart, goal, weeks=CHART_WEEKS, summary=summary)
+            goal.chart_html = chart_html(
+                goal, points[goal.pk], targets, first, today, weeks=CHART_WEEKS, summary=summary
+            )
 
     review: Review | None = latest_review(plan)
     if review:

@@ -16,13 +16,13 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.access import client_ip
 from harmplan.http import AuthenticatedRequest
+from harmplan.urls_memo import reverse
 from plans.access import get_plan_for_user, log_read
 from plans.models import Direction, Period, Plan, TargetKind
 from plans.models.plan import amount_with_unit

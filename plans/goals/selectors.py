@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,6 +20,10 @@ from plans.models import (
     TrustedContact,
 )
 from plans.models.plan import MAX_TRUSTED_CONTACTS
+
+from .diff import word_diff
+
+HISTORY_LENGTH = 200
 
 
 def _current_goals_query(ids: list[int]) -> QuerySet[Goal]:
@@ -76,12 +81,10 @@ class SafetyCard:
     trusted_contacts: list[TrustedContact]
 
 
-def safety_card(client) -> SafetyCard | None:
-    """The client's safety card in one query (the plan joined to its contacts), or None when
-    they have no plan yet. The help page is the one most often opened, often in a hurry."""
-    rows = list(
-        Plan.objects.filter(client=client)
-        .values_list(
+def _safety_card_query(client_ids: list[int]) -> QuerySet:
+    return (
+        Plan.objects.filter(client_id__in=client_ids)
+        .values(
             "safety_plan",
             "trusted_contacts__pk",
             "trusted_contacts__name",
@@ -89,10 +92,70 @@ def safety_card(client) -> SafetyCard | None:
         )
         .order_by("trusted_contacts__position", "trusted_contacts__created_at")
     )
+
+
+# The help page is the one most opened, and building this query cost more than running it:
+# compiled once (harmplan/compiled_query.py).
+_SAFETY_CARD = CompiledQuery(_safety_card_query, days=())
+
+
+def safety_card(client) -> SafetyCard | None:
+    """The client's safety card in one query (the plan joined to its contacts), or None when
+    they have no plan yet. The help page is the one most often opened, often in a hurry."""
+    rows = _SAFETY_CARD.rows([client.pk])
     if not rows:
         return None
-    contacts = [TrustedContact(pk=pk, name=name, phone=phone) for _, pk, name, phone in rows if pk]
-    return SafetyCard(rows[0][0], contacts[:MAX_TRUSTED_CONTACTS])
+    contacts = [
+        TrustedContact(
+            pk=row["trusted_contacts__pk"],
+            name=row["trusted_contacts__name"],
+            phone=row["trusted_contacts__phone"],
+        )
+        for row in rows
+        if row["trusted_contacts__pk"]
+    ]
+    return SafetyCard(rows[0]["safety_plan"], contacts[:MAX_TRUSTED_CONTACTS])
+
+
+class PlanHistory:
+    """The latest changes of a plan, for its history page, whose list is cached as HTML.
+
+    A revision never changes once written, so the list shows nothing but the revisions and
+    their authors' names: `key` is made from those alone (one light query), and the revisions
+    themselves, with their word-by-word differences, are loaded only when the template iterates
+    them, that is when the cached list must be rendered again (most views find it cached).
+    """
+
+    def __init__(self, plan: Plan):
+        self._plan = plan
+        self._shown = list(
+            plan.revisions.values_list(
+                "pk",
+                "author_id",
+                "author__preferred_name",
+                "author__first_name",
+                "author__last_name",
+                "author__username",
+            )[:HISTORY_LENGTH]
+        )
+        self._revisions: list[Revision] | None = None
+        self.key = repr(self._shown)
+
+    def __bool__(self) -> bool:
+        return bool(self._shown)
+
+    def __iter__(self) -> Iterator[Revision]:
+        if self._revisions is None:
+            # Exactly the revisions the key names, even if another was written since.
+            self._revisions = list(
+                self._plan.revisions.filter(pk__in=[row[0] for row in self._shown])
+                .select_related("author")
+                .order_by("-at", "-pk")
+            )
+            for revision in self._revisions:
+                for change in revision.changes:
+                    change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
+        return iter(self._revisions)
 
 
 def _latest_review_query(ids: list[int]) -> QuerySet[Review]:

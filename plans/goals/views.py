@@ -25,9 +25,9 @@ from plans.timezones import client_today, viewer_zone
 from plans.today.selectors import counselor_changes
 
 from . import services
+from .cards import goal_cards_html
 from .conflicts import conflict_response
 from .desk import desk_context
-from .diff import word_diff
 from .forms import (
     AgreeForm,
     PlanPrivacyForm,
@@ -36,7 +36,13 @@ from .forms import (
     TrustedContactsForm,
     plan_initial,
 )
-from .selectors import counselor_changes_since, current_goals, latest_review, with_trusted_contacts
+from .selectors import (
+    PlanHistory,
+    counselor_changes_since,
+    current_goals,
+    latest_review,
+    with_trusted_contacts,
+)
 
 
 def _with_progress(goals: list[Goal], today: date, *, you: bool) -> list[Goal]:
@@ -88,6 +94,7 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         "client": plan.client,
         "is_client": is_client,
         "goals": goals,
+        "goal_cards": goal_cards_html(plan, goals, is_client=is_client),
         "today": today,
         "changes_since_last_visit": changes,
         # The counselor's changes since the client agreed, as a difference beside "I agree".
@@ -171,15 +178,10 @@ def plan_agree(request: AuthenticatedRequest, plan_id) -> HttpResponse:
 def plan_history(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_id)
     log_read(request, plan, "plan history")
-    revisions = list(plan.revisions.select_related("author", "goal")[:200])
-    for revision in revisions:
-        for change in revision.changes:
-            change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
-    # The rendered list is cached: a revision never changes once written, so what it shows is
-    # the list of revisions and their authors' names (with the language and zone in the key).
-    shown = [(r.pk, r.author_id, r.author.display_name) for r in revisions]
-    context = {"plan": plan, "revisions": revisions, "zone": viewer_zone(request.user, plan)}
-    context["history_key"] = repr(shown)
+    history = PlanHistory(plan)
+    context = {"plan": plan, "revisions": history, "zone": viewer_zone(request.user, plan)}
+    # The list is cached under the plan, what it shows (history.key), the language and zone.
+    context["history_key"] = history.key
     return render(request, "plans/goals/history.html", context)
 
 

@@ -12,17 +12,16 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from harmplan.phones import tel_href
+from harmplan.urls_memo import reverse
 from strategies.models import Approach, FocusArea, Strategy, TargetKind
 
 if TYPE_CHECKING:
     from django.utils.safestring import SafeString
 
-    from plans.progress.chart import Chart
     from plans.progress.stats import ProgressLine
 
 
@@ -238,10 +237,14 @@ class Goal(models.Model):
 
     # Set by the plan pages on the goals they show (plans.progress.stats.progress_lines).
     progress_line: ProgressLine | None
-    # Set by the counselor's desk (plans.goals.desk): the goal's chart and changes since review.
-    chart: Chart | None
+    # Set by plans.goals.selectors.current_goals: the step in effect on the client's day, and
+    # the one after it.
+    current_step: Step | None
+    next_step: Step | None
+    # Set by the counselor's desk (plans.goals.desk): the goal's changes since review, and its
+    # chart and changes as HTML, from the cache when shown before (harmplan/fragments.py); an
+    # empty chart_html for a goal without a chart.
     changes: list[Revision]
-    # The same as HTML, from the cache when shown before (harmplan/fragments.py).
     chart_html: SafeString
     changes_html: SafeString
 

@@ -12,6 +12,7 @@ The chart is an image with a title and a description; the same numbers are in a 
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,8 +21,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from harmplan.fragments import render_cached
-from plans.models import Goal, Period, TargetKind
+from harmplan.fragments import render_cached_from
+from plans.models import Goal, Period, TargetKind, Unit
 from plans.models.plan import amount_with_unit, format_amount
 from plans.timezones import week_start
 
@@ -119,7 +120,7 @@ def _r(value: float) -> float:
 
 
 def build_chart(
-    goal: Goal,
+    goal: Goal | ChartGoal,
     points: list[DayPoint],
     targets: list[tuple[date, Decimal | None]],
     first: date,
@@ -227,7 +228,9 @@ def build_chart(
     return chart
 
 
-def _weekly(chart: Chart, goal: Goal, points, targets, first: date, last: date) -> Chart:
+def _weekly(
+    chart: Chart, goal: Goal | ChartGoal, points, targets, first: date, last: date
+) -> Chart:
     """Each week's total against that week's step; this week is marked as "so far"."""
     chart.weekly = True
     unit = goal.get_target_unit_display() if goal.target_unit else gettext("amount")
@@ -333,7 +336,7 @@ def _day(day: date) -> str:
     return format_date(day, gettext("j F"))
 
 
-def _row(goal: Goal, point: DayPoint, target: Decimal | None, unit: str) -> Row:
+def _row(goal: Goal | ChartGoal, point: DayPoint, target: Decimal | None, unit: str) -> Row:
     if point.skipped:
         noted = gettext("Skipped")
     elif point.done is not None:
@@ -350,15 +353,65 @@ def _row(goal: Goal, point: DayPoint, target: Decimal | None, unit: str) -> Row:
     return Row(day=point.day, noted=noted, average=average, target=target_text)
 
 
-def chart_html(chart: Chart, goal: Goal, *, weeks: int, summary: str) -> SafeString:
+@dataclass(frozen=True)
+class ChartGoal:
+    """All a chart reads of its goal, as plain values: a cached chart is keyed by them."""
+
+    public_id: uuid.UUID
+    statement: str
+    target_kind: str
+    target_period: str
+    target_unit: str
+    target_value: Decimal | None
+
+    @classmethod
+    def of(cls, goal: Goal) -> ChartGoal:
+        return cls(
+            goal.public_id,
+            goal.statement,
+            goal.target_kind,
+            goal.target_period,
+            goal.target_unit,
+            goal.target_value,
+        )
+
+    def get_target_unit_display(self) -> str:
+        return str(dict(Unit.choices).get(self.target_unit, self.target_unit))
+
+    def get_target_period_display(self) -> str:
+        return str(dict(Period.choices).get(self.target_period, self.target_period))
+
+
+def chart_html(
+    goal: Goal,
+    points: list[DayPoint],
+    targets: list[tuple[date, Decimal | None]],
+    first: date,
+    last: date,
+    *,
+    weeks: int,
+    summary: str,
+) -> SafeString:
     """The chart's figure and table (plans/progress/_chart.html), from the cache when the same
-    chart was drawn before: rendering it costs more than the rest of a progress page."""
-    return render_cached(
+    chart was drawn before: drawing and rendering it cost more than the rest of a progress page,
+    so the cache is keyed by what it is drawn from, and it is drawn only when not found."""
+    drawn = ChartGoal.of(goal)
+    drawn_from = {
+        "goal": drawn,
+        "points": points,
+        "targets": targets,
+        "first": first,
+        "last": last,
+        "weeks": weeks,
+        "summary": summary,
+    }
+    return render_cached_from(
         "plans/progress/_chart.html",
-        {
-            "chart": chart,
-            "chart_id": f"chart-{goal.public_id.hex}",
-            "statement": goal.statement,
+        drawn_from,
+        lambda: {
+            "chart": build_chart(drawn, points, targets, first, last),
+            "chart_id": f"chart-{drawn.public_id.hex}",
+            "statement": drawn.statement,
             "weeks": weeks,
             "summary": summary,
         },

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from harmplan.accounts.decorators import role_required
@@ -18,22 +19,25 @@ from plans.access import get_goal_for_user, log_read
 from plans.goals import services
 from plans.models import CheckIn, Step
 
-from .chart import build_chart, chart_html
+from .chart import chart_html
 from .stats import progress_lines, series, targets_by_day
 
 SPANS = {"4": 4, "12": 12}
 
 
-def _charts(goals, today, weeks: int, steps_by_goal) -> dict:
+def _charts(goals, today, weeks: int, steps_by_goal, lines) -> dict[int, SafeString]:
+    """Each goal's chart over the last `weeks` weeks, as HTML (from the cache when drawn before)."""
     first = today - timedelta(days=7 * weeks - 1)
     points = series(goals, first, today)
     return {
-        goal.pk: build_chart(
+        goal.pk: chart_html(
             goal,
             points[goal.pk],
             targets_by_day(goal, steps_by_goal.get(goal.pk, []), first, today),
             first,
             today,
+            weeks=weeks,
+            summary=lines[goal.pk].summary,
         )
         for goal in goals
     }
@@ -53,17 +57,10 @@ def progress_overview(request: AuthenticatedRequest) -> HttpResponse:
     today = timezones.client_today(plan)
     goals = list(plan.goals.active().order_by("position", "created_at"))
     lines = progress_lines(goals, today)
-    charts = _charts(goals, today, 4, _steps_by_goal(goals))
+    charts = _charts(goals, today, 4, _steps_by_goal(goals), lines)
     last = CheckIn.objects.for_client(request.user).order_by("-day").first()
     items = [
-        {
-            "goal": goal,
-            "line": lines[goal.pk],
-            "chart_html": chart_html(
-                charts[goal.pk], goal, weeks=4, summary=lines[goal.pk].summary
-            ),
-        }
-        for goal in goals
+        {"goal": goal, "line": lines[goal.pk], "chart_html": charts[goal.pk]} for goal in goals
     ]
     return render(
         request,
@@ -82,12 +79,12 @@ def goal_progress(request: AuthenticatedRequest, plan_id, goal_id) -> HttpRespon
     weeks = SPANS.get(request.GET.get("weeks", ""), 4)
     today = timezones.client_today(plan)
     line = progress_lines([goal], today, you=is_client)[goal.pk]
-    chart = _charts([goal], today, weeks, _steps_by_goal([goal]))[goal.pk]
+    lines = {goal.pk: line}
     context = {
         "plan": plan,
         "goal": goal,
         "line": line,
-        "chart_html": chart_html(chart, goal, weeks=weeks, summary=line.summary),
+        "chart_html": _charts([goal], today, weeks, _steps_by_goal([goal]), lines)[goal.pk],
         "weeks": weeks,
         "spans": [4, 12],
         "is_client": is_client,
