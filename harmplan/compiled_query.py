@@ -172,6 +172,8 @@ def _instances(queryset: QuerySet, compiler, using: str) -> _Instances | None:
     if known or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
         raise ValueError("Build the query from the model's manager, without prefetch_related().")
     select = compiler.select
+    if compiler.has_composite_fields([column[0] for column in select[: compiler.col_count]]):
+        raise ValueError("Composite primary keys are not made here.")
     fields = klass_info["select_fields"]
     start, end = fields[0], fields[-1] + 1
     converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
