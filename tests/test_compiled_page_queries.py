@@ -4,6 +4,7 @@ with 0, 1 and 20 goals, no review and several, few changes and more than a page 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -377,3 +378,52 @@ def test_annotations_come_with_the_objects(shapes):
     found = assert_same_objects(query, ids)
     assert [s.n for s in found] == [s.n for s in query._build(ids)]
     assert all(isinstance(s.value, Decimal | None) for s in found)
+
+
+def _page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+    return re.sub(r'data-seconds-left="\d+"', "", html)
+
+
+def test_the_pages_are_what_the_orms_querysets_make_of_them(shapes, client, monkeypatch):
+    """The plan page, the desk and the check-in page, for plans with 0, 1 and 20 goals: the
+    same HTML with the compiled queries as with the ORM running their querysets."""
+    from tests.signin import sign_in
+
+    pages = []
+    for plan in shapes.plans:
+        counselor = shapes.counselor if plan.client_id != shapes.other_client.pk else None
+        pages.append(
+            (
+                plan.client,
+                [
+                    plan.get_absolute_url(),
+                    "/checkin/",
+                    "/checkin/?day=" + str(TODAY - timedelta(days=3)),
+                ],
+            )
+        )
+        if counselor and plan == shapes.plan_a:
+            pages.append((counselor, [plan.get_absolute_url()]))
+    pages.append((shapes.other_counselor, [shapes.other_plan.get_absolute_url()]))
+
+    def rendered() -> list[str]:
+        found = []
+        for person, urls in pages:
+            sign_in(client, person)
+            found += [_page(client, url) for url in urls]
+            client.logout()
+        return found
+
+    compiled = rendered()
+
+    def orm_objects(self, ids, using="default", **values):
+        return list(self._build(list(ids), **values).using(using))
+
+    monkeypatch.setattr(CompiledQuery, "objects", orm_objects)
+    monkeypatch.setattr(CompiledQuery, "rows", orm_objects)
+    assert rendered() == compiled
