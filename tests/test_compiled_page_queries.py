@@ -31,6 +31,7 @@ from plans.models import (
     Step,
     TrustedContact,
 )
+from plans.progress import views as progress_views
 from plans.records import closing, privacy
 from plans.reports import wording
 from tests.factories import make_people, make_user
@@ -344,6 +345,22 @@ def test_care_team_checkins_match_the_orm(shapes):
     assert len(many) == privacy.CARE_TEAM_DAYS
 
 
+def test_progress_overview_queries_match_the_orm(shapes):
+    for plan in shapes.plans:
+        goals = assert_same_objects(progress_views._ACTIVE_GOALS, [plan.pk])
+        assert [g.pk for g in goals] == [
+            g.pk for g in plan.goals.active().order_by("position", "created_at")
+        ]
+        last = assert_same_objects(progress_views._LAST_CHECKIN, [plan.client_id])
+        expected = CheckIn.objects.for_client(plan.client).order_by("-day").first()
+        assert [c.pk for c in last] == ([expected.pk] if expected else [])
+        steps = progress_views._steps_by_goal(goals)
+        assert {pk: [fields(s)[1] for s in found] for pk, found in steps.items()} == {
+            g.pk: [fields(s)[1] for s in Step.objects.filter(goal=g).order_by("starts_on", "pk")]
+            for g in goals
+        }
+
+
 def test_objects_refuses_what_it_cannot_make(shapes):
     from_manager = CompiledQuery(lambda ids: shapes.plan_a.goals.filter(pk__in=ids))
     with pytest.raises(ValueError):
@@ -390,8 +407,8 @@ def _page(client, url: str) -> str:
 
 
 def test_the_pages_are_what_the_orms_querysets_make_of_them(shapes, client, monkeypatch):
-    """The plan page, the desk and the check-in page, for plans with 0, 1 and 20 goals: the
-    same HTML with the compiled queries as with the ORM running their querysets."""
+    """The plan page, the desk, the check-in and progress pages, for plans with 0, 1 and 20
+    goals: the same HTML with the compiled queries as with the ORM running their querysets."""
     from tests.signin import sign_in
 
     pages = []
@@ -404,6 +421,8 @@ def test_the_pages_are_what_the_orms_querysets_make_of_them(shapes, client, monk
                     plan.get_absolute_url(),
                     "/checkin/",
                     "/checkin/?day=" + str(TODAY - timedelta(days=3)),
+                    "/progress/",
+                    *[g.get_absolute_url() + "progress/" for g in plan.goals.all()[:2]],
                 ],
             )
         )
