@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import (
@@ -88,6 +90,25 @@ def test_preview_is_exactly_what_is_sent(people, client):
     save(people.client_a, channel=Channel.SMS)
     page = client.get(reverse("plans:reminder_settings")).content.decode()
     assert "Riverside: Time for your check-in. It takes under a minute. http" in page
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_preview_reads_the_signed_in_client_not_a_second_copy(people, client):
+    """The schedule's client is the client already loaded (with their membership): showing
+    the preview loads neither them nor their organization again."""
+    people.org.display_name = "Riverside"
+    people.org.save()
+    save(people.client_a)
+    schedule = services.schedule_for(people.client_a)
+    assert schedule.client is people.client_a
+    sign_in(client, people.client_a)
+    url = reverse("plans:reminder_settings")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "<dd>Riverside</dd>" in page
+    assert not [q for q in queries if 'FROM "accounts_membership"' in q["sql"]]
+    assert not [q for q in queries if q["sql"].startswith('SELECT "accounts_user"')]
 
 
 def test_form_errors_say_what_to_do(people, client):

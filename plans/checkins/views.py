@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import uuid
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -23,9 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.compiled_query import CompiledQuery, prefetched
 from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.goals import services as goal_services
+from plans.goals.selectors import with_steps
 from plans.models import CheckIn, CheckInEntry, Goal, Lifecycle, Plan, Unit
 from plans.models.plan import format_amount
 
@@ -35,19 +38,53 @@ from .forms import CheckInForm, CheckInSettingsForm, DayForm, DrinkForm, goal_fi
 GOAL_FIELD_PREFIX = "goal-"
 
 
-def _goals_for_day(plan: Plan, day) -> list[Goal]:
-    """Active goals, and any other goal that already has an entry that day (so a correction
-    never hides what was noted)."""
-    return list(
-        plan.goals.filter(
+def _goals_for_day_query(ids: list[int], *, day: date) -> QuerySet[Goal]:
+    plan_id, client_id = ids
+    return (
+        Goal.objects.filter(plan_id=plan_id)
+        .filter(
             Q(lifecycle=Lifecycle.ACTIVE)
-            | Q(checkin_entries__checkin__day=day, checkin_entries__checkin__client=plan.client_id)
+            | Q(checkin_entries__checkin__day=day, checkin_entries__checkin__client_id=client_id)
         )
         .distinct()
         .select_related("focus_area")
-        .prefetch_related("steps")  # the hint shows this step
         .order_by("position", "created_at")
     )
+
+
+def _checkin_query(ids: list[int], *, day: date) -> QuerySet[CheckIn]:
+    (client_id,) = ids
+    return CheckIn.objects.for_client(client_id).filter(day=day)[:1]
+
+
+def _entries_query(ids: list[int]) -> QuerySet[CheckInEntry]:
+    return CheckInEntry.objects.filter(checkin_id__in=ids).select_related("goal")
+
+
+# The page reminders point to, opened every day: its queries are compiled once
+# (harmplan/compiled_query.py).
+_GOALS_FOR_DAY = CompiledQuery(_goals_for_day_query, days=("day",))
+_CHECKIN = CompiledQuery(_checkin_query, days=("day",))
+_ENTRIES = CompiledQuery(_entries_query)
+
+
+def _goals_for_day(plan: Plan, day: date) -> list[Goal]:
+    """Active goals, and any other goal that already has an entry that day (so a correction
+    never hides what was noted), with their steps (the hint shows this step)."""
+    goals = _GOALS_FOR_DAY.objects([plan.pk, plan.client_id], day=day)
+    for goal in goals:
+        goal.plan = plan
+    return with_steps(goals)
+
+
+def _existing_checkin(client, day: date) -> CheckIn | None:
+    """The client's check-in that day, if any, with its entries and their goals."""
+    found = _CHECKIN.objects([client.pk], day=day)
+    if not found:
+        return None
+    checkin = found[0]
+    prefetched(found, "entries", _ENTRIES.objects([checkin.pk]))
+    return checkin
 
 
 def _drink_goal(goals: list[Goal]) -> Goal | None:
@@ -125,14 +162,7 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
         day = form.cleaned_data.get("day") or today
     else:
         day = picker.cleaned_data["day"] if picker.is_valid() else today
-        existing = (
-            CheckIn.objects.for_client(request.user)
-            .filter(day=day)
-            .prefetch_related(
-                Prefetch("entries", queryset=CheckInEntry.objects.select_related("goal"))
-            )
-            .first()
-        )
+        existing = _existing_checkin(request.user, day)
         goals = _goals_for_day(plan, day)
         initial = CheckInForm.initial_for(day, existing)
         drink_goal = _drink_goal(goals)

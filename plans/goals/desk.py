@@ -7,24 +7,63 @@ review, one for the services given.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from harmplan.compiled_query import CompiledQuery
 from harmplan.fragments import render_cached
 from plans.models import Goal, Lifecycle, Plan, ReferralOutcome, Review, Revision, ServiceGiven
 from plans.progress.chart import chart_html
 from plans.progress.stats import series, targets_by_day
 
 from .diff import word_diff
+from .selectors import latest_review
 from .services import AGREED_SUMMARY, REVIEW_SUMMARY
 
 CHART_WEEKS = 4
 CHANGES_SHOWN = 30
 SERVICES_SHOWN = 12
 NOT_CHANGES = [AGREED_SUMMARY, REVIEW_SUMMARY]
+
+
+def _changes_query(ids: list[int]) -> QuerySet[Revision]:
+    """The plan's changes, newest first. Agreeing and reviewing are not changes to the plan
+    (agreement is shown on its own)."""
+    (plan_id,) = ids
+    return (
+        Revision.objects.filter(plan_id=plan_id)
+        .select_related("author")
+        .exclude(summary__in=NOT_CHANGES)[:CHANGES_SHOWN]
+    )
+
+
+def _changes_since_query(ids: list[int], *, since: datetime) -> QuerySet[Revision]:
+    (plan_id,) = ids
+    return (
+        Revision.objects.filter(plan_id=plan_id, at__gt=since)
+        .select_related("author")
+        .exclude(summary__in=NOT_CHANGES)[:CHANGES_SHOWN]
+    )
+
+
+def _services_query(ids: list[int]) -> QuerySet[ServiceGiven]:
+    (client_id,) = ids
+    return (
+        ServiceGiven.objects.for_client(client_id)
+        .select_related("resource")
+        .order_by("-given_on", "-pk")[:SERVICES_SHOWN]
+    )
+
+
+# The desk opens these on every visit, and building them cost more than running them: compiled
+# once (harmplan/compiled_query.py).
+_CHANGES = CompiledQuery(_changes_query)
+_CHANGES_SINCE = CompiledQuery(_changes_since_query, times=("since",))
+_SERVICES = CompiledQuery(_services_query)
 
 
 def _changes_html(revisions: list[Revision]) -> SafeString:
@@ -62,13 +101,13 @@ def _desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
                 goal, points[goal.pk], targets, first, today, weeks=CHART_WEEKS, summary=summary
             )
 
-    latest_review: Review | None = plan.reviews.select_related("counselor").first()
-    # Agreeing and reviewing are not changes to the plan (agreement is shown on its own).
-    changes = plan.revisions.select_related("author").exclude(summary__in=NOT_CHANGES)
-    if latest_review:
-        changes = changes.filter(at__gt=latest_review.created_at)
-    shown = list(changes[:CHANGES_SHOWN])
+    review: Review | None = latest_review(plan)
+    if review:
+        shown = _CHANGES_SINCE.objects([plan.pk], since=review.created_at)
+    else:
+        shown = _CHANGES.objects([plan.pk])
     for revision in shown:
+        revision.plan = plan
         for change in revision.changes:
             change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
     goal_ids = {goal.pk for goal in goals}
@@ -77,13 +116,9 @@ def _desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
         goal.changes_html = _changes_html(goal.changes)
     plan_changes = [r for r in shown if r.goal_id not in goal_ids]
 
-    services_given = list(
-        ServiceGiven.objects.for_client(plan.client_id)
-        .select_related("resource")
-        .order_by("-given_on", "-pk")[:SERVICES_SHOWN]
-    )
+    services_given = _SERVICES.objects([plan.client_id])
     return {
-        "latest_review": latest_review,
+        "latest_review": review,
         "plan_changes": plan_changes,
         "plan_changes_html": _changes_html(plan_changes),
         "changes_count": len(shown),

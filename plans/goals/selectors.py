@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from harmplan.compiled_query import CompiledQuery
-from plans.models import Goal, GoalStrategy, Plan, Revision, Step, TrustedContact
+from harmplan.compiled_query import CompiledQuery, prefetched
+from plans.models import (
+    AuthorRole,
+    Goal,
+    GoalStrategy,
+    Plan,
+    Review,
+    Revision,
+    Step,
+    TrustedContact,
+)
 from plans.models.plan import MAX_TRUSTED_CONTACTS
 
 from .diff import word_diff
@@ -17,20 +26,46 @@ from .diff import word_diff
 HISTORY_LENGTH = 200
 
 
+def _current_goals_query(ids: list[int]) -> QuerySet[Goal]:
+    (plan_id,) = ids
+    return Goal.objects.filter(plan_id=plan_id).current().select_related("focus_area")
+
+
+def _steps_query(ids: list[int]) -> QuerySet[Step]:
+    return Step.objects.filter(goal_id__in=ids).order_by("starts_on", "pk")
+
+
+def _strategy_links_query(ids: list[int]) -> QuerySet[GoalStrategy]:
+    return (
+        GoalStrategy.objects.filter(goal_id__in=ids)
+        .select_related("strategy")
+        .order_by("added_at", "pk")
+    )
+
+
+# The plan page and the desk open these on every visit, and building them cost more than running
+# them: compiled once per number of goals (harmplan/compiled_query.py).
+_CURRENT_GOALS = CompiledQuery(_current_goals_query)
+_STEPS = CompiledQuery(_steps_query)
+_STRATEGY_LINKS = CompiledQuery(_strategy_links_query)
+
+
+def with_steps(goals: list[Goal]) -> list[Goal]:
+    """`goal.steps.all()` loaded for all of `goals`, in one compiled query."""
+    if goals:
+        prefetched(goals, "steps", _STEPS.objects([goal.pk for goal in goals]))
+    return goals
+
+
 def current_goals(plan: Plan, today: date) -> list[Goal]:
     """Current goals with their steps and strategies, and this step and the next one on the
     client's `today`, in a fixed number of queries."""
-    goals = list(
-        plan.goals.current()
-        .select_related("focus_area")
-        .prefetch_related(
-            Prefetch("steps", queryset=Step.objects.order_by("starts_on", "pk")),
-            Prefetch(
-                "strategy_links",
-                queryset=GoalStrategy.objects.select_related("strategy").order_by("added_at"),
-            ),
-        )
-    )
+    goals = _CURRENT_GOALS.objects([plan.pk])
+    for goal in goals:
+        goal.plan = plan
+    if goals:
+        with_steps(goals)
+        prefetched(goals, "strategy_links", _STRATEGY_LINKS.objects([goal.pk for goal in goals]))
     for goal in goals:
         steps = list(goal.steps.all())
         goal.current_step = next((s for s in reversed(steps) if s.starts_on <= today), None)
@@ -121,3 +156,48 @@ class PlanHistory:
                 for change in revision.changes:
                     change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
         return iter(self._revisions)
+
+
+def _latest_review_query(ids: list[int]) -> QuerySet[Review]:
+    (plan_id,) = ids
+    return Review.objects.filter(plan_id=plan_id).select_related("counselor")[:1]
+
+
+def _counselor_changes_query(ids: list[int], *, since: datetime) -> QuerySet[Revision]:
+    (plan_id,) = ids
+    return Revision.objects.filter(
+        plan_id=plan_id, author_role=AuthorRole.COUNSELOR, at__gt=since
+    ).select_related("author")[:5]
+
+
+def _trusted_contacts_query(ids: list[int]) -> QuerySet[TrustedContact]:
+    (plan_id,) = ids
+    return TrustedContact.objects.filter(plan_id=plan_id)
+
+
+# Opened with every plan page and desk: compiled once (harmplan/compiled_query.py).
+_LATEST_REVIEW = CompiledQuery(_latest_review_query)
+_COUNSELOR_CHANGES = CompiledQuery(_counselor_changes_query, times=("since",))
+_TRUSTED_CONTACTS = CompiledQuery(_trusted_contacts_query)
+
+
+def latest_review(plan: Plan) -> Review | None:
+    """The plan's latest review, with its counselor."""
+    found = _LATEST_REVIEW.objects([plan.pk])
+    for review in found:
+        review.plan = plan
+    return found[0] if found else None
+
+
+def counselor_changes_since(plan: Plan, since: datetime) -> list[Revision]:
+    """The last five changes the care team made to the plan after `since`, with their authors."""
+    found = _COUNSELOR_CHANGES.objects([plan.pk], since=since)
+    for revision in found:
+        revision.plan = plan
+    return found
+
+
+def with_trusted_contacts(plan: Plan) -> Plan:
+    """`plan.trusted_contacts.all()` loaded, in one compiled query."""
+    prefetched([plan], "trusted_contacts", _TRUSTED_CONTACTS.objects([plan.pk]))
+    return plan

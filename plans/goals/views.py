@@ -16,7 +16,7 @@ from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
 from harmplan.http import AuthenticatedRequest
 from plans.access import get_plan_for_user, log_read
-from plans.models import Goal, Lifecycle, Plan, Revision
+from plans.models import Goal, Lifecycle, Plan
 from plans.progress.stats import progress_lines
 from plans.records import closing as records_closing
 from plans.records import privacy as records_privacy
@@ -36,7 +36,13 @@ from .forms import (
     TrustedContactsForm,
     plan_initial,
 )
-from .selectors import PlanHistory, current_goals
+from .selectors import (
+    PlanHistory,
+    counselor_changes_since,
+    current_goals,
+    latest_review,
+    with_trusted_contacts,
+)
 
 
 def _with_progress(goals: list[Goal], today: date, *, you: bool) -> list[Goal]:
@@ -61,12 +67,7 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     changes = []
     if is_client:
         since = plan.client_last_seen_at
-        recent = Revision.objects.filter(plan=plan, author_role="counselor").select_related(
-            "author"
-        )
-        if since:
-            recent = recent.filter(at__gt=since)
-        changes = list(recent[:5]) if since else []
+        changes = counselor_changes_since(plan, since) if since else []
         # Moving the mark on changes nothing when there is nothing new: no write per view.
         if changes or since is None:
             services.plan_mark_seen(plan=plan)
@@ -89,7 +90,7 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         context.update(desk_context(plan, goals, today, zone))
         return render(request, "plans/goals/desk.html", context)
     context = {
-        "plan": plan,
+        "plan": with_trusted_contacts(plan),
         "client": plan.client,
         "is_client": is_client,
         "goals": goals,
@@ -98,7 +99,7 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
         "changes_since_last_visit": changes,
         # The counselor's changes since the client agreed, as a difference beside "I agree".
         "counselor_changes": counselor_changes(plan) if is_client else [],
-        "latest_review": plan.reviews.select_related("counselor").first(),
+        "latest_review": latest_review(plan),
         "services_given": services_for_client(plan.client),
         "agree_form": AgreeForm(initial={"content_version": plan.content_version}),
         # From the client's records: "closing on …", and what the care team may see.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -13,11 +14,13 @@ from django.views.decorators.http import require_GET
 
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
+from harmplan.compiled_query import CompiledQuery
 from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.access import get_goal_for_user, log_read
 from plans.goals import services
-from plans.models import CheckIn, Step
+from plans.goals.selectors import with_steps
+from plans.models import CheckIn, Goal, Step
 
 from .chart import chart_html
 from .stats import progress_lines, series, targets_by_day
@@ -43,11 +46,24 @@ def _charts(goals, today, weeks: int, steps_by_goal, lines) -> dict[int, SafeStr
     }
 
 
-def _steps_by_goal(goals) -> dict[int, list[Step]]:
-    steps: dict[int, list[Step]] = {}
-    for step in Step.objects.filter(goal__in=goals).order_by("starts_on", "pk"):
-        steps.setdefault(step.goal_id, []).append(step)
-    return steps
+def _steps_by_goal(goals: list[Goal]) -> dict[int, list[Step]]:
+    return {goal.pk: list(goal.steps.all()) for goal in with_steps(goals)}
+
+
+def _active_goals_query(ids: list[int]) -> QuerySet[Goal]:
+    (plan_id,) = ids
+    return Goal.objects.filter(plan_id=plan_id).active().order_by("position", "created_at")
+
+
+def _last_checkin_query(ids: list[int]) -> QuerySet[CheckIn]:
+    (client_id,) = ids
+    return CheckIn.objects.for_client(client_id).order_by("-day")[:1]
+
+
+# The page a client lands on after a check-in: its queries compiled once
+# (harmplan/compiled_query.py).
+_ACTIVE_GOALS = CompiledQuery(_active_goals_query)
+_LAST_CHECKIN = CompiledQuery(_last_checkin_query)
 
 
 @role_required(Role.CLIENT)
@@ -55,10 +71,12 @@ def _steps_by_goal(goals) -> dict[int, list[Step]]:
 def progress_overview(request: AuthenticatedRequest) -> HttpResponse:
     plan = services.plan_for_client(request.user)
     today = timezones.client_today(plan)
-    goals = list(plan.goals.active().order_by("position", "created_at"))
+    goals = _ACTIVE_GOALS.objects([plan.pk])
+    for goal in goals:
+        goal.plan = plan
     lines = progress_lines(goals, today)
     charts = _charts(goals, today, 4, _steps_by_goal(goals), lines)
-    last = CheckIn.objects.for_client(request.user).order_by("-day").first()
+    last = next(iter(_LAST_CHECKIN.objects([request.user.pk])), None)
     items = [
         {"goal": goal, "line": lines[goal.pk], "chart_html": charts[goal.pk]} for goal in goals
     ]

@@ -12,11 +12,12 @@ from datetime import date, datetime, timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.accounts.models import AccessEvent, CareAssignment, Invitation, User
+from harmplan.compiled_query import CompiledQuery
 from plans import timezones
 from plans.models import (
     PAUSED_INDEFINITELY,
@@ -137,20 +138,26 @@ def with_closing_date(clients):
 def closing_day(client: User, viewer: User) -> date | None:
     """The local day the client's account is to be deleted, if they asked to close it: in the
     client's zone for the client, in the program's zone for staff."""
-    when = closing_dates([client.pk]).get(client.pk)
-    if when is None:
+    rows = _CLOSING.rows([client.pk])
+    if not rows:
         return None
+    when = rows[-1]["delete_after"]
     zone = zone_for_user(client) if viewer.pk == client.pk else timezones.program_zone()
     return when.astimezone(zone).date()
 
 
 def closing_dates(clients) -> dict[int, datetime]:
     """For staff pages: when each of `clients` (ids) is to be deleted, if they asked."""
-    return dict(
-        AccountClosure.objects.pending()
-        .filter(client_id__in=list(clients))
-        .values_list("client_id", "delete_after")
-    )
+    return dict(_closing_query(list(clients)).values_list("client_id", "delete_after"))
+
+
+def _closing_query(ids: list[int]) -> QuerySet[AccountClosure]:
+    return AccountClosure.objects.pending().filter(client_id__in=ids)
+
+
+# The plan page and the desk ask this of one client on every visit: compiled once
+# (harmplan/compiled_query.py).
+_CLOSING = CompiledQuery(lambda ids: _closing_query(ids).values("delete_after"))
 
 
 def _count(queryset) -> int:

@@ -43,7 +43,11 @@ def client_zone_save(*, client: User, time_zone: str, now: datetime | None = Non
 def schedule_for(client: User) -> ReminderSchedule:
     """The client's schedule, or an unsaved one with the defaults for the settings form."""
     schedule = ReminderSchedule.objects.filter(client=client).first()
-    if schedule is None:
+    if schedule is not None:
+        # The client is already loaded, with their membership: the preview reads their
+        # organization's name and their language without loading them again.
+        schedule.client = client
+    else:
         schedule = ReminderSchedule(
             client=client,
             timezone=_preferred_zone(client),

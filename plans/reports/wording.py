@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from harmplan.compiled_query import CompiledQuery
 from plans.models import ReferralOutcome, ServiceGiven, ServiceKind
 
 
@@ -61,13 +63,22 @@ def for_client(service: ServiceGiven) -> str:
 CLIENT_SHOWN = 10
 
 
-def services_for_client(client) -> list[ServiceGiven]:
-    """The latest services given to `client`, each with `.words` to show them: one query."""
-    items = list(
-        ServiceGiven.objects.for_client(client)
+def _client_services_query(ids: list[int]) -> QuerySet[ServiceGiven]:
+    (client_id,) = ids
+    return (
+        ServiceGiven.objects.for_client(client_id)
         .select_related("resource")
         .order_by("-given_on", "-pk")[:CLIENT_SHOWN]
     )
+
+
+# On every visit to the client's plan page: compiled once (harmplan/compiled_query.py).
+_CLIENT_SERVICES = CompiledQuery(_client_services_query)
+
+
+def services_for_client(client) -> list[ServiceGiven]:
+    """The latest services given to `client`, each with `.words` to show them: one query."""
+    items = _CLIENT_SERVICES.objects([client.pk])
     for item in items:
         item.words = for_client(item)
     return items
