@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from harmplan.accounts import services
+from harmplan.accounts.language import user_language_set
 from harmplan.accounts.models import AccessEvent, CareAssignment, User
 from tests.signin import sign_in
 
@@ -53,8 +56,49 @@ def test_client_sees_who_opened_their_records(people, client):
     sign_in(client, people.client_a)
     response = client.get(reverse("accounts:my_access_log"))
     assert response.status_code == 200
-    assert list(response.context["page"]) == [AccessEvent.objects.get(client=people.client_a)]
+    event = AccessEvent.objects.get(client=people.client_a)
+    assert [row[:3] for row in response.context["page"]] == [(event.at, "view", "plan")]
     assert "Viewed your plan" in response.content.decode()
+
+
+def test_the_log_rows_read_as_columns_are_what_the_events_show(people, client):
+    """The page reads each row's columns, not its models (harmplan/accounts/views.py): the rows
+    must say what the events and their actors say, names, roles and sentences alike."""
+    staff = User.objects.create_user("no-membership", first_name="Ada", last_name="Byron")
+    User.objects.filter(pk=people.counselor.pk).update(preferred_name="Robin <R&B>")
+    User.objects.filter(pk=people.org_admin.pk).update(first_name="Sam", last_name="")
+    for actor, action, object_type in [
+        (people.counselor, "view", "plan"),
+        (people.org_admin, "update", "goal steps"),
+        (staff, "export", "plan PDF"),
+        (people.counselor, "view", "something new"),
+        (people.org_admin, "unknown", "goal"),
+        (people.counselor, "delete", "care team"),
+    ]:
+        AccessEvent.objects.create(
+            actor=actor, client=people.client_a, action=action, object_type=object_type
+        )
+    sign_in(client, people.client_a)
+    for language in ("en", "es"):
+        user_language_set(user=people.client_a, language=language)
+        page = client.get(reverse("accounts:my_access_log"))
+        assert page.headers["Content-Language"] == language
+        with translation.override(language):
+            rows = [
+                {
+                    "at": event.at,
+                    "actor": event.actor.display_name,
+                    "role": membership.get_role_display()
+                    if (membership := event.actor.membership_or_none)
+                    else None,
+                    "description": event.description,
+                }
+                for event in AccessEvent.objects.filter(client=people.client_a)
+            ]
+            with timezone.override(page.context["zone"]):
+                expected = render_to_string("accounts/_access_rows.html", {"events": rows})
+        assert expected.count("<tr>") == 6 and expected in page.content.decode()
+    assert "Robin &lt;R&amp;B&gt; (consejero" in expected and "Ada Byron</td>" in expected
 
 
 def test_log_refuses_changes_through_the_orm(people):
