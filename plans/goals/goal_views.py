@@ -73,7 +73,11 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
             "links": links,
             "suggestions": suggestions[:SUGGESTIONS_SHOWN] if more else suggestions,
             "more_suggestions": more,
-            "version_form": VersionedForm(initial={"version": goal.version}),
+            # Each written once, not in every step's row (get_FOO_display, a form's rendering).
+            "unit_and_period": " ".join(
+                [goal.get_target_unit_display(), goal.get_target_period_display()]
+            ),
+            "version_form": VersionedForm(initial={"version": goal.version}).render(),
         },
     )
 
