@@ -279,13 +279,32 @@ def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     # Who can open the records, since when, and who added them: an admin who gives themselves a
     # counselor account shows up here by name.
-    care_team = (
-        CareAssignment.objects.filter(client=request.user)
-        .select_related("counselor", "added_by__membership")
+    roles = {value: str(label) for value, label in Role.choices}  # get_role_display
+    care_team = [
+        {
+            "name": person_name(*row[:4]),
+            "since": row[4],
+            # Whoever added them, by name and role ("" when they have no role: "staff").
+            "added_by": None if row[5] is None else person_name(*row[6:10]),
+            "added_by_role": roles.get(row[10], row[10]) if row[10] else "",
+        }
+        for row in CareAssignment.objects.filter(client=request.user)
         .order_by("created_at")
-    )
+        .values_list(
+            *_person("counselor"),
+            "created_at",
+            "added_by",
+            *_person("added_by"),
+            "added_by__membership__role",
+        )
+    ]
     # Break-glass: who opened the records without being on the care team, and why.
-    emergencies = EmergencyAccess.objects.filter(client=request.user).select_related("counselor")
+    emergencies = [
+        {"name": person_name(*row[:4]), "started_at": row[4], "reason": row[5]}
+        for row in EmergencyAccess.objects.filter(client=request.user).values_list(
+            *_person("counselor"), "started_at", "reason"
+        )[:20]
+    ]
     zone = zone_for_user(request.user)
     return render(
         request,
@@ -294,10 +313,17 @@ def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "rows_html": _access_rows_html(page, zone),
             "care_team": care_team,
-            "emergencies": emergencies[:20],
+            "emergencies": emergencies,
             "zone": zone,
         },
     )
+
+
+def _person(relation: str) -> list[str]:
+    """The columns person_name() names someone from, through `relation`."""
+    return [
+        f"{relation}__{name}" for name in ("preferred_name", "first_name", "last_name", "username")
+    ]
 
 
 # What a row of the access log shows, read as plain columns: fifty model rows, their actors and
