@@ -8,6 +8,8 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -66,6 +68,19 @@ def test_three_suggestions_that_fit_then_see_more(people, client):
     everything = client.get(goal.get_absolute_url() + "?suggestions=all").content.decode()
     assert everything.count("to this goal</button>") == 30
     assert "abstinence" not in everything.lower().split("strategies that fit")[1]
+
+
+def test_the_steps_are_read_once_with_a_step_in_effect(people, client):
+    goal = goal_with_steps(people)  # the step from 2020 is in effect
+    client.force_login(people.client_a)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(goal.get_absolute_url()).content.decode()
+    assert "This step</dt><dd>At most 20 standard drinks a week" in page
+    steps = [query["sql"] for query in queries if query["sql"].startswith('SELECT "plans_step"')]
+    assert len(steps) == 1, steps
+    # Suggestions read only what they show.
+    reads = [query["sql"] for query in queries if 'FROM "strategies_strategy"' in query["sql"]]
+    assert len(reads) == 1 and '"how_to"' not in reads[0]
 
 
 VERSIONED_FORM_RENDER = VersionedForm.render
