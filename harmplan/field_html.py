@@ -14,6 +14,7 @@ kind both ways and compares, and fails when a template no longer matches its wri
 from __future__ import annotations
 
 import hashlib
+import html
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -34,6 +35,8 @@ FORM_CONTEXT = {"form", "fields", "hidden_fields", "errors"}
 
 def _text(value) -> str:
     """{{ value }}, as a template writes it (render_value_in_context, autoescape on)."""
+    if type(value) is str:
+        return html.escape(value)  # what escape() does, without its check for lazy strings
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
