@@ -233,3 +233,16 @@ def test_the_care_team_and_emergencies_say_who_and_by_whom_from_columns(people, 
     for table in ("accounts_careassignment", "accounts_emergencyaccess"):
         reads = [query["sql"] for query in queries if f'FROM "{table}"' in query["sql"]]
         assert len(reads) == 1 and '"password"' not in reads[0], table
+
+
+def test_the_log_is_counted_without_joining_people(people, client):
+    for _ in range(3):
+        AccessEvent.objects.create(
+            actor=people.counselor, client=people.client_a, action="view", object_type="plan"
+        )
+    sign_in(client, people.client_a)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("accounts:my_access_log"))
+    assert page.context["page"].paginator.count == 3
+    counts = [query["sql"] for query in queries if "COUNT(*)" in query["sql"]]
+    assert len(counts) == 1 and "JOIN" not in counts[0]

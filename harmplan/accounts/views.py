@@ -275,8 +275,10 @@ def client_detail(request: AuthenticatedRequest, client_id) -> HttpResponse:
 @role_required(Role.CLIENT)
 @require_http_methods(["GET"])
 def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
-    events = AccessEvent.objects.filter(client=request.user).values_list(*ACCESS_ROW_COLUMNS)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    events = AccessEvent.objects.filter(client=request.user)
+    paginator = Paginator(events.values_list(*ACCESS_ROW_COLUMNS), 50)
+    paginator.count = events.count()  # counted without the joins the rows need
+    page = paginator.get_page(request.GET.get("page"))
     # Who can open the records, since when, and who added them: an admin who gives themselves a
     # counselor account shows up here by name.
     roles = {value: str(label) for value, label in Role.choices}  # get_role_display
