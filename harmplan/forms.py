@@ -13,6 +13,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from harmplan import field_html
 from harmplan.phones import PHONE_CHARACTERS
 from harmplan.widget_html import writer_for
 from plans.timezones import get_zone, timezone_names, zone_choices
@@ -27,6 +28,10 @@ class FormRenderer(TemplatesSetting):
         writer = writer_for(template_name) if set(context) == {"widget"} else None
         if writer is not None:
             return writer(context["widget"]).strip()
+        # So are this project's field and form templates (harmplan/field_html.py).
+        write = field_html.writer_for(template_name, context) if request is None else None
+        if write is not None:
+            return write().strip()
         return super().render(template_name, context, request)
 
 

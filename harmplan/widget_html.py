@@ -12,6 +12,7 @@ in templates/) is rendered by the template engine, as is any template not listed
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -29,11 +30,17 @@ DJANGO_WIDGETS_DIR = Path(django.__file__).parent / "forms" / "templates" / "dja
 
 def _text(value) -> str:
     """{{ value }}, as a template writes it."""
+    if type(value) is str:
+        # Most values: nothing to localize, and escape() is html.escape() behind a check for
+        # lazy strings that costs more than the escaping.
+        return html.escape(value)
     return conditional_escape(localize(template_localtime(value)))
 
 
 def _format_s(value) -> str:
     """{{ value|stringformat:'s' }}: safe input stays unescaped (the filter is is_safe)."""
+    if type(value) is str:
+        return html.escape(value)  # as below: "%s" % value, then escape()
     if isinstance(value, tuple):
         value = str(value)
     try:

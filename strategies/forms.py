@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from harmplan.forms import field_of
+
 from .models import Approach, Category, FocusArea
 
 
@@ -16,13 +18,9 @@ class CatalogFilterForm(forms.Form):
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
         help_text=_("For example: naloxone, diary, sleep."),
     )
-    focus = forms.ModelChoiceField(
-        label=_("What it is about"),
-        queryset=FocusArea.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Anything"),
-    )
+    # The focus area's slug: its choices are read in __init__ as two columns, once a form (whole
+    # focus areas through a ModelChoiceField were the costliest part of the catalog's form).
+    focus = forms.ChoiceField(label=_("What it is about"), required=False)
     approach = forms.ChoiceField(
         label=_("Approach"),
         choices=[("", "Any approach"), *Approach.choices],
@@ -34,13 +32,18 @@ class CatalogFilterForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = FocusArea.objects.values_list("slug", "name")  # in FocusArea's own order
+        field_of(self, "focus", forms.ChoiceField).choices = [("", _("Anything")), *areas]
+
     def filter(self, strategies):
         """Apply the filters that are valid; a bad value in a shared link is ignored."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         if data.get("q"):
             strategies = strategies.search(data["q"])
         if data.get("focus"):
-            strategies = strategies.in_focus_area(data["focus"].slug)
+            strategies = strategies.in_focus_area(data["focus"])
         if data.get("approach"):
             strategies = strategies.fitting(data["approach"])
         if data.get("category"):

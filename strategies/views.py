@@ -19,24 +19,40 @@ from harmplan.fragments import render_cached
 from harmplan.http import AuthenticatedRequest
 
 from .forms import CatalogFilterForm
-from .models import Resource, Strategy
+from .models import (
+    APPROACH_FIELDS,
+    Category,
+    Resource,
+    Strategy,
+    focus_area_names,
+    in_language,
+)
 
 PAGE_SIZE = 20
 
 
-def cards_html(strategies) -> SafeString:
+def cards_html(rows) -> SafeString:
     """The strategy cards, cached as HTML (harmplan/fragments.py): the catalog is the same for
-    everyone, and rendering twenty cards was most of the page. Only what a card shows goes in."""
+    everyone, and rendering twenty cards was most of the page. Only what a card shows goes in,
+    read from the rows of `Strategy.objects.for_listing()`."""
+    rows = list(rows)
+    areas = focus_area_names([row.pk for row in rows])
+    categories = {value: str(label) for value, label in Category.choices}  # get_..._display
+    approaches = {approach: str(approach.label) for approach in APPROACH_FIELDS}
     cards = [
         {
-            "url": strategy.get_absolute_url(),
-            "title": strategy.shown_title,
-            "summary": strategy.shown_summary,
-            "category": strategy.get_category_display(),
-            "approaches": strategy.get_approaches_display(),
-            "areas": [str(area) for area in strategy.focus_areas.all()],
+            "url": Strategy.url_for(row.slug),
+            "title": in_language(row.title, row.title_es),
+            "summary": in_language(row.summary, row.summary_es),
+            "category": categories.get(row.category, row.category),
+            "approaches": [
+                label
+                for approach, label in approaches.items()
+                if getattr(row, APPROACH_FIELDS[approach])
+            ],
+            "areas": areas.get(row.pk, []),
         }
-        for strategy in strategies
+        for row in rows
     ]
     return render_cached("strategies/_cards.html", {"cards": cards})
 

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from harmplan.accounts import services
-from harmplan.accounts.models import AccessEvent, CareAssignment, User
+from harmplan.accounts.language import user_language_set
+from harmplan.accounts.models import AccessEvent, CareAssignment, Role, User
+from tests.factories import make_user
 from tests.signin import sign_in
 
 
@@ -53,8 +60,49 @@ def test_client_sees_who_opened_their_records(people, client):
     sign_in(client, people.client_a)
     response = client.get(reverse("accounts:my_access_log"))
     assert response.status_code == 200
-    assert list(response.context["page"]) == [AccessEvent.objects.get(client=people.client_a)]
+    event = AccessEvent.objects.get(client=people.client_a)
+    assert [row[:3] for row in response.context["page"]] == [(event.at, "view", "plan")]
     assert "Viewed your plan" in response.content.decode()
+
+
+def test_the_log_rows_read_as_columns_are_what_the_events_show(people, client):
+    """The page reads each row's columns, not its models (harmplan/accounts/views.py): the rows
+    must say what the events and their actors say, names, roles and sentences alike."""
+    staff = User.objects.create_user("no-membership", first_name="Ada", last_name="Byron")
+    User.objects.filter(pk=people.counselor.pk).update(preferred_name="Robin <R&B>")
+    User.objects.filter(pk=people.org_admin.pk).update(first_name="Sam", last_name="")
+    for actor, action, object_type in [
+        (people.counselor, "view", "plan"),
+        (people.org_admin, "update", "goal steps"),
+        (staff, "export", "plan PDF"),
+        (people.counselor, "view", "something new"),
+        (people.org_admin, "unknown", "goal"),
+        (people.counselor, "delete", "care team"),
+    ]:
+        AccessEvent.objects.create(
+            actor=actor, client=people.client_a, action=action, object_type=object_type
+        )
+    sign_in(client, people.client_a)
+    for language in ("en", "es"):
+        user_language_set(user=people.client_a, language=language)
+        page = client.get(reverse("accounts:my_access_log"))
+        assert page.headers["Content-Language"] == language
+        with translation.override(language):
+            rows = [
+                {
+                    "at": event.at,
+                    "actor": event.actor.display_name,
+                    "role": membership.get_role_display()
+                    if (membership := event.actor.membership_or_none)
+                    else None,
+                    "description": event.description,
+                }
+                for event in AccessEvent.objects.filter(client=people.client_a)
+            ]
+            with timezone.override(page.context["zone"]):
+                expected = render_to_string("accounts/_access_rows.html", {"events": rows})
+        assert expected.count("<tr>") == 6 and expected in page.content.decode()
+    assert "Robin &lt;R&amp;B&gt; (consejero" in expected and "Ada Byron</td>" in expected
 
 
 def test_log_refuses_changes_through_the_orm(people):
@@ -131,9 +179,8 @@ def test_admin_giving_themselves_a_counselor_account_is_visible_to_the_client(pe
 
     sign_in(client, people.client_b)
     page = client.get(reverse("accounts:my_access_log"))
-    assert list(page.context["care_team"].values_list("counselor", "added_by")) == [
-        (sam.pk, people.org_admin.pk)
-    ]
+    care_team = [(member["name"], member["added_by"]) for member in page.context["care_team"]]
+    assert care_team == [(sam.display_name, people.org_admin.display_name)]
     text = " ".join(page.content.decode().split())
     assert "<strong>Sam</strong> joined your care team on" in text
     assert "added by org-admin (organization admin)" in text
@@ -154,3 +201,48 @@ def test_counselor_added_by_an_invitation_is_on_the_care_team_list(people, clien
     assignment = CareAssignment.objects.get(client=new_client)
     assert assignment.added_by == people.counselor
     assert AccessEvent.objects.filter(client=new_client, object_type="care team").count() == 1
+
+
+def test_the_care_team_and_emergencies_say_who_and_by_whom_from_columns(people, client):
+    """The page names people from four columns each, not from whole person rows."""
+    from harmplan.accounts.models import EmergencyAccess
+
+    staff = User.objects.create_user("staff-no-role", first_name="Ada", last_name="Byron")
+    second = make_user("second-counselor", people.org, Role.COUNSELOR, preferred_name="Robin")
+    CareAssignment.objects.filter(pk=people.assignment.pk).update(added_by=people.org_admin)
+    CareAssignment.objects.create(
+        organization=people.org, counselor=second, client=people.client_a, added_by=staff
+    )
+    now = timezone.now()
+    EmergencyAccess.objects.create(
+        organization=people.org,
+        counselor=second,
+        client=people.client_a,
+        reason="Away <today> & tomorrow",
+        started_at=now,
+        expires_at=now + timedelta(hours=4),
+    )
+    sign_in(client, people.client_a)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("accounts:my_access_log")).content.decode()
+    assert "<strong>counselor</strong> joined your care team on" in page
+    assert "added by org-admin (organization admin)." in page
+    assert "<strong>Robin</strong> joined your care team on" in page
+    assert "added by Ada Byron (staff)." in page
+    assert ": Robin (counselor) — “Away &lt;today&gt; &amp; tomorrow”" in page
+    for table in ("accounts_careassignment", "accounts_emergencyaccess"):
+        reads = [query["sql"] for query in queries if f'FROM "{table}"' in query["sql"]]
+        assert len(reads) == 1 and '"password"' not in reads[0], table
+
+
+def test_the_log_is_counted_without_joining_people(people, client):
+    for _ in range(3):
+        AccessEvent.objects.create(
+            actor=people.counselor, client=people.client_a, action="view", object_type="plan"
+        )
+    sign_in(client, people.client_a)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("accounts:my_access_log"))
+    assert page.context["page"].paginator.count == 3
+    counts = [query["sql"] for query in queries if "COUNT(*)" in query["sql"]]
+    assert len(counts) == 1 and "JOIN" not in counts[0]

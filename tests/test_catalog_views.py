@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
+from harmplan.accounts.language import user_language_set
 from plans.goals.services import plan_for_client
 from strategies import services
 from strategies.catalog_files import SEED_FILE, catalog_load, read_catalog
+from strategies.forms import CatalogFilterForm
 from strategies.models import Approach, Category, FocusArea, Resource, Source, Strategy
 from tests.catalog_factories import make_strategy
 from tests.plan_factories import make_goal
@@ -279,3 +285,69 @@ def test_a_client_without_a_fitting_goal_is_pointed_to_their_plan(client, people
     content = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
     assert "None of your goals fits this strategy yet." in content
     assert f'href="{reverse("plans:my_plan")}"' in content
+
+
+def cards_from_the_strategies(response) -> str:
+    """The cards as rendered from whole strategies (before the catalog read only columns)."""
+    ids = [row.pk for row in response.context["page"].object_list]
+    strategies = Strategy.objects.filter(pk__in=ids).order_by("title", "pk")
+    cards = [
+        {
+            "url": strategy.get_absolute_url(),
+            "title": strategy.shown_title,
+            "summary": strategy.shown_summary,
+            "category": strategy.get_category_display(),
+            "approaches": strategy.get_approaches_display(),
+            "areas": [str(area) for area in strategy.focus_areas.all()],
+        }
+        for strategy in strategies
+    ]
+    return render_to_string("strategies/_cards.html", {"cards": cards})
+
+
+def test_the_cards_say_what_the_strategies_say(client, people, seeded):
+    Strategy.objects.filter(slug="naloxone-kit").update(
+        title_es="Lleva naloxona", summary_es="Salva <vidas> & más."
+    )
+    Strategy.objects.filter(title__startswith="H").update(for_safer_use=True, for_abstinence=True)
+    sign_in(client, people.client_a)
+    for language in ("en", "es"):
+        user_language_set(user=people.client_a, language=language)
+        for params in ({}, {"page": 2}, {"focus": "alcohol"}, {"q": "naloxone"}):
+            response = client.get(CATALOG, params)
+            with translation.override(language):
+                expected = cards_from_the_strategies(response)
+            assert expected.count('<li class="card">') == len(response.context["page"])
+            assert expected in response.content.decode(), (language, params)
+    assert "Lleva naloxona" in expected and "Salva &lt;vidas&gt; &amp; más." in expected
+
+
+class FiltersAsBefore(CatalogFilterForm):
+    """The filters with whole focus areas (a ModelChoiceField), as they were."""
+
+    focus = forms.ModelChoiceField(
+        label=gettext_lazy("What it is about"),
+        queryset=FocusArea.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=gettext_lazy("Anything"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+
+
+def test_the_filters_read_focus_areas_in_one_query_and_look_as_before(seeded):
+    # (A value that is not a focus area is dropped by the view before the form is shown.)
+    FocusArea.objects.filter(slug="alcohol").update(name="Alcohol & <drinks>")
+    for data in ({}, {"focus": "alcohol", "q": "sleep"}, {"focus": "opioids"}):
+        with CaptureQueriesContext(connection) as queries:
+            form = CatalogFilterForm(data)
+            form.is_valid()
+            html = str(form)
+        assert len(queries) == 1
+        before = FiltersAsBefore(data)
+        before.is_valid()
+        assert html == str(before)
+        assert form.is_filtered == before.is_filtered
+    assert "Alcohol &amp; &lt;drinks&gt;</option>" in html

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from plans.goals import services
-from plans.models import Step
+from plans.goals.forms import VersionedForm
+from plans.models import Goal, Step
 from strategies.models import Approach
 from tests.accessibility import assert_no_axe_violations
 from tests.catalog_factories import make_strategy
@@ -64,6 +68,56 @@ def test_three_suggestions_that_fit_then_see_more(people, client):
     everything = client.get(goal.get_absolute_url() + "?suggestions=all").content.decode()
     assert everything.count("to this goal</button>") == 30
     assert "abstinence" not in everything.lower().split("strategies that fit")[1]
+
+
+def test_the_steps_are_read_once_with_a_step_in_effect(people, client):
+    goal = goal_with_steps(people)  # the step from 2020 is in effect
+    client.force_login(people.client_a)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(goal.get_absolute_url()).content.decode()
+    assert "This step</dt><dd>At most 20 standard drinks a week" in page
+    steps = [query["sql"] for query in queries if query["sql"].startswith('SELECT "plans_step"')]
+    assert len(steps) == 1, steps
+    # Suggestions read only what they show.
+    reads = [query["sql"] for query in queries if 'FROM "strategies_strategy"' in query["sql"]]
+    assert len(reads) == 1 and '"how_to"' not in reads[0]
+
+
+VERSIONED_FORM_RENDER = VersionedForm.render
+
+
+def test_each_step_row_says_its_aim_and_day_and_carries_the_version(people, client):
+    """The unit, the period and the version form are worked out once for all the rows."""
+    catalog_of_30()
+    goal = goal_with_steps(people)
+    goal.baseline_value = Decimal(30)
+    goal.save()
+    client.force_login(people.client_a)
+    calls = {"unit": 0, "form": 0}
+
+    def unit_display(goal):
+        calls["unit"] += 1
+        return goal._get_FIELD_display(Goal._meta.get_field("target_unit"))
+
+    def render_form(form, *args, **kwargs):
+        calls["form"] += 1
+        return VERSIONED_FORM_RENDER(form, *args, **kwargs)
+
+    with (
+        mock.patch.object(Goal, "get_target_unit_display", unit_display),
+        mock.patch.object(VersionedForm, "render", render_form),
+        mock.patch.object(VersionedForm, "__str__", render_form),
+        mock.patch.object(VersionedForm, "__html__", render_form),
+    ):
+        page = client.get(goal.get_absolute_url()).content.decode()
+    assert calls == {"unit": 1, "form": 1}
+    version = f'<input type="hidden" name="version" value="{goal.version}" id="id_version">'
+    assert page.count(version) == 3 + 2  # each suggestion, each step's "Remove"
+    assert "<td>20 standard drinks a week</td>" in page
+    assert "<td>14 standard drinks a week</td>" in page
+    assert "<dd>30 standard drinks a week</dd>" in page
+    label = '<span class="visually-hidden"> the step from 1 January</span>'  # 2020 and 2099
+    assert page.count(f"Change{label}</a>") == 2 and page.count(f"Remove{label}</button>") == 2
 
 
 def test_the_target_question_asks_the_kind_first_then_only_what_it_needs(people, client):

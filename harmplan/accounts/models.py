@@ -162,7 +162,14 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
 
     @property
     def display_name(self) -> str:
-        return self.preferred_name or self.get_full_name() or self.username
+        return person_name(self.preferred_name, self.first_name, self.last_name, self.username)
+
+
+def person_name(preferred_name: str, first_name: str, last_name: str, username: str) -> str:
+    """How a person is named to others: the name they chose, else their full name, else their
+    username. Pages that list many people read these four columns instead of whole rows."""
+    full_name = f"{first_name} {last_name}".strip()  # AbstractUser.get_full_name
+    return preferred_name or full_name or username
 
 
 class Membership(models.Model):
@@ -367,11 +374,17 @@ class AccessEvent(models.Model):
     @property
     def description(self) -> str:
         """What happened, as one sentence the client reads ("Viewed your plan")."""
-        sentence = ACCESS_SENTENCES.get(self.action)
-        thing = ACCESS_OBJECTS.get(self.object_type, self.object_type)
-        if sentence is None:
-            return f"{self.get_action_display()} {thing}"
-        return str(sentence) % {"thing": thing}
+        return access_description(self.action, self.object_type)
+
+
+def access_description(action: str, object_type: str) -> str:
+    """An access event's action and object type as one sentence the client reads."""
+    sentence = ACCESS_SENTENCES.get(action)
+    thing = ACCESS_OBJECTS.get(object_type, object_type)
+    if sentence is None:
+        label = dict(AccessEvent.Action.choices).get(action, action)  # get_action_display
+        return f"{label} {thing}"
+    return str(sentence) % {"thing": thing}
 
 
 # One whole sentence per action. Translators: %(thing)s is one of the "your records" nouns below,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -38,9 +38,10 @@ def _suggestions(goal, links):
         Strategy.objects.published()
         .fitting(goal.approach)
         .in_focus_area(goal.focus_area.slug)
-        .exclude(pk__in=links.values("strategy_id"))
+        .exclude(pk__in=[link.strategy_id for link in links])
         .annotate(focus_count=Subquery(focus_count))
         .order_by("focus_count", "title")
+        .only("pk", "slug", "title", "summary")  # what a suggestion shows
     )
 
 
@@ -50,11 +51,12 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     chart, the goal's strategies, then at most three suggestions and "see more"."""
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     log_read(request, goal.plan, "goal", goal.public_id)
-    links = goal.strategy_links.select_related("strategy")
+    links = list(goal.strategy_links.select_related("strategy"))
     show_all = request.GET.get("suggestions") == "all"
     suggestions = list(_suggestions(goal, links)[: None if show_all else SUGGESTIONS_SHOWN + 1])
     more = not show_all and len(suggestions) > SUGGESTIONS_SHOWN
     today = client_today(goal.plan)
+    prefetch_related_objects([goal], "steps")  # step_text reads them too: one query
     steps = list(goal.steps.all())
     line = progress_lines([goal], today, you=request.user.pk == goal.plan.client_id)[goal.pk]
     return render(
@@ -73,7 +75,11 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
             "links": links,
             "suggestions": suggestions[:SUGGESTIONS_SHOWN] if more else suggestions,
             "more_suggestions": more,
-            "version_form": VersionedForm(initial={"version": goal.version}),
+            # Each written once, not in every step's row (get_FOO_display, a form's rendering).
+            "unit_and_period": " ".join(
+                [goal.get_target_unit_display(), goal.get_target_period_display()]
+            ),
+            "version_form": VersionedForm(initial={"version": goal.version}).render(),
         },
     )
 
