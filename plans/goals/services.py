@@ -16,8 +16,8 @@ from django.db.models import F, Field, Model, QuerySet
 from django.utils import timezone, translation
 
 from harmplan.accounts.access import record_access
-from harmplan.compiled_query import CompiledQuery
 from harmplan.accounts.models import AccessEvent
+from harmplan.compiled_query import CompiledQuery
 from plans.models import (
     AuthorRole,
     Goal,
