@@ -53,30 +53,57 @@ PLAIN = (bool, int, float, Decimal, date, datetime, time, timedelta, uuid.UUID, 
 CSRF_PLACEHOLDER = mark_safe("<csrf-token>")
 
 
+def _kind(kind: type) -> str:
+    if issubclass(kind, Promise):
+        return "lazy"
+    if issubclass(kind, str):
+        return "safe" if issubclass(kind, SafeData) else "text"
+    if issubclass(kind, PLAIN):
+        return "plain"
+    if issubclass(kind, list | tuple):
+        return "sequence"
+    if issubclass(kind, dict):
+        return "dict"
+    if dataclasses.is_dataclass(kind):
+        return "dataclass"
+    return "refused"
+
+
+# What each type of value is, worked out once per type: a chart's key has a thousand values.
+_KINDS: dict[type, str] = {}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _fingerprint(value, out: list[str]) -> None:
-    if isinstance(value, Promise):
-        value = str(value)  # a lazy translation: its text in the active language
-    if isinstance(value, str):
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = _KINDS[type(value)] = _kind(type(value))
+    if kind == "lazy":
+        _fingerprint(str(value), out)  # a lazy translation: its text in the active language
+    elif kind == "text" or kind == "safe":
         # Safe strings are not escaped again: the same text, a different page.
-        out.append(f"{'s' if isinstance(value, SafeData) else 't'}{len(value)}:{value}")
-    elif isinstance(value, PLAIN):
+        out.append(f"{'s' if kind == 'safe' else 't'}{len(value)}:{value}")
+    elif kind == "plain":
         out.append(f"{type(value).__name__}:{value!r}")
-    elif isinstance(value, list | tuple):
+    elif kind == "sequence":
         out.append(f"{type(value).__name__}{len(value)}[")
         for item in value:
             _fingerprint(item, out)
         out.append("]")
-    elif isinstance(value, dict):
+    elif kind == "dict":
         out.append(f"dict{len(value)}{{")
         for key in sorted(value, key=str):
             _fingerprint(key, out)
             _fingerprint(value[key], out)
         out.append("}")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+    elif kind == "dataclass":
+        names = _FIELDS.get(type(value))
+        if names is None:
+            names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
         out.append(f"{type(value).__qualname__}(")
-        for item in dataclasses.fields(value):
-            out.append(item.name)
-            _fingerprint(getattr(value, item.name), out)
+        for name in names:
+            out.append(name)
+            _fingerprint(getattr(value, name), out)
         out.append(")")
     else:
         raise TypeError(f"Not a plain value for a cached fragment: {type(value).__name__}")

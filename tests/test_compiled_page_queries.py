@@ -446,3 +446,16 @@ def test_the_pages_are_what_the_orms_querysets_make_of_them(shapes, client, monk
     monkeypatch.setattr(CompiledQuery, "objects", orm_objects)
     monkeypatch.setattr(CompiledQuery, "rows", orm_objects)
     assert rendered() == compiled
+
+
+def test_a_clients_plan_is_the_one_the_orm_finds_and_is_started_once(db):
+    from plans.models import Plan
+
+    people = make_people()
+    plan = services.plan_for_client(people.client_a)  # started on first use
+    assert Plan.objects.filter(client=people.client_a).count() == 1
+    again = services.plan_for_client(people.client_a)
+    assert fields(again) == fields(Plan.objects.get(client=people.client_a))
+    assert again.pk == plan.pk and Plan.objects.count() == 1
+    other = services.plan_for_client(people.client_b)
+    assert other.pk != plan.pk and other.client_id == people.client_b.pk

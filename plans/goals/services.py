@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Field, Model
+from django.db.models import F, Field, Model, QuerySet
 from django.utils import timezone, translation
 
 from harmplan.accounts.access import record_access
 from harmplan.accounts.models import AccessEvent
+from harmplan.compiled_query import CompiledQuery
 from plans.models import (
     AuthorRole,
     Goal,
@@ -188,7 +189,19 @@ def _lock_goal(goal: Goal, expected_version: int | None) -> Goal:
 # Plans -------------------------------------------------------------------------------------------
 
 
+def _plan_query(client_ids: list[int]) -> QuerySet[Plan]:
+    return Plan.objects.filter(client_id__in=client_ids)
+
+
+# Every client page opens the plan, and building this query cost more than running it.
+_PLAN = CompiledQuery(_plan_query)
+
+
 def plan_for_client(client) -> Plan:
+    """The client's plan, started the first time it is needed."""
+    found = _PLAN.objects([client.pk])
+    if found:
+        return found[0]
     plan, _ = Plan.objects.get_or_create(client=client)
     return plan
 
