@@ -179,3 +179,50 @@ def test_the_goal_page_is_about_three_phone_screens(request, js):
     page.go_back()
     page.get_by_role("link", name="See more strategies that fit").click()
     expect(page.locator("#suggestions + ul > li")).to_have_count(28)
+
+
+def test_the_compiled_suggestions_are_what_the_orm_finds(people):
+    """For each approach, with none, one and several of the goal's strategies left out, in full
+    and the first four: the compiled query's strategies are those of its queryset, and those of
+    the focus area's slug (as the page asked before it was compiled)."""
+    from plans.goals.goal_views import SUGGESTIONS, _suggestions
+    from strategies.models import Strategy
+    from tests.test_compiled_page_queries import fields
+
+    catalog_of_30()
+    for approach in Approach:
+        make_strategy(f"also-{approach}", approaches=(approach,), focus_areas=("alcohol",))
+    goal = goal_with_steps(people)
+    fitting = list(Strategy.objects.filter(slug__startswith="drinks-").order_by("pk"))
+    for linked in ([], fitting[:1], fitting):
+        for strategy in linked:
+            if not goal.strategy_links.filter(strategy=strategy).exists():
+                goal.refresh_from_db()
+                services.goal_strategy_add(
+                    goal=goal,
+                    expected_version=goal.version,
+                    strategy=strategy,
+                    note="",
+                    author=people.client_a,
+                )
+        links = list(goal.strategy_links.all())
+        assert len(links) == len(linked)
+        for approach in Approach:
+            goal.approach = approach
+            for limit in (4, None):
+                found = _suggestions(goal, links, limit)
+                query = SUGGESTIONS[(approach, limit)]
+                ids = [goal.focus_area_id, *(link.strategy_id for link in links)]
+                expected = list(query._build(ids))
+                assert [fields(s) for s in found] == [fields(s) for s in expected]
+                by_slug = list(
+                    Strategy.objects.published()
+                    .fitting(approach)
+                    .in_focus_area(goal.focus_area.slug)
+                    .exclude(pk__in=[s.pk for s in linked])
+                    .order_by("title")
+                )
+                assert {s.pk for s in found} <= {s.pk for s in by_slug}
+                assert len(found) == min(len(by_slug), limit or len(by_slug))
+                assert [s.focus_count for s in found] == sorted(s.focus_count for s in found)
+    assert "Drinking idea 0" not in [s.title for s in found]

@@ -10,12 +10,13 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.accounts.access import client_ip
+from harmplan.compiled_query import CompiledQuery
 from harmplan.http import AuthenticatedRequest
 from plans.access import get_goal_for_user, log_read
 from plans.models import GoalStrategy, Step
 from plans.progress.stats import progress_lines
 from plans.timezones import client_today
-from strategies.models import Strategy
+from strategies.models import Approach, Strategy
 
 from . import services
 from .conflicts import conflict_response
@@ -24,9 +25,10 @@ from .forms import AddStrategyForm, GoalEditForm, NoteForm, StepDownForm, StepFo
 SUGGESTIONS_SHOWN = 3
 
 
-def _suggestions(goal, links):
-    """Published strategies that fit the goal's approach and focus area, the most specific to
-    this focus area first (a strategy tagged for every focus area comes last)."""
+def _suggestions_queryset(approach: str, focus_area_id: int, linked: list[int]):
+    """Published strategies that fit the goal's approach and focus area, none of those the goal
+    has already, the most specific to this focus area first (a strategy tagged for every focus
+    area comes last)."""
     focus_count = (
         Strategy.focus_areas.through.objects.filter(strategy_id=OuterRef("pk"))
         .values("strategy_id")
@@ -36,13 +38,36 @@ def _suggestions(goal, links):
     )
     return (
         Strategy.objects.published()
-        .fitting(goal.approach)
-        .in_focus_area(goal.focus_area.slug)
-        .exclude(pk__in=[link.strategy_id for link in links])
+        .fitting(approach)
+        .filter(focus_areas=focus_area_id)
+        .exclude(pk__in=linked)
         .annotate(focus_count=Subquery(focus_count))
         .order_by("focus_count", "title")
-        .only("pk", "slug", "title", "summary")  # what a suggestion shows
+        # What a suggestion shows, in either language.
+        .only("pk", "slug", "title", "title_es", "summary", "summary_es")
     )
+
+
+def _suggestions_build(approach: str, limit: int | None):
+    def build(ids: list[int]):
+        focus_area_id, *linked = ids
+        return _suggestions_queryset(approach, focus_area_id, linked)[:limit]
+
+    return build
+
+
+# Built and compiled once for each approach, number of strategies left out and length
+# (harmplan/compiled_query.py): building it cost more CPU than PostgreSQL takes to answer it.
+SUGGESTIONS = {
+    (approach, limit): CompiledQuery(_suggestions_build(approach, limit))
+    for approach in Approach
+    for limit in (SUGGESTIONS_SHOWN + 1, None)
+}
+
+
+def _suggestions(goal, links, limit: int | None) -> list[Strategy]:
+    query = SUGGESTIONS[(Approach(goal.approach), limit)]
+    return query.objects([goal.focus_area_id, *(link.strategy_id for link in links)])
 
 
 @require_GET
@@ -53,7 +78,7 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     log_read(request, goal.plan, "goal", goal.public_id)
     links = list(goal.strategy_links.select_related("strategy"))
     show_all = request.GET.get("suggestions") == "all"
-    suggestions = list(_suggestions(goal, links)[: None if show_all else SUGGESTIONS_SHOWN + 1])
+    suggestions = _suggestions(goal, links, None if show_all else SUGGESTIONS_SHOWN + 1)
     more = not show_all and len(suggestions) > SUGGESTIONS_SHOWN
     today = client_today(goal.plan)
     prefetch_related_objects([goal], "steps")  # step_text reads them too: one query
