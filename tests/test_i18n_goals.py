@@ -169,3 +169,56 @@ def test_the_history_says_what_changed_in_each_readers_language(spanish, client)
     spanish.client_a.save(update_fields=["language"])
     text = page(client, reverse("plans:plan_history", args=[spanish.plan_a.public_id]))
     assert "Changed the goal “Tomar menos los fines de semana”" in text
+
+
+def test_the_goal_pages_strategies_suggestions_and_focus_area_are_in_the_readers_language(
+    spanish, client
+):
+    """The goal's strategies, the suggestions (their titles, summaries and the words only a
+    screen reader says) and what the goal is about: Spanish where the curators wrote it."""
+    from strategies.models import FocusArea, Strategy
+    from tests.catalog_factories import make_strategy
+
+    Strategy.objects.filter(pk=spanish.strategy.pk).update(
+        title="Drink water in between", title_es="Bebe agua entre copas"
+    )
+    suggestion = make_strategy(
+        "smaller-glasses",
+        title="Use smaller glasses",
+        summary="A smaller glass holds less.",
+        approaches=(spanish.goal_a.approach,),
+        focus_areas=(spanish.goal_a.focus_area.slug,),
+    )
+    Strategy.objects.filter(pk=suggestion.pk).update(
+        title_es="Usa vasos más pequeños", summary_es="Un vaso pequeño lleva menos."
+    )
+    FocusArea.objects.filter(pk=spanish.goal_a.focus_area_id).update(
+        name="Drinking", name_es="Bebida"
+    )
+    client.force_login(spanish.client_a)
+    text = page(client, spanish.goal_a.get_absolute_url())
+    assert_spanish(
+        text,
+        [
+            ">Bebe agua entre copas</a></h3>",
+            '<span class="visually-hidden"> para Bebe agua entre copas</span>',
+            ">Usa vasos más pequeños</a></h4>",
+            "<p>Un vaso pequeño lleva menos.</p>",
+            '<span class="visually-hidden"> Usa vasos más pequeños</span> a esta meta',
+            '<span class="tag grey">Bebida</span>',
+        ],
+        ["Drink water in between", "Use smaller glasses", "A smaller glass", "Drinking"],
+    )
+    client.post(reverse("language_switch"), {"language": "en"})
+    text = page(client, spanish.goal_a.get_absolute_url())
+    assert_spanish(
+        text,
+        [
+            ">Drink water in between</a></h3>",
+            '<span class="visually-hidden"> for Drink water in between</span>',
+            ">Use smaller glasses</a></h4>",
+            '<span class="visually-hidden"> Use smaller glasses</span> to this goal',
+            '<span class="tag grey">Drinking</span>',
+        ],
+        ["Bebe agua", "Usa vasos", "Bebida"],
+    )
