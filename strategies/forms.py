@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import field_of
 
-from .models import Approach, Category, FocusArea
+from .models import Approach, Category, FocusArea, in_language
 
 
 class CatalogFilterForm(forms.Form):
@@ -34,7 +34,11 @@ class CatalogFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        areas = FocusArea.objects.values_list("slug", "name")  # in FocusArea's own order
+        # In FocusArea's own order, named in the reader's language (FocusArea.shown_name).
+        areas = [
+            (slug, in_language(name, name_es))
+            for slug, name, name_es in FocusArea.objects.values_list("slug", "name", "name_es")
+        ]
         field_of(self, "focus", forms.ChoiceField).choices = [("", _("Anything")), *areas]
 
     def filter(self, strategies):

@@ -192,15 +192,16 @@ LISTING_COLUMNS = (
 
 
 def focus_area_names(strategy_ids) -> dict[int, list[str]]:
-    """Each strategy's focus areas by name, in their own order, for rows of `for_listing`."""
+    """Each strategy's focus areas by name (the reader's language, as `FocusArea.shown_name`),
+    in their own order, for rows of `for_listing`."""
     names: dict[int, list[str]] = {}
     links = (
         Strategy.focus_areas.through.objects.filter(strategy_id__in=strategy_ids)
         .order_by("focusarea__position", "focusarea__name")  # FocusArea.Meta.ordering
-        .values_list("strategy_id", "focusarea__name")
+        .values_list("strategy_id", "focusarea__name", "focusarea__name_es")
     )
-    for strategy_id, name in links:
-        names.setdefault(strategy_id, []).append(name)
+    for strategy_id, name, name_es in links:
+        names.setdefault(strategy_id, []).append(in_language(name, name_es))
     return names
 
 

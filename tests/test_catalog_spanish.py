@@ -121,3 +121,28 @@ def test_the_admin_shows_which_strategies_miss_spanish(client):
     assert "Missing: summary" in page.content.decode()
     written = client.get(url, {"spanish": "written"})
     assert written.context["cl"].result_count == 56
+
+
+@pytest.mark.django_db
+def test_focus_areas_are_named_in_the_readers_language_on_cards_filter_and_page(client):
+    """The catalog's cards ("About: …"), its "What it is about" filter and a strategy's page name
+    each focus area in Spanish for a Spanish reader, in English where no Spanish name is written."""
+    people = make_people()
+    catalog_load(catalog=read_catalog(SEED_FILE))
+    FocusArea.objects.filter(slug="gambling").update(name_es="")
+    sign_in(client, people.client_a)
+    client.post(reverse("language_switch"), {"language": "es", "next": "/"})
+    catalog = client.get(reverse("strategies:catalog"), {"focus": "opioids"}).content.decode()
+    assert '<option value="opioids" selected>Opioides</option>' in catalog
+    assert '<option value="gambling">Gambling</option>' in catalog
+    assert "Sobre: Opioides" in catalog
+    assert "Opioids" not in catalog
+    naloxone = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
+    assert "Opioides" in naloxone and "Opioids" not in naloxone
+
+    client.post(reverse("language_switch"), {"language": "en", "next": "/"})
+    catalog = client.get(reverse("strategies:catalog"), {"focus": "opioids"}).content.decode()
+    assert '<option value="opioids" selected>Opioids</option>' in catalog
+    assert "About: Opioids" in catalog and "Opioides" not in catalog
+    naloxone = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
+    assert "Opioids" in naloxone and "Opioides" not in naloxone
