@@ -23,12 +23,12 @@ class CatalogFilterForm(forms.Form):
     focus = forms.ChoiceField(label=_("What it is about"), required=False)
     approach = forms.ChoiceField(
         label=_("Approach"),
-        choices=[("", "Any approach"), *Approach.choices],
+        choices=[("", _("Any approach")), *Approach.choices],
         required=False,
     )
     category = forms.ChoiceField(
         label=_("Kind of strategy"),
-        choices=[("", "Any kind"), *Category.choices],
+        choices=[("", _("Any kind")), *Category.choices],
         required=False,
     )
 

@@ -137,6 +137,9 @@ def test_focus_areas_are_named_in_the_readers_language_on_cards_filter_and_page(
     assert '<option value="gambling">Gambling</option>' in catalog
     assert "Sobre: Opioides" in catalog
     assert "Opioids" not in catalog
+    # The filters' "any" choices too.
+    assert "Cualquier enfoque" in catalog and "De cualquier tipo" in catalog
+    assert "Any approach" not in catalog and "Any kind" not in catalog
     naloxone = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
     assert "Opioides" in naloxone and "Opioids" not in naloxone
 
