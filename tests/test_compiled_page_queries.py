@@ -407,8 +407,8 @@ def _page(client, url: str) -> str:
 
 
 def test_the_pages_are_what_the_orms_querysets_make_of_them(shapes, client, monkeypatch):
-    """The plan page, the desk, the check-in and progress pages, for plans with 0, 1 and 20
-    goals: the same HTML with the compiled queries as with the ORM running their querysets."""
+    """The plan page, the desk, the check-in, progress, goal and strategy pages, for plans with
+    0, 1 and 20 goals: the same HTML with the compiled queries as with the ORM running their querysets."""
     from tests.signin import sign_in
 
     pages = []
@@ -423,6 +423,9 @@ def test_the_pages_are_what_the_orms_querysets_make_of_them(shapes, client, monk
                     "/checkin/?day=" + str(TODAY - timedelta(days=3)),
                     "/progress/",
                     *[g.get_absolute_url() + "progress/" for g in plan.goals.all()[:2]],
+                    *[g.get_absolute_url() for g in plan.goals.all()[:2]],
+                    *[g.get_absolute_url() + "?suggestions=all" for g in plan.goals.all()[:1]],
+                    shapes.strategy.get_absolute_url(),
                 ],
             )
         )
@@ -459,3 +462,35 @@ def test_a_clients_plan_is_the_one_the_orm_finds_and_is_started_once(db):
     assert again.pk == plan.pk and Plan.objects.count() == 1
     other = services.plan_for_client(people.client_b)
     assert other.pk != plan.pk and other.client_id == people.client_b.pk
+
+
+def test_the_strategy_pages_queries_match_the_orm(shapes):
+    """A strategy page's focus areas, sources and the client's goals (with whether each has the
+    strategy): for strategies with none, one and several of each, and clients with no goals, one
+    and twenty (some with the strategy, two no longer current)."""
+    from plans.goals import strategy_page
+    from strategies import views as strategy_views
+    from tests.catalog_factories import make_strategy
+
+    bare = make_strategy("bare", focus_areas=(), sources=())
+    wide = make_strategy(
+        "wide",
+        focus_areas=("alcohol", "opioids", "stimulants"),
+        sources=(("A", "CDC", "https://www.cdc.gov/a/"), ("B", "NIDA", "https://nida.nih.gov/")),
+    )
+    for strategy in (shapes.strategy, bare, wide):
+        areas = assert_same_objects(strategy_views.FOCUS_AREAS, [strategy.pk])
+        assert [a.pk for a in areas] == [a.pk for a in strategy.focus_areas.all()]
+        sources = assert_same_objects(strategy_views.SOURCES, [strategy.pk])
+        assert [s.pk for s in sources] == [s.pk for s in strategy.sources.all()]
+        for client in shapes.clients:
+            goals = assert_same_objects(strategy_page.CLIENT_GOALS, [client.pk, strategy.pk])
+            assert [(g.pk, g.has_it) for g in goals] == [
+                (g.pk, g.strategy_links.filter(strategy=strategy).exists())
+                for g in GoalStrategy._meta.get_field("goal")
+                .related_model.objects.current()
+                .filter(plan__client=client)
+            ]
+    assert len(wide.focus_areas.all()) == 3 and len(wide.sources.all()) == 2
+    with_it = strategy_page.CLIENT_GOALS.objects([shapes.other_client.pk, shapes.strategy.pk])
+    assert sum(g.has_it for g in with_it) > 1 and len(with_it) == 18
