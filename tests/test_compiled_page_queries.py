@@ -408,7 +408,8 @@ def _page(client, url: str) -> str:
 
 def test_the_pages_are_what_the_orms_querysets_make_of_them(shapes, client, monkeypatch):
     """The plan page, the desk, the check-in, progress, goal and strategy pages, for plans with
-    0, 1 and 20 goals: the same HTML with the compiled queries as with the ORM running their querysets."""
+    0, 1 and 20 goals: the same HTML with the compiled queries as with the ORM running their
+    querysets."""
     from tests.signin import sign_in
 
     pages = []
@@ -494,3 +495,20 @@ def test_the_strategy_pages_queries_match_the_orm(shapes):
     assert len(wide.focus_areas.all()) == 3 and len(wide.sources.all()) == 2
     with_it = strategy_page.CLIENT_GOALS.objects([shapes.other_client.pk, shapes.strategy.pk])
     assert sum(g.has_it for g in with_it) > 1 and len(with_it) == 18
+
+
+def test_the_goal_pages_strategies_and_steps_match_the_orm(shapes):
+    """A goal's strategies (with each strategy) and steps: for goals with none and some."""
+    from plans.goals import goal_views
+
+    goals = [shapes.goal_a, *shapes.many_goals[:4], *shapes.plan_b.goals.all()]
+    for goal in goals:
+        links = assert_same_objects(goal_views.LINKS, [goal.pk])
+        assert [(link.pk, link.strategy.pk) for link in links] == [
+            (link.pk, link.strategy.pk) for link in goal.strategy_links.select_related("strategy")
+        ]
+        steps = assert_same_objects(goal_views.STEPS, [goal.pk])
+        assert [s.pk for s in steps] == [s.pk for s in goal.steps.all()]
+    for query in (goal_views.STEPS, goal_views.LINKS):
+        counts = {len(query.objects([g.pk])) for g in goals}
+        assert 0 in counts and max(counts) > 0

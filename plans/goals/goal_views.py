@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.accounts.access import client_ip
-from harmplan.compiled_query import CompiledQuery
+from harmplan.compiled_query import CompiledQuery, prefetched
 from harmplan.http import AuthenticatedRequest
 from plans.access import get_goal_for_user, log_read
 from plans.models import GoalStrategy, Step
@@ -65,6 +65,14 @@ SUGGESTIONS = {
 }
 
 
+# The goal's strategies and steps, as goal.strategy_links.select_related("strategy") and
+# prefetch_related("steps") find them.
+LINKS = CompiledQuery(
+    lambda ids: GoalStrategy.objects.filter(goal_id=ids[0]).select_related("strategy")
+)
+STEPS = CompiledQuery(lambda ids: Step.objects.filter(goal_id=ids[0]))
+
+
 def _suggestions(goal, links, limit: int | None) -> list[Strategy]:
     query = SUGGESTIONS[(Approach(goal.approach), limit)]
     return query.objects([goal.focus_area_id, *(link.strategy_id for link in links)])
@@ -76,12 +84,14 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     chart, the goal's strategies, then at most three suggestions and "see more"."""
     goal = get_goal_for_user(request.user, plan_id, goal_id)
     log_read(request, goal.plan, "goal", goal.public_id)
-    links = list(goal.strategy_links.select_related("strategy"))
+    links = LINKS.objects([goal.pk])
+    for link in links:
+        link.goal = goal  # as goal.strategy_links leaves it
     show_all = request.GET.get("suggestions") == "all"
     suggestions = _suggestions(goal, links, None if show_all else SUGGESTIONS_SHOWN + 1)
     more = not show_all and len(suggestions) > SUGGESTIONS_SHOWN
     today = client_today(goal.plan)
-    prefetch_related_objects([goal], "steps")  # step_text reads them too: one query
+    prefetched([goal], "steps", STEPS.objects([goal.pk]))  # step_text reads them too
     steps = list(goal.steps.all())
     line = progress_lines([goal], today, you=request.user.pk == goal.plan.client_id)[goal.pk]
     return render(

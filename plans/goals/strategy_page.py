@@ -18,9 +18,7 @@ def _client_goals_build(ids: list[int]):
         .filter(plan__client_id=client_id)
         .select_related("plan")
         .annotate(
-            has_it=Exists(
-                GoalStrategy.objects.filter(goal=OuterRef("pk"), strategy_id=strategy_id)
-            )
+            has_it=Exists(GoalStrategy.objects.filter(goal=OuterRef("pk"), strategy_id=strategy_id))
         )
     )
 
