@@ -3,12 +3,14 @@ link, and at most three suggestions that fit; the target question asks one thing
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -226,3 +228,66 @@ def test_the_compiled_suggestions_are_what_the_orm_finds(people):
                 assert len(found) == min(len(by_slug), limit or len(by_slug))
                 assert [s.focus_count for s in found] == sorted(s.focus_count for s in found)
     assert "Drinking idea 0" not in [s.title for s in found]
+
+
+def test_the_suggestions_and_steps_come_from_the_cache_and_show_each_change_at_once(people, client):
+    """The goal page's suggestions and steps are cached HTML (harmplan/fragments.py): a second
+    view renders neither, and a changed step, a new version or a strategy added shows at once,
+    with the reader's own CSRF token."""
+    from django.core.cache import cache
+    from django.template import loader
+
+    from plans.models import GoalStrategy
+
+    cache.clear()
+    catalog_of_30()
+    goal = goal_with_steps(people)
+    client.force_login(people.client_a)
+    url = goal.get_absolute_url()
+    rendered = []
+    real = loader.render_to_string
+
+    def render_to_string(name, *args, **kwargs):
+        rendered.append(name)
+        return real(name, *args, **kwargs)
+
+    fragments = {"plans/goals/_goal_steps.html", "plans/goals/_goal_suggestions.html"}
+    with mock.patch("harmplan.fragments.render_to_string", render_to_string):
+        first = client.get(url).content.decode()
+        assert fragments <= set(rendered)
+        rendered.clear()
+        again = client.get(url).content.decode()
+    assert "plans/goals/_goal_steps.html" not in rendered
+    assert "plans/goals/_goal_suggestions.html" not in rendered
+    tokens = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    assert tokens.sub("", again) == tokens.sub("", first)
+    # Each form has a token of the reader's own secret, written in after the read.
+    assert "<csrf-token>" not in again
+    forms = re.findall(r'csrfmiddlewaretoken" value="([^"]+)"', again)
+    assert len(forms) >= 3 + 2
+    assert {_unmask_cipher_token(t) for t in forms} == {client.cookies["csrftoken"].value}
+
+    step = goal.steps.get(starts_on=date(2099, 1, 1))
+    services.step_save(
+        goal=goal,
+        expected_version=goal.version,
+        author=people.client_a,
+        step=step,
+        data={"starts_on": step.starts_on, "value": Decimal(12), "note": "Half a glass less"},
+    )
+    goal.refresh_from_db()
+    page = client.get(url).content.decode()
+    assert '<td>12 standard drinks a week<br><span class="hint">Half a glass less</span>' in page
+    assert f'name="version" value="{goal.version}"' in page
+    assert f'name="version" value="{goal.version - 1}"' not in page
+
+    drinking = GoalStrategy._meta.get_field("strategy").related_model.objects.get(slug="drinks-0")
+    services.goal_strategy_add(
+        goal=goal,
+        expected_version=goal.version,
+        strategy=drinking,
+        note="",
+        author=people.client_a,
+    )
+    page = client.get(url).content.decode()
+    assert f'value="{drinking.pk}"' not in page and "Drinking idea 0</a></h3>" in page

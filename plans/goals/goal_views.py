@@ -5,18 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harmplan.accounts.access import client_ip
 from harmplan.compiled_query import CompiledQuery, prefetched
+from harmplan.fragments import render_cached
 from harmplan.http import AuthenticatedRequest
+from harmplan.urls_memo import reverse
 from plans.access import get_goal_for_user, log_read
 from plans.models import GoalStrategy, Step
 from plans.progress.stats import progress_lines
 from plans.timezones import client_today
-from strategies.models import Approach, Strategy
+from strategies.models import Approach, Strategy, TargetKind
 
 from . import services
 from .conflicts import conflict_response
@@ -94,13 +97,53 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     prefetched([goal], "steps", STEPS.objects([goal.pk]))  # step_text reads them too
     steps = list(goal.steps.all())
     line = progress_lines([goal], today, you=request.user.pk == goal.plan.client_id)[goal.pk]
+    shown = suggestions[:SUGGESTIONS_SHOWN] if more else suggestions
+    # Each written once, not in every step's row (get_FOO_display, a form's rendering).
+    unit_and_period = " ".join([goal.get_target_unit_display(), goal.get_target_period_display()])
+    version_form = VersionedForm(initial={"version": goal.version}).render()
+    csrf_token = get_token(request)
+    # The suggestions and the steps, cached as HTML (harmplan/fragments.py) from what they show.
+    suggestions_html = render_cached(
+        "plans/goals/_goal_suggestions.html",
+        {
+            "suggestions": [
+                {
+                    "url": Strategy.url_for(strategy.slug),
+                    "title": strategy.shown_title,
+                    "summary": strategy.shown_summary,
+                    "pk": strategy.pk,
+                }
+                for strategy in shown
+            ],
+            "more_suggestions": more,
+            "add_url": reverse(
+                "plans:goal_strategy_add", args=[goal.plan.public_id, goal.public_id]
+            ),
+            "version_form": version_form,
+        },
+        csrf_token=csrf_token,
+    )
+    steps_html = render_cached(
+        "plans/goals/_goal_steps.html",
+        {
+            "steps": [
+                {"starts_on": s.starts_on, "value": s.value, "note": s.note, "pk": s.pk}
+                for s in steps
+            ],
+            "unit_and_period": unit_and_period,
+            "plan_id": goal.plan.public_id,
+            "goal_id": goal.public_id,
+            "amount": goal.target_kind == TargetKind.AMOUNT,
+            "version_form": version_form,
+        },
+        csrf_token=csrf_token,
+    )
     return render(
         request,
         "plans/goals/goal.html",
         {
             "plan": goal.plan,
             "goal": goal,
-            "steps": steps,
             # Only when a step is in effect: otherwise this step is the target, shown above it.
             "step_text": goal.step_text(today)
             if any(s.starts_on <= today and s.value is not None for s in steps)
@@ -108,13 +151,9 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
             "next_step": next((s for s in steps if s.starts_on > today), None),
             "line": line,
             "links": links,
-            "suggestions": suggestions[:SUGGESTIONS_SHOWN] if more else suggestions,
-            "more_suggestions": more,
-            # Each written once, not in every step's row (get_FOO_display, a form's rendering).
-            "unit_and_period": " ".join(
-                [goal.get_target_unit_display(), goal.get_target_period_display()]
-            ),
-            "version_form": VersionedForm(initial={"version": goal.version}).render(),
+            "suggestions_html": suggestions_html,
+            "steps_html": steps_html,
+            "unit_and_period": unit_and_period,
         },
     )
 
