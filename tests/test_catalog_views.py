@@ -298,7 +298,7 @@ def cards_from_the_strategies(response) -> str:
             "summary": strategy.shown_summary,
             "category": strategy.get_category_display(),
             "approaches": strategy.get_approaches_display(),
-            "areas": [str(area) for area in strategy.focus_areas.all()],
+            "areas": [area.shown_name for area in strategy.focus_areas.all()],
         }
         for strategy in strategies
     ]
