@@ -101,11 +101,22 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
     # Each written once, not in every step's row (get_FOO_display, a form's rendering).
     unit_and_period = " ".join([goal.get_target_unit_display(), goal.get_target_period_display()])
     version_form = VersionedForm(initial={"version": goal.version}).render()
-    csrf_token = get_token(request)
-    # The suggestions and the steps, cached as HTML (harmplan/fragments.py) from what they show.
-    suggestions_html = render_cached(
-        "plans/goals/_goal_suggestions.html",
+    # The goal's strategies, the suggestions and the steps, cached as HTML
+    # (harmplan/fragments.py) from what they show.
+    strategies_and_steps_html = render_cached(
+        "plans/goals/_goal_strategies_and_steps.html",
         {
+            "links": [
+                {
+                    "url": Strategy.url_for(link.strategy.slug),
+                    "title": link.strategy.shown_title,
+                    "recommended": link.strategy.is_recommended,
+                    "changed": link.changed_since_added,
+                    "note": link.note,
+                    "pk": link.pk,
+                }
+                for link in links
+            ],
             "suggestions": [
                 {
                     "url": Strategy.url_for(strategy.slug),
@@ -119,13 +130,6 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
             "add_url": reverse(
                 "plans:goal_strategy_add", args=[goal.plan.public_id, goal.public_id]
             ),
-            "version_form": version_form,
-        },
-        csrf_token=csrf_token,
-    )
-    steps_html = render_cached(
-        "plans/goals/_goal_steps.html",
-        {
             "steps": [
                 {"starts_on": s.starts_on, "value": s.value, "note": s.note, "pk": s.pk}
                 for s in steps
@@ -136,7 +140,7 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
             "amount": goal.target_kind == TargetKind.AMOUNT,
             "version_form": version_form,
         },
-        csrf_token=csrf_token,
+        csrf_token=get_token(request),
     )
     return render(
         request,
@@ -150,9 +154,7 @@ def goal_page(request: AuthenticatedRequest, plan_id, goal_id) -> HttpResponse:
             else "",
             "next_step": next((s for s in steps if s.starts_on > today), None),
             "line": line,
-            "links": links,
-            "suggestions_html": suggestions_html,
-            "steps_html": steps_html,
+            "strategies_and_steps_html": strategies_and_steps_html,
             "unit_and_period": unit_and_period,
         },
     )
