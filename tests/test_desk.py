@@ -387,3 +387,39 @@ def test_the_desks_choice_labels_are_those_django_shows(plans, language):
             for value in [value for value, _label in field.flatchoices] + ["", "unknown"]:
                 setattr(goal, name, value)
                 assert _display(goal, name) == getattr(goal, f"get_{name}_display")()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_cached_list_of_changes_works_out_no_difference_again(plans, client, monkeypatch):
+    """The desk's changes are cached under the words before and after (plans/goals/desk.py):
+    the word-by-word differences are worked out only when the list is rendered, and a new
+    change shows at once."""
+    from plans.goals import desk
+
+    plan, goal = plans.plan_a, plans.goal_a
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Drink less at weekends"},
+        author=plans.counselor,
+    )
+    sign_in(client, plans.counselor)
+    client.get(plan.get_absolute_url())
+    calls = []
+    monkeypatch.setattr(
+        desk, "word_diff", lambda old, new: calls.append(old) or word_diff(old, new)
+    )
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert calls == []
+    assert '<ins><span class="visually-hidden">added: </span>at weekends</ins>' in page
+
+    goal.refresh_from_db()
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Drink less on Sundays"},
+        author=plans.counselor,
+    )
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert calls  # a new list: rendered, with its differences
+    assert '<ins><span class="visually-hidden">added: </span>on Sundays</ins>' in page

@@ -18,7 +18,7 @@ from django.utils.encoding import force_str
 from django.utils.safestring import SafeString
 
 from harmplan.compiled_query import CompiledQuery
-from harmplan.fragments import render_cached
+from harmplan.fragments import render_cached, render_cached_from
 from plans.models import (
     Goal,
     Lifecycle,
@@ -80,7 +80,9 @@ _SERVICES = CompiledQuery(_services_query)
 
 def _changes_html(revisions: list[Revision]) -> SafeString:
     """A list of changes, cached as HTML (harmplan/fragments.py): rendering each change with
-    its word-by-word difference was much of the desk's cost. Only what the list shows goes in."""
+    its word-by-word difference was much of the desk's cost. Only what the list shows goes in,
+    and the key is made from the words before and after: the differences, a function of them,
+    are worked out only when the list is rendered."""
     shown = [
         {
             "author": {"display_name": revision.author.display_name},
@@ -90,7 +92,24 @@ def _changes_html(revisions: list[Revision]) -> SafeString:
         }
         for revision in revisions
     ]
-    return render_cached("plans/goals/_desk_changes.html", {"revisions": shown})
+    return render_cached_from(
+        "plans/goals/_desk_changes.html", {"revisions": shown}, lambda: _with_pieces(shown)
+    )
+
+
+def _with_pieces(shown: list[dict]) -> dict:
+    """The context of _desk_changes.html: each change with its word-by-word difference."""
+    revisions = [
+        {
+            **revision,
+            "changes": [
+                {**change, "pieces": word_diff(change.get("old", ""), change.get("new", ""))}
+                for change in revision["changes"]
+            ],
+        }
+        for revision in shown
+    ]
+    return {"revisions": revisions}
 
 
 def _step(step: Step | None) -> dict | None:
@@ -177,8 +196,6 @@ def _desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
         shown = _CHANGES.objects([plan.pk])
     for revision in shown:
         revision.plan = plan
-        for change in revision.changes:
-            change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
     goal_ids = {goal.pk for goal in goals}
     for goal in goals:
         goal.changes = [r for r in shown if r.goal_id == goal.pk]
