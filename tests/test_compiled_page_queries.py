@@ -507,8 +507,8 @@ def test_the_caseloads_compiled_pages_answer_what_the_orm_answers():
         assert clients_visible_to(counselor).count() == expected
         for sort in caseload.SORTS:
             queryset = caseload._caseload_queryset(counselor, sort)
-            rows = caseload._CompiledRows(counselor, sort, queryset)
-            assert rows.count() == len(rows) == expected
+            rows = caseload._CompiledRows(counselor, sort)
+            assert rows.count() == len(rows) == queryset.count() == expected
             compiled_pages = Paginator(rows, caseload.PAGE_SIZE)
             orm_pages = Paginator(queryset, caseload.PAGE_SIZE)
             assert compiled_pages.num_pages == orm_pages.num_pages
