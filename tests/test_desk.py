@@ -423,3 +423,22 @@ def test_a_cached_list_of_changes_works_out_no_difference_again(plans, client, m
     page = client.get(plan.get_absolute_url()).content.decode()
     assert calls  # a new list: rendered, with its differences
     assert '<ins><span class="visually-hidden">added: </span>on Sundays</ins>' in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_desks_recent_checkins_are_cached_and_never_stale(plans, client):
+    """The care team's table of recent check-ins is a cached fragment (plans/goals/desk.py): a
+    second look renders no template for it, and a new check-in shows at once."""
+    from plans.models import CheckIn
+
+    plan = plans.plan_a
+    CheckIn.objects.create(client=plans.client_a, day=TODAY - timedelta(days=1), note="Quiet day")
+    sign_in(client, plans.counselor)
+    client.get(plan.get_absolute_url())
+    again = client.get(plan.get_absolute_url())
+    assert "plans/records/_team_checkins.html" not in {t.name for t in again.templates}
+    assert "Recent check-ins" in again.content.decode()
+
+    CheckIn.objects.create(client=plans.client_a, day=TODAY, note="Went for a walk", cravings=3)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Went for a walk" in page and "Quiet day" in page

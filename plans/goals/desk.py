@@ -169,6 +169,22 @@ def _goal_cards_html(goals: list[Goal]) -> SafeString:
     return render_cached("plans/goals/_desk_goals.html", {"cards": [_goal_card(g) for g in goals]})
 
 
+def team_checkins_html(team: dict) -> SafeString:
+    """The client's last check-ins as their care team may see them (care_team_checkins), cached
+    as HTML from what the table shows. Each check-in's keys are the names the template reads."""
+    checkins = [
+        {
+            "day": checkin.day,
+            "get_feeling_display": checkin.get_feeling_display(),
+            "cravings": checkin.cravings,
+            "note": checkin.note,
+        }
+        for checkin in team["checkins"]
+    ]
+    context = {"checkins": checkins, "private": team["private"]}
+    return render_cached("plans/records/_team_checkins.html", context)
+
+
 def desk_context(plan: Plan, goals: list[Goal], today: date, zone: ZoneInfo) -> dict:
     """Charts, changes since the last review and services given, for `goals` (already loaded
     with their steps and progress lines). Times are shown in `zone`, as on the whole desk."""
