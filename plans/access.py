@@ -42,13 +42,15 @@ def get_plan_for_user(user, public_id) -> Plan:
 
 
 def get_goal_for_user(user, plan_id, goal_id) -> Goal:
-    plan = get_plan_for_user(user, plan_id)
+    """A goal of a plan `user` may open, with that plan, in one query."""
     try:
-        goal = plan.goals.select_related("focus_area").get(public_id=goal_id)
+        return (
+            Goal.objects.filter(plan__in=plans_visible_to(user), plan__public_id=plan_id)
+            .select_related("plan__client__membership__organization", "focus_area")
+            .get(public_id=goal_id)
+        )
     except Goal.DoesNotExist:
         raise Http404 from None
-    goal.plan = plan
-    return goal
 
 
 def log_read(request: AuthenticatedRequest, plan: Plan, what: str = "plan", object_id="") -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
@@ -512,3 +513,69 @@ def test_the_goal_pages_strategies_and_steps_match_the_orm(shapes):
     for query in (goal_views.STEPS, goal_views.LINKS):
         counts = {len(query.objects([g.pk])) for g in goals}
         assert 0 in counts and max(counts) > 0
+
+
+@pytest.mark.django_db
+def test_the_caseloads_compiled_pages_answer_what_the_orm_answers():
+    """A caseload page with no search is one query compiled once (plans/goals/caseload.py),
+    built by the ORM on clients_visible_to. It holds exactly the rows of the ORM's query, with
+    the same plan, last check-in and closing date: for a counselor with no client, one, and
+    more than a page; never another counselor's clients, an inactive client or a client of
+    another organization (even one assigned to this counselor)."""
+    from harmplan.accounts.access import clients_visible_to
+    from harmplan.accounts.models import Organization
+    from plans.goals import caseload
+    from tests.factories import assign
+
+    people = make_people()
+    org, other_org = people.org, people.other_org
+    now = timezone.now()
+    nobody = make_user("no-clients", org, Role.COUNSELOR)
+    one = make_user("one-client", org, Role.COUNSELOR)
+    many = make_user("many-clients", org, Role.COUNSELOR)
+    assign(one, make_user("only", org, Role.CLIENT))
+    for n in range(27):
+        client = make_user(f"c{n:02d}", org, Role.CLIENT, preferred_name=f"Name {n % 5}")
+        assign(many, client)
+        if n % 3:
+            plan = services.plan_for_client(client)
+            plan.next_review_on = TODAY + timedelta(days=n % 4) if n % 2 else None
+            plan.save(update_fields=["next_review_on"])
+        if n % 4 == 0:
+            for day in range(n % 3 + 1):
+                CheckIn.objects.create(client=client, day=TODAY - timedelta(days=day * 7 + n))
+        if n == 5:
+            AccountClosure.objects.create(client=client, delete_after=now + timedelta(days=30))
+    inactive = make_user("inactive", org, Role.CLIENT, is_active=False)
+    assign(many, inactive)
+    elsewhere = make_user("elsewhere", other_org, Role.CLIENT)
+    assign(many, elsewhere)  # another organization's client: never on this caseload
+    theirs = make_user("theirs", org, Role.CLIENT)
+    assign(people.counselor, theirs)
+    assign(one, make_user("third-org", Organization.objects.create(name="Third"), Role.CLIENT))
+
+    seen = set()
+    for counselor, expected in [(nobody, 0), (one, 1), (many, 27)]:
+        counselor = type(counselor).objects.get(pk=counselor.pk)
+        assert clients_visible_to(counselor).count() == expected
+        for sort in caseload.SORTS:
+            queryset = caseload._caseload_queryset(counselor, sort)
+            rows = caseload._CompiledRows(counselor, sort)
+            assert rows.count() == len(rows) == queryset.count() == expected
+            compiled_pages = Paginator(rows, caseload.PAGE_SIZE)
+            orm_pages = Paginator(queryset, caseload.PAGE_SIZE)
+            assert compiled_pages.num_pages == orm_pages.num_pages
+            for number in compiled_pages.page_range:  # the last one shorter
+                compiled = list(compiled_pages.page(number).object_list)
+                orm = list(orm_pages.page(number).object_list)
+                assert [fields(c) for c in compiled] == [fields(c) for c in orm]
+                assert [(c.last_checkin_day, c.closing_after) for c in compiled] == [
+                    (c.last_checkin_day, c.closing_after) for c in orm
+                ]
+                seen.update(c.username for c in compiled)
+    assert not seen & {"inactive", "elsewhere", "theirs", "third-org", "client-a"}
+    assert "only" in seen and "c26" in seen
+    assert any(c.closing_after for c in rows[0:25])  # the annotations were really there
+    assert len(rows[25:27]) == 2  # the last page, cut as Paginator cuts it
+    with pytest.raises(TypeError):
+        rows[0]

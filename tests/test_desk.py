@@ -340,3 +340,105 @@ def test_a_cached_history_is_shown_without_loading_the_changes_again(plans, clie
 
     assert listed(again) == listed(first) and "<li" in listed(first)
     assert not [q["sql"] for q in queries if '"changes"' in q["sql"]]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_desks_goal_cards_are_cached_and_never_stale(plans, client):
+    """The goal cards are one cached fragment (plans/goals/desk.py): a second look renders
+    none of their templates, and a changed goal, a new language or another plan shows at once."""
+    plan, goal = plans.plan_a, plans.goal_a
+    sign_in(client, plans.counselor)
+    client.get(plan.get_absolute_url())
+    again = client.get(plan.get_absolute_url())
+    names = {template.name for template in again.templates}
+    assert "plans/goals/_desk_goals.html" not in names
+    assert "plans/progress/_line.html" not in names
+    assert goal.statement in again.content.decode()
+
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Only on Saturdays", "why": "My sister's visits"},
+        author=plans.counselor,
+    )
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Only on Saturdays" in page and "“My sister&#x27;s visits”" in page
+    # The change since the last look, inside the card, from the cached fragment too.
+    assert "Changed since the last review" in page
+
+    plans.counselor.language = "es"
+    plans.counselor.save(update_fields=["language"])
+    spanish = client.get(plan.get_absolute_url()).content.decode()
+    assert "Objetivo:" in spanish and "Target:" not in spanish
+
+    other = client.get(plans.plan_b.get_absolute_url()).content.decode()
+    assert "Only on Saturdays" not in other
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_desks_choice_labels_are_those_django_shows(plans, language):
+    """desk._display gives what get_FOO_display() gives, for every choice of each field."""
+    from plans.goals.desk import _display
+
+    goal = plans.goal_a
+    with translation.override(language):
+        for name in ["approach", "lifecycle", "target_unit", "target_period"]:
+            field = goal._meta.get_field(name)
+            for value in [value for value, _label in field.flatchoices] + ["", "unknown"]:
+                setattr(goal, name, value)
+                assert _display(goal, name) == getattr(goal, f"get_{name}_display")()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_cached_list_of_changes_works_out_no_difference_again(plans, client, monkeypatch):
+    """The desk's changes are cached under the words before and after (plans/goals/desk.py):
+    the word-by-word differences are worked out only when the list is rendered, and a new
+    change shows at once."""
+    from plans.goals import desk
+
+    plan, goal = plans.plan_a, plans.goal_a
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Drink less at weekends"},
+        author=plans.counselor,
+    )
+    sign_in(client, plans.counselor)
+    client.get(plan.get_absolute_url())
+    calls = []
+    monkeypatch.setattr(
+        desk, "word_diff", lambda old, new: calls.append(old) or word_diff(old, new)
+    )
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert calls == []
+    assert '<ins><span class="visually-hidden">added: </span>at weekends</ins>' in page
+
+    goal.refresh_from_db()
+    services.goal_update(
+        goal=goal,
+        expected_version=goal.version,
+        data={"statement": "Drink less on Sundays"},
+        author=plans.counselor,
+    )
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert calls  # a new list: rendered, with its differences
+    assert '<ins><span class="visually-hidden">added: </span>on Sundays</ins>' in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_desks_recent_checkins_are_cached_and_never_stale(plans, client):
+    """The care team's table of recent check-ins is a cached fragment (plans/goals/desk.py): a
+    second look renders no template for it, and a new check-in shows at once."""
+    from plans.models import CheckIn
+
+    plan = plans.plan_a
+    CheckIn.objects.create(client=plans.client_a, day=TODAY - timedelta(days=1), note="Quiet day")
+    sign_in(client, plans.counselor)
+    client.get(plan.get_absolute_url())
+    again = client.get(plan.get_absolute_url())
+    assert "plans/records/_team_checkins.html" not in {t.name for t in again.templates}
+    assert "Recent check-ins" in again.content.decode()
+
+    CheckIn.objects.create(client=plans.client_a, day=TODAY, note="Went for a walk", cravings=3)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Went for a walk" in page and "Quiet day" in page

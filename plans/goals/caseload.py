@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from django.core.paginator import Paginator
-from django.db.models import F, OrderBy, OuterRef, Q, Subquery
+from django.db.models import Count, F, OrderBy, OuterRef, Q, QuerySet, Subquery, Window
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -19,9 +20,11 @@ from harmplan.accounts.access import (
     clients_visible_to,
     get_client_for_user,
     record_reads,
+    staff_organization,
 )
 from harmplan.accounts.decorators import role_required
-from harmplan.accounts.models import Role
+from harmplan.accounts.models import Membership, Organization, Role, User
+from harmplan.compiled_query import CompiledQuery
 from harmplan.forms import search_words
 from harmplan.fragments import render_cached
 from harmplan.http import AuthenticatedRequest
@@ -41,6 +44,84 @@ SORTS: dict[str, tuple[StrOrPromise, list[OrderBy | str]]] = {
 }
 
 QUIET_DAYS = 14
+PAGE_SIZE = 25
+
+
+def _caseload_queryset(counselor: User, sort: str) -> QuerySet[User]:
+    """The counselor's clients (clients_visible_to: who they may see), with what each row
+    shows, in the order asked for."""
+    last_checkin = CheckIn.objects.for_client(OuterRef("pk")).latest_day()
+    clients = (
+        clients_visible_to(counselor)
+        .select_related("plan")
+        .annotate(last_checkin_day=Subquery(last_checkin))
+    )
+    return records_closing.with_closing_date(clients).order_by(*SORTS[sort][1])
+
+
+def _counselor_stand_in(ids: list[int]) -> User:
+    """A counselor of that id in the organization of that id, for compiling the query of
+    clients_visible_to once (harmplan/compiled_query.py puts the real ids in at each run)."""
+    counselor_id, organization_id = ids
+    counselor = User(pk=counselor_id)
+    counselor._state.fields_cache["membership"] = Membership(
+        user=counselor, role=Role.COUNSELOR, organization=Organization(pk=organization_id)
+    )
+    return counselor
+
+
+# A page of the caseload, for each order and first row (as many as there are pages): building
+# and compiling this query (the scope, two subqueries, the plan) cost more than running it.
+_PAGES: dict[tuple[str, int], CompiledQuery] = {}
+
+
+def _page_query(sort: str, start: int) -> CompiledQuery:
+    compiled = _PAGES.get((sort, start))
+    if compiled is None:
+        compiled = _PAGES[(sort, start)] = CompiledQuery(
+            lambda ids: _caseload_queryset(_counselor_stand_in(ids), sort)[
+                start : start + PAGE_SIZE
+            ]
+        )
+    return compiled
+
+
+def _count_query(ids: list[int]) -> QuerySet:
+    """How many clients clients_visible_to holds, as Paginator's count() would count them."""
+    scope = clients_visible_to(_counselor_stand_in(ids)).order_by()
+    return scope.annotate(n=Window(Count("pk"))).values("n")[:1]
+
+
+_COUNT = CompiledQuery(_count_query)
+
+
+class _CompiledRows:
+    """What Paginator reads of a caseload with no search: its count and pages, from queries
+    compiled once."""
+
+    def __init__(self, counselor: User, sort: str):
+        self._ids = [counselor.pk, staff_organization(counselor).pk]
+        self._sort = sort
+
+    def count(self) -> int:
+        rows = _COUNT.rows(self._ids)
+        return rows[0]["n"] if rows else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[User]:
+        raise TypeError("The caseload is read a page at a time.")
+
+    @overload
+    def __getitem__(self, rows: int) -> User: ...
+    @overload
+    def __getitem__(self, rows: slice) -> list[User]: ...
+    def __getitem__(self, rows: int | slice) -> User | list[User]:
+        if not isinstance(rows, slice) or rows.stop - rows.start > PAGE_SIZE:
+            raise TypeError("The caseload is read a page at a time.")
+        # The last page is shorter: the same query, cut where Paginator cuts it.
+        return _page_query(self._sort, rows.start).objects(self._ids)[: rows.stop - rows.start]
 
 
 @role_required(Role.COUNSELOR)
@@ -50,17 +131,14 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
-    last_checkin = CheckIn.objects.for_client(OuterRef("pk")).latest_day()
-    clients = (
-        clients_visible_to(request.user)
-        .select_related("plan")
-        .annotate(last_checkin_day=Subquery(last_checkin))
-    )
-    clients = records_closing.with_closing_date(clients)
     if query:
-        clients = clients.filter(Q(username__icontains=query) | Q(preferred_name__icontains=query))
-    clients = clients.order_by(*SORTS[sort][1])
-    page = Paginator(clients, 25).get_page(request.GET.get("page"))
+        clients = _caseload_queryset(request.user, sort).filter(
+            Q(username__icontains=query) | Q(preferred_name__icontains=query)
+        )
+        page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        rows = _CompiledRows(request.user, sort)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # Each row shows a client's last check-in and agreement state: a read of their records.
     record_reads(
         actor=request.user,

@@ -8,15 +8,27 @@ review, one for the services given.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.safestring import SafeString
 
 from harmplan.compiled_query import CompiledQuery
-from harmplan.fragments import render_cached
-from plans.models import Goal, Lifecycle, Plan, ReferralOutcome, Review, Revision, ServiceGiven
+from harmplan.fragments import render_cached, render_cached_from
+from plans.models import (
+    Goal,
+    Lifecycle,
+    Plan,
+    ReferralOutcome,
+    Review,
+    Revision,
+    ServiceGiven,
+    Step,
+)
 from plans.progress.chart import chart_html
 from plans.progress.stats import series, targets_by_day
 
@@ -68,7 +80,9 @@ _SERVICES = CompiledQuery(_services_query)
 
 def _changes_html(revisions: list[Revision]) -> SafeString:
     """A list of changes, cached as HTML (harmplan/fragments.py): rendering each change with
-    its word-by-word difference was much of the desk's cost. Only what the list shows goes in."""
+    its word-by-word difference was much of the desk's cost. Only what the list shows goes in,
+    and the key is made from the words before and after: the differences, a function of them,
+    are worked out only when the list is rendered."""
     shown = [
         {
             "author": {"display_name": revision.author.display_name},
@@ -78,7 +92,97 @@ def _changes_html(revisions: list[Revision]) -> SafeString:
         }
         for revision in revisions
     ]
-    return render_cached("plans/goals/_desk_changes.html", {"revisions": shown})
+    return render_cached_from(
+        "plans/goals/_desk_changes.html", {"revisions": shown}, lambda: _with_pieces(shown)
+    )
+
+
+def _with_pieces(shown: list[dict]) -> dict:
+    """The context of _desk_changes.html: each change with its word-by-word difference."""
+    revisions = [
+        {
+            **revision,
+            "changes": [
+                {**change, "pieces": word_diff(change.get("old", ""), change.get("new", ""))}
+                for change in revision["changes"]
+            ],
+        }
+        for revision in shown
+    ]
+    return {"revisions": revisions}
+
+
+def _step(step: Step | None) -> dict | None:
+    return None if step is None else {"value": step.value, "starts_on": step.starts_on}
+
+
+@cache
+def _labels(field_name: str) -> dict:
+    """A goal field's choices as {value: label}, made once: `get_FOO_display()` rebuilds them on
+    every call, and that was a third of the cost of the desk's cards. The labels stay lazy."""
+    field = Goal._meta.get_field(field_name)
+    assert isinstance(field, models.Field)  # a column of the goal, not a relation
+    return dict(field.flatchoices)
+
+
+def _display(goal: Goal, field_name: str) -> str:
+    """What `goal.get_<field_name>_display()` returns, in the active language."""
+    value = getattr(goal, field_name)
+    return force_str(_labels(field_name).get(value, value), strings_only=True)
+
+
+def _goal_card(goal: Goal) -> dict:
+    """What the desk shows of a goal, as plain values; its changes and chart as their HTML."""
+    line = goal.progress_line
+    return {
+        "url": goal.get_absolute_url(),
+        # What plans/progress/_line.html reads of a goal, for its "See progress" link.
+        "plan": {"public_id": goal.plan.public_id},
+        "public_id": goal.public_id,
+        "statement": goal.statement,
+        "why": goal.why,
+        "approach": _display(goal, "approach"),
+        "focus_area": goal.focus_area.name,
+        "active": goal.lifecycle == Lifecycle.ACTIVE,
+        "lifecycle": _display(goal, "lifecycle"),
+        "target_text": goal.target_text,
+        "current_step": _step(goal.current_step),
+        "next_step": _step(goal.next_step),
+        "unit": _display(goal, "target_unit"),
+        "period": _display(goal, "target_period"),
+        "line": line
+        and {
+            "state": line.state,
+            "label": line.label,
+            "summary": line.summary,
+            "last_day": line.last_day,
+        },
+        "changed": bool(goal.changes),
+        "changes_html": goal.changes_html,
+        "chart_html": goal.chart_html,
+    }
+
+
+def _goal_cards_html(goals: list[Goal]) -> SafeString:
+    """The goal cards, cached as HTML (harmplan/fragments.py): rendering them was the larger
+    part of the desk's template. Their charts and changes go in as the HTML already made."""
+    return render_cached("plans/goals/_desk_goals.html", {"cards": [_goal_card(g) for g in goals]})
+
+
+def team_checkins_html(team: dict) -> SafeString:
+    """The client's last check-ins as their care team may see them (care_team_checkins), cached
+    as HTML from what the table shows. Each check-in's keys are the names the template reads."""
+    checkins = [
+        {
+            "day": checkin.day,
+            "get_feeling_display": checkin.get_feeling_display(),
+            "cravings": checkin.cravings,
+            "note": checkin.note,
+        }
+        for checkin in team["checkins"]
+    ]
+    context = {"checkins": checkins, "private": team["private"]}
+    return render_cached("plans/records/_team_checkins.html", context)
 
 
 def desk_context(plan: Plan, goals: list[Goal], today: date, zone: ZoneInfo) -> dict:
@@ -108,8 +212,6 @@ def _desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
         shown = _CHANGES.objects([plan.pk])
     for revision in shown:
         revision.plan = plan
-        for change in revision.changes:
-            change["pieces"] = word_diff(change.get("old", ""), change.get("new", ""))
     goal_ids = {goal.pk for goal in goals}
     for goal in goals:
         goal.changes = [r for r in shown if r.goal_id == goal.pk]
@@ -122,6 +224,7 @@ def _desk_context(plan: Plan, goals: list[Goal], today: date) -> dict:
         "plan_changes": plan_changes,
         "plan_changes_html": _changes_html(plan_changes),
         "changes_count": len(shown),
+        "goal_cards_html": _goal_cards_html(goals),
         "services_given": services_given,
         "open_referrals": [
             s for s in services_given if s.resource_id and s.outcome == ReferralOutcome.NOT_YET

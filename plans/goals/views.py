@@ -27,7 +27,7 @@ from plans.today.selectors import counselor_changes
 from . import services
 from .cards import goal_cards_html
 from .conflicts import conflict_response
-from .desk import desk_context
+from .desk import desk_context, team_checkins_html
 from .forms import (
     AgreeForm,
     PlanPrivacyForm,
@@ -83,7 +83,9 @@ def plan_page(request: AuthenticatedRequest, plan_id) -> HttpResponse:
             "today": today,
             # From the client's records: "closing on …", and what the care team may see.
             "closing_on": records_closing.closing_day(plan.client, request.user),
-            "team_checkins": records_privacy.care_team_checkins(plan.client),
+            "team_checkins_html": team_checkins_html(
+                records_privacy.care_team_checkins(plan.client)
+            ),
         }
         zone = viewer_zone(request.user, plan)
         context["zone"] = zone
