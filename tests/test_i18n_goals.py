@@ -83,6 +83,19 @@ def test_strategies_on_the_plan_are_named_in_the_readers_language(spanish, clien
     assert_spanish(text, ["Drink water in between"], ["Bebe agua entre copas"])
 
 
+def test_focus_areas_on_the_plan_and_the_desk_are_named_in_the_readers_language(spanish, client):
+    from plans.models import Plan
+    from strategies.models import FocusArea
+
+    area = spanish.goal_a.focus_area
+    FocusArea.objects.filter(pk=area.pk).update(name="Drinking", name_es="Bebida")
+    Plan.objects.filter(pk=spanish.plan_a.pk).update(show_focus_areas=True)
+    for person in (spanish.client_a, spanish.counselor):
+        sign_in(client, person)
+        text = page(client, spanish.plan_a.get_absolute_url())
+        assert_spanish(text, ['<span class="tag grey">Bebida</span>'], [">Drinking<"])
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_check_in_is_in_spanish(spanish, client):
     client.force_login(spanish.client_a)

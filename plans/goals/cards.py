@@ -22,7 +22,7 @@ def _card(goal: Goal, *, show_focus_areas: bool) -> dict:
         "public_id": goal.public_id,
         "statement": goal.statement,
         "approach": goal.get_approach_display(),
-        "focus_area": goal.focus_area.name if show_focus_areas else "",
+        "focus_area": goal.focus_area.shown_name if show_focus_areas else "",
         "active": goal.lifecycle == Lifecycle.ACTIVE,
         "lifecycle": goal.get_lifecycle_display(),
         "target_text": goal.target_text,

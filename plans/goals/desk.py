@@ -142,7 +142,7 @@ def _goal_card(goal: Goal) -> dict:
         "statement": goal.statement,
         "why": goal.why,
         "approach": _display(goal, "approach"),
-        "focus_area": goal.focus_area.name,
+        "focus_area": goal.focus_area.shown_name,
         "active": goal.lifecycle == Lifecycle.ACTIVE,
         "lifecycle": _display(goal, "lifecycle"),
         "target_text": goal.target_text,
