@@ -376,9 +376,9 @@ def test_the_desks_goal_cards_are_cached_and_never_stale(plans, client):
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_the_desks_choice_labels_are_those_django_shows(plans, language):
-    """desk._display gives what get_FOO_display() gives, for every choice of each field."""
-    from plans.goals.desk import _display
+def test_the_goal_cards_choice_labels_are_those_django_shows(plans, language):
+    """cards._display gives what get_FOO_display() gives, for every choice of each field."""
+    from plans.goals.cards import _display
 
     goal = plans.goal_a
     with translation.override(language):

@@ -8,13 +8,10 @@ review, one for the services given.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
-from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.safestring import SafeString
 
 from harmplan.compiled_query import CompiledQuery
@@ -27,11 +24,11 @@ from plans.models import (
     Review,
     Revision,
     ServiceGiven,
-    Step,
 )
 from plans.progress.chart import chart_html
 from plans.progress.stats import series, targets_by_day
 
+from .cards import goal_card
 from .diff import word_diff
 from .selectors import latest_review
 from .services import AGREED_SUMMARY, REVIEW_SUMMARY
@@ -112,51 +109,11 @@ def _with_pieces(shown: list[dict]) -> dict:
     return {"revisions": revisions}
 
 
-def _step(step: Step | None) -> dict | None:
-    return None if step is None else {"value": step.value, "starts_on": step.starts_on}
-
-
-@cache
-def _labels(field_name: str) -> dict:
-    """A goal field's choices as {value: label}, made once: `get_FOO_display()` rebuilds them on
-    every call, and that was a third of the cost of the desk's cards. The labels stay lazy."""
-    field = Goal._meta.get_field(field_name)
-    assert isinstance(field, models.Field)  # a column of the goal, not a relation
-    return dict(field.flatchoices)
-
-
-def _display(goal: Goal, field_name: str) -> str:
-    """What `goal.get_<field_name>_display()` returns, in the active language."""
-    value = getattr(goal, field_name)
-    return force_str(_labels(field_name).get(value, value), strings_only=True)
-
-
 def _goal_card(goal: Goal) -> dict:
     """What the desk shows of a goal, as plain values; its changes and chart as their HTML."""
-    line = goal.progress_line
     return {
-        "url": goal.get_absolute_url(),
-        # What plans/progress/_line.html reads of a goal, for its "See progress" link.
-        "plan": {"public_id": goal.plan.public_id},
-        "public_id": goal.public_id,
-        "statement": goal.statement,
+        **goal_card(goal, show_focus_areas=True),
         "why": goal.why,
-        "approach": _display(goal, "approach"),
-        "focus_area": goal.focus_area.shown_name,
-        "active": goal.lifecycle == Lifecycle.ACTIVE,
-        "lifecycle": _display(goal, "lifecycle"),
-        "target_text": goal.target_text,
-        "current_step": _step(goal.current_step),
-        "next_step": _step(goal.next_step),
-        "unit": _display(goal, "target_unit"),
-        "period": _display(goal, "target_period"),
-        "line": line
-        and {
-            "state": line.state,
-            "label": line.label,
-            "summary": line.summary,
-            "last_day": line.last_day,
-        },
         "changed": bool(goal.changes),
         "changes_html": goal.changes_html,
         "chart_html": goal.chart_html,
