@@ -14,15 +14,13 @@ kind both ways and compares, and fails when a template no longer matches its wri
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Callable
 from functools import lru_cache
 
 from django.template.loader import get_template
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext
+
+from harmplan.widget_html import text
 
 FIELD_TEMPLATE = "forms/field.html"
 FORM_TEMPLATE = "forms/div.html"
@@ -31,16 +29,6 @@ FORM_TEMPLATE = "forms/div.html"
 FIELD_SHA256 = "903bcd913b743d4f633c944ae475420f137a4575c1436a26c9dbd0274cb3aa11"
 FORM_SHA256 = "30a744f511d75af5a21f44d1972431958d2213c36acdbc5998b02f100fba70fb"
 FORM_CONTEXT = {"form", "fields", "hidden_fields", "errors"}
-
-
-def _text(value) -> str:
-    """{{ value }}, as a template writes it (render_value_in_context, autoescape on)."""
-    if type(value) is str:
-        return html.escape(value)  # what escape() does, without its check for lazy strings
-    value = localize(template_localtime(value))
-    if not issubclass(type(value), str):
-        value = str(value)
-    return conditional_escape(value)
 
 
 def _heading(form) -> object:
@@ -61,19 +49,19 @@ def field_group(field) -> str:
         if help_text or errors:
             out.append(' aria-describedby="')
             if help_text:
-                out.append(f"{_text(field.auto_id)}_helptext")
+                out.append(f"{text(field.auto_id)}_helptext")
             if errors:
-                out.append(f" {_text(field.auto_id)}_error")
+                out.append(f" {text(field.auto_id)}_error")
             out.append('"')
         out.append(">\n    ")
         if heading == field.name:
-            out.append(f'<legend class="page-heading"><h1>{_text(field.label)}</h1></legend>')
+            out.append(f'<legend class="page-heading"><h1>{text(field.label)}</h1></legend>')
         else:
-            out.append(f"<legend>{_text(field.label)}</legend>")
+            out.append(f"<legend>{text(field.label)}</legend>")
         out.append("\n")
     else:
         out.append("\n  ")
-        label = f'for="{_text(field.id_for_label)}">{_text(field.label)}</label>'
+        label = f'for="{text(field.id_for_label)}">{text(field.label)}</label>'
         if heading == field.name:
             out.append(f'<h1><label class="page-heading" {label}</h1>')
         else:
@@ -81,20 +69,18 @@ def field_group(field) -> str:
         out.append("\n")
     out.append("\n  ")
     if help_text:
-        out.append(
-            f'<div class="hint" id="{_text(field.auto_id)}_helptext">{_text(help_text)}</div>'
-        )
+        out.append(f'<div class="hint" id="{text(field.auto_id)}_helptext">{text(help_text)}</div>')
     out.append("\n  ")
     if errors:
-        out.append(f'<p class="error-message" id="{_text(field.auto_id)}_error">')
+        out.append(f'<p class="error-message" id="{text(field.auto_id)}_error">')
         messages = list(errors)
         for number, error in enumerate(messages, start=1):
-            out.append(f'<span class="visually-hidden">{_text(gettext("Error:"))}</span> ')
-            out.append(_text(error))
+            out.append(f'<span class="visually-hidden">{text(gettext("Error:"))}</span> ')
+            out.append(text(error))
             if number < len(messages):
                 out.append("<br>")
         out.append("</p>")
-    out.append(f"\n  {_text(field)}\n")
+    out.append(f"\n  {text(field)}\n")
     if fieldset:
         out.append("</fieldset>")
     out.append("\n</div>")
@@ -103,8 +89,8 @@ def field_group(field) -> str:
 
 def form_fields(context: dict) -> str:
     """forms/div.html: a form's visible fields, each as a field group, then its hidden ones."""
-    visible = "".join(_text(field.as_field_group()) for field, _errors in context["fields"])
-    hidden = "".join(_text(field) for field in context["hidden_fields"])
+    visible = "".join(text(field.as_field_group()) for field, _errors in context["fields"])
+    hidden = "".join(text(field) for field in context["hidden_fields"])
     return f"{visible}\n{hidden}\n"
 
 

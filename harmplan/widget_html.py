@@ -28,13 +28,16 @@ WIDGETS = "django/forms/widgets/"
 DJANGO_WIDGETS_DIR = Path(django.__file__).parent / "forms" / "templates" / "django" / "forms"
 
 
-def _text(value) -> str:
-    """{{ value }}, as a template writes it."""
+def text(value) -> str:
+    """{{ value }}, as a template writes it (render_value_in_context, autoescape on)."""
     if type(value) is str:
         # Most values: nothing to localize, and escape() is html.escape() behind a check for
         # lazy strings that costs more than the escaping.
         return html.escape(value)
-    return conditional_escape(localize(template_localtime(value)))
+    value = localize(template_localtime(value))
+    if not issubclass(type(value), str):
+        value = str(value)
+    return conditional_escape(value)
 
 
 def _format_s(value) -> str:
@@ -54,7 +57,7 @@ def _attrs(attrs: dict) -> str:
     out = []
     for name, value in attrs.items():
         if value is not False:
-            out.append(f" {_text(name)}")
+            out.append(f" {text(name)}")
             if value is not True:
                 out.append(f'="{_format_s(value)}"')
     return "".join(out)
@@ -65,7 +68,7 @@ def _input(widget: dict) -> str:
     if widget["value"] != None:  # noqa: E711 - the template's own comparison
         value = f' value="{_format_s(widget["value"])}"'
     return (
-        f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}'
+        f'<input type="{text(widget["type"])}" name="{text(widget["name"])}"{value}'
         f"{_attrs(widget['attrs'])}>\n"
     )
 
@@ -73,8 +76,8 @@ def _input(widget: dict) -> str:
 def _input_option(widget: dict) -> str:
     if not widget["wrap_label"]:
         return _input(widget) + "\n"
-    label_for = f' for="{_text(widget["attrs"]["id"])}"' if widget["attrs"].get("id") else ""
-    return f"<label{label_for}>{_input(widget)} {_text(widget['label'])}</label>\n"
+    label_for = f' for="{text(widget["attrs"]["id"])}"' if widget["attrs"].get("id") else ""
+    return f"<label{label_for}>{_input(widget)} {text(widget['label'])}</label>\n"
 
 
 def _option(widget: dict) -> str:
@@ -86,13 +89,13 @@ def _multiple_input(widget: dict) -> str:
     id_ = widget["attrs"].get("id")
     out = ["<div"]
     if id_:
-        out.append(f' id="{_text(id_)}"')
+        out.append(f' id="{text(id_)}"')
     if widget["attrs"].get("class"):
-        out.append(f' class="{_text(widget["attrs"]["class"])}"')
+        out.append(f' class="{text(widget["attrs"]["class"])}"')
     out.append(">")
     for group, options, _index in widget["optgroups"]:
         if group:
-            out.append(f"\n  <div><label>{_text(group)}</label>")
+            out.append(f"\n  <div><label>{text(group)}</label>")
         for option in options:
             out.append(f"<div>\n    {_option(option)}</div>")
         if group:
@@ -104,15 +107,15 @@ def _multiple_input(widget: dict) -> str:
 def _select_option(widget: dict) -> str:
     return (
         f'<option value="{_format_s(widget["value"])}"{_attrs(widget["attrs"])}>'
-        f"{_text(widget['label'])}</option>\n"
+        f"{text(widget['label'])}</option>\n"
     )
 
 
 def _select(widget: dict) -> str:
-    out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            out.append(f'\n  <optgroup label="{_text(group_name)}">')
+            out.append(f'\n  <optgroup label="{text(group_name)}">')
         for option in group_choices:
             out.append(f"\n  {_option(option)}")
         if group_name:
@@ -122,9 +125,9 @@ def _select(widget: dict) -> str:
 
 
 def _textarea(widget: dict) -> str:
-    value = _text(widget["value"]) if widget["value"] else ""
+    value = text(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
+        f'<textarea name="{text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
     )
 
 
