@@ -8,8 +8,9 @@ with the number of ids, so the SQL is made once per number of ids (and database)
 request only fills in its values.
 
 `build(ids, **values)` returns the query as a QuerySet. It is compiled once with stand-in values
-(negative ids, days and times in the year 1000) that cannot be among the constants Django puts in
-the parameters; where the stand-ins land is where each run's ids, days and times go. A query whose
+(negative ids, days and times in the year 1000, UUIDs no public id can be) that cannot be among
+the constants Django puts in the parameters; where the stand-ins land is where each run's ids,
+days, times and UUIDs go. A query whose
 stand-ins are not all found is refused, so a shape this cannot handle fails loudly in tests rather
 than running with wrong values.
 
@@ -30,6 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
@@ -64,10 +66,12 @@ class CompiledQuery:
         build: Callable[..., QuerySet],
         days: Sequence[str] = (),
         times: Sequence[str] = (),
+        uuids: Sequence[str] = (),
     ):
         self._build = build
         self._days = tuple(days)
         self._times = tuple(times)
+        self._uuids = tuple(uuids)
         self._compiled: dict[tuple[str, int], _Compiled] = {}
 
     def rows(self, ids: Sequence[int], using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[dict]:
@@ -104,8 +108,9 @@ class CompiledQuery:
         return found
 
     def _checked(self, values: dict) -> dict:
-        if set(values) != set(self._days) | set(self._times):
-            raise TypeError(f"Expected the values {self._days + self._times}, got {tuple(values)}")
+        names = self._days + self._times + self._uuids
+        if set(values) != set(names):
+            raise TypeError(f"Expected the values {names}, got {tuple(values)}")
         return values
 
     def _run(self, ids: Sequence[int], using: str, values: dict):
@@ -127,11 +132,13 @@ class CompiledQuery:
     def _compile(self, using: str, count: int) -> _Compiled:
         connection = connections[using]
         stand_in_ids = [-(n + 1) for n in range(count)]
-        stand_ins: dict[str, date] = {
+        stand_ins: dict[str, date | UUID] = {
             name: date(1000, 1, n + 1) for n, name in enumerate(self._days)
         }
         for n, name in enumerate(self._times):
             stand_ins[name] = datetime(1000, 2, n + 1, tzinfo=UTC)
+        for n, name in enumerate(self._uuids):
+            stand_ins[name] = UUID(int=n + 1)  # no public id is this (version 4 has bits set)
         queryset = self._build(stand_in_ids, **stand_ins)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
@@ -145,7 +152,7 @@ class CompiledQuery:
         for index, param in enumerate(params):
             if isinstance(param, int) and not isinstance(param, bool) and param in ids_at:
                 id_slots[index] = ids_at[param]
-            elif isinstance(param, date | str) and param in values_at:
+            elif isinstance(param, date | str | UUID) and param in values_at:
                 value_slots[index] = values_at[param]
         if set(id_slots.values()) != set(range(count)) or set(value_slots.values()) != set(
             stand_ins
@@ -155,8 +162,10 @@ class CompiledQuery:
         return _Compiled(sql, tuple(params), id_slots, value_slots, instances)
 
 
-def _adapted(connection, value: date) -> Any:
-    """A day or a time as Django passes it to the database."""
+def _adapted(connection, value: date | UUID) -> Any:
+    """A day, a time or a UUID as Django passes it to the database."""
+    if isinstance(value, UUID):
+        return value  # PostgreSQL has a uuid type: Django passes the UUID itself
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
     return connection.ops.adapt_datefield_value(value)

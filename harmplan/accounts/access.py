@@ -31,11 +31,11 @@ def clients_visible_to(user: User) -> QuerySet[User]:
     return clients.none()
 
 
-def covering(user: User, client_field: str = "pk") -> Exists:
+def covering(user: User, client_field: str = "pk", now=None) -> Exists:
     """True where `user` holds an unexpired emergency access grant for the client whose id is
-    in `client_field`: break-glass counts as access for as long as it lasts."""
+    in `client_field`: break-glass counts as access for as long as it lasts (at `now`)."""
     return Exists(
-        EmergencyAccess.objects.active().filter(
+        EmergencyAccess.objects.active(now).filter(
             counselor_id=user.pk, client_id=OuterRef(client_field)
         )
     )
