@@ -142,6 +142,7 @@ def test_pages_with_forms_are_the_same_either_way(people, client):
 def test_plain_text_is_escaped_directly(monkeypatch):
     """A plain str (most labels, names and values) skips escape()'s check for lazy strings;
     html.escape is what escape() calls, so the HTML is the same (the tests above)."""
+
     def refuse(value):
         raise AssertionError(f"escaped through Django: {value!r}")
 
