@@ -15,10 +15,11 @@ stand-ins are not all found is refused, so a shape this cannot handle fails loud
 than running with wrong values.
 
 `rows()` runs a `values()` query and returns dicts of what psycopg returns (dates, Decimals,
-ints): Django's converters do not run. `objects()` runs a query of model instances (with its
-`select_related()` and annotations) and makes them as the ORM does: converters, `Model.from_db`
-and the related objects. `prefetched()` puts objects loaded this way where
-`instance.<relation>.all()` finds them, as `prefetch_related()` does.
+ints): Django's converters do not run; `tuples()` the same for a `values_list()` query.
+`objects()` runs a query of model instances (with its `select_related()` and annotations) and
+makes them as the ORM does: converters, `Model.from_db` and the related objects. `prefetched()`
+puts objects loaded this way where `instance.<relation>.all()` finds them, as
+`prefetch_related()` does.
 
 On SQLite (the embedded default, with small programs), whose driver returns dates as text, the
 query goes through the ORM as usual.
@@ -81,6 +82,16 @@ class CompiledQuery:
             return list(self._build(list(ids), **self._checked(values)).using(using))
         compiled, cursor_rows, columns = self._run(ids, using, values)
         return [dict(zip(columns, row, strict=True)) for row in cursor_rows]
+
+    def tuples(self, ids: Sequence[int], using: str = DEFAULT_DB_ALIAS, **values: Any) -> list:
+        """The rows of a `values_list()` query, as tuples (two columns may share a name)."""
+        connection = connections[using]
+        if connection.vendor != "postgresql":
+            return [
+                tuple(row) for row in self._build(list(ids), **self._checked(values)).using(using)
+            ]
+        _compiled, cursor_rows, _columns = self._run(ids, using, values)
+        return [tuple(row) for row in cursor_rows]
 
     def objects(self, ids: Sequence[int], using: str = DEFAULT_DB_ALIAS, **values: Any) -> list:
         """The model instances of a query, made as the ORM makes them."""

@@ -26,7 +26,7 @@ from plans.timezones import zone_for_user
 from strategies import services as strategy_services
 from strategies.models import Resource
 
-from . import reauth, services, throttle
+from . import my_access, reauth, services, throttle
 from .access import (
     client_ip,
     clients_visible_to,
@@ -48,7 +48,6 @@ from .forms import (
 from .models import (
     AccessEvent,
     CareAssignment,
-    EmergencyAccess,
     Invitation,
     Role,
     User,
@@ -275,10 +274,7 @@ def client_detail(request: AuthenticatedRequest, client_id) -> HttpResponse:
 @role_required(Role.CLIENT)
 @require_http_methods(["GET"])
 def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
-    events = AccessEvent.objects.filter(client=request.user)
-    paginator = Paginator(events.values_list(*ACCESS_ROW_COLUMNS), 50)
-    paginator.count = events.count()  # counted without the joins the rows need
-    page = paginator.get_page(request.GET.get("page"))
+    page = my_access.log_page(request.user, request.GET.get("page"))
     # Who can open the records, since when, and who added them: an admin who gives themselves a
     # counselor account shows up here by name.
     roles = {value: str(label) for value, label in Role.choices}  # get_role_display
@@ -290,22 +286,12 @@ def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
             "added_by": None if row[5] is None else person_name(*row[6:10]),
             "added_by_role": roles.get(row[10], row[10]) if row[10] else "",
         }
-        for row in CareAssignment.objects.filter(client=request.user)
-        .order_by("created_at")
-        .values_list(
-            *_person("counselor"),
-            "created_at",
-            "added_by",
-            *_person("added_by"),
-            "added_by__membership__role",
-        )
+        for row in my_access.care_team(request.user)
     ]
     # Break-glass: who opened the records without being on the care team, and why.
     emergencies = [
         {"name": person_name(*row[:4]), "started_at": row[4], "reason": row[5]}
-        for row in EmergencyAccess.objects.filter(client=request.user).values_list(
-            *_person("counselor"), "started_at", "reason"
-        )[:20]
+        for row in my_access.emergencies(request.user)
     ]
     zone = zone_for_user(request.user)
     return render(
@@ -319,27 +305,6 @@ def my_access_log(request: AuthenticatedRequest) -> HttpResponse:
             "zone": zone,
         },
     )
-
-
-def _person(relation: str) -> list[str]:
-    """The columns person_name() names someone from, through `relation`."""
-    return [
-        f"{relation}__{name}" for name in ("preferred_name", "first_name", "last_name", "username")
-    ]
-
-
-# What a row of the access log shows, read as plain columns: fifty model rows, their actors and
-# memberships cost more to build than the page's rendering.
-ACCESS_ROW_COLUMNS = (
-    "at",
-    "action",
-    "object_type",
-    "actor__preferred_name",
-    "actor__first_name",
-    "actor__last_name",
-    "actor__username",
-    "actor__membership__role",
-)
 
 
 def _access_rows_html(events, zone) -> SafeString:
