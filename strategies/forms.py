@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import field_of
 
-from .models import Approach, Category, FocusArea, in_language
+from .models import AREA_CHOICES, Approach, Category, in_language
 
 
 class CatalogFilterForm(forms.Form):
@@ -36,8 +36,7 @@ class CatalogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # In FocusArea's own order, named in the reader's language (FocusArea.shown_name).
         areas = [
-            (slug, in_language(name, name_es))
-            for slug, name, name_es in FocusArea.objects.values_list("slug", "name", "name_es")
+            (slug, in_language(name, name_es)) for slug, name, name_es in AREA_CHOICES.tuples([])
         ]
         field_of(self, "focus", forms.ChoiceField).choices = [("", _("Anything")), *areas]
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.accounts.models import Organization
+from harmplan.compiled_query import CompiledQuery
 from harmplan.phones import tel_href
 from harmplan.urls_memo import reverse
 
@@ -191,16 +192,27 @@ LISTING_COLUMNS = (
 )
 
 
-def focus_area_names(strategy_ids) -> dict[int, list[str]]:
-    """Each strategy's focus areas by name (the reader's language, as `FocusArea.shown_name`),
-    in their own order, for rows of `for_listing`."""
-    names: dict[int, list[str]] = {}
-    links = (
+def _area_links_query(strategy_ids: list[int]) -> models.QuerySet:
+    return (
         Strategy.focus_areas.through.objects.filter(strategy_id__in=strategy_ids)
         .order_by("focusarea__position", "focusarea__name")  # FocusArea.Meta.ordering
         .values_list("strategy_id", "focusarea__name", "focusarea__name_es")
     )
-    for strategy_id, name, name_es in links:
+
+
+# Read for every page of cards and every catalog form: built and compiled once for each number
+# of strategies (harmplan/compiled_query.py), as building it cost more than answering it.
+_AREA_LINKS = CompiledQuery(_area_links_query)
+AREA_CHOICES = CompiledQuery(lambda ids: FocusArea.objects.values_list("slug", "name", "name_es"))
+
+
+def focus_area_names(strategy_ids) -> dict[int, list[str]]:
+    """Each strategy's focus areas by name (the reader's language, as `FocusArea.shown_name`),
+    in their own order, for rows of `for_listing`."""
+    names: dict[int, list[str]] = {}
+    if not strategy_ids:  # no cards (nothing matches): no query, as `__in=[]` makes none
+        return names
+    for strategy_id, name, name_es in _AREA_LINKS.tuples(list(strategy_ids)):
         names.setdefault(strategy_id, []).append(in_language(name, name_es))
     return names
 

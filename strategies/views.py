@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.module_loading import import_string
@@ -22,6 +24,7 @@ from harmplan.http import AuthenticatedRequest
 from .forms import CatalogFilterForm
 from .models import (
     APPROACH_FIELDS,
+    LISTING_COLUMNS,
     Category,
     FocusArea,
     Resource,
@@ -72,6 +75,36 @@ def catalog_reader_required(view):
     return wrapper
 
 
+def _published_count_query(ids: list[int]) -> QuerySet:
+    published = Strategy.objects.published().order_by()
+    return published.annotate(n=Window(Count("pk"))).values("n")[:1]
+
+
+# The whole catalog, unfiltered, is how most people open it: its count and first page are built
+# and compiled once (harmplan/compiled_query.py), as building them cost more than answering them.
+_PUBLISHED_COUNT = CompiledQuery(_published_count_query)
+_FIRST_PAGE = CompiledQuery(lambda ids: Strategy.objects.published().for_listing()[:PAGE_SIZE])
+_Row = namedtuple("_Row", LISTING_COLUMNS)  # type: ignore[misc]  # as values_list(named=True)
+
+
+class _PublishedRows:
+    """What Paginator reads of the unfiltered catalog: its count and a page's rows."""
+
+    def count(self) -> int:
+        rows = _PUBLISHED_COUNT.rows([])
+        return rows[0]["n"] if rows else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, rows: slice) -> list:
+        if not isinstance(rows, slice) or rows.stop - rows.start > PAGE_SIZE:
+            raise TypeError("The catalog is read a page at a time.")
+        if rows.start == 0:  # the only page may be the first: cut where Paginator cuts it
+            return [_Row(*row) for row in _FIRST_PAGE.tuples([])][: rows.stop]
+        return list(Strategy.objects.published().for_listing()[rows])
+
+
 def _filter_form(params: QueryDict) -> CatalogFilterForm:
     form = CatalogFilterForm(params)
     if form.is_valid():
@@ -99,8 +132,12 @@ def _query_without_page(form: CatalogFilterForm) -> str:
 @vary_on_headers("HX-Request")
 def catalog(request: AuthenticatedRequest) -> HttpResponse:
     form = _filter_form(request.GET)
-    strategies = form.filter(Strategy.objects.published()).for_listing()
-    page = Paginator(strategies, PAGE_SIZE).get_page(request.GET.get("page"))
+    strategies = (
+        form.filter(Strategy.objects.published()).for_listing()
+        if form.is_filtered
+        else _PublishedRows()
+    )
+    page = Paginator(strategies, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     context = {
         "form": form,
         "page": page,

@@ -351,3 +351,27 @@ def test_the_filters_read_focus_areas_in_one_query_and_look_as_before(seeded):
         assert html == str(before)
         assert form.is_filtered == before.is_filtered
     assert "Alcohol &amp; &lt;drinks&gt;</option>" in html
+
+
+def test_the_unfiltered_catalog_reads_what_the_orm_reads(client, people, seeded):
+    """strategies/views.py compiles the unfiltered catalog's count and first page once, and
+    strategies/models.py the focus areas: every page reads the same rows as the ORM would."""
+    make_strategy("a-draft", title="A draft", status=Strategy.Status.DRAFT)
+    sign_in(client, people.client_a)
+    published = Strategy.objects.published().for_listing()
+    for number, rows in [(1, slice(0, 20)), (2, slice(20, 40)), (3, slice(40, 60)), (9, None)]:
+        page = client.get(CATALOG, {"page": number}).context["page"]
+        assert page.paginator.count == published.count() == 57
+        expected = list(published[rows or slice(40, 60)])  # past the end: the last page
+        assert list(page.object_list) == expected
+        assert [row.title for row in page.object_list] == [row.title for row in expected]
+    form = client.get(CATALOG).context["form"]
+    assert form.fields["focus"].choices[1:] == list(FocusArea.objects.values_list("slug", "name"))
+    strategy_ids = list(published.values_list("pk", flat=True)[:20])
+    from strategies.models import focus_area_names
+
+    assert focus_area_names(strategy_ids) == {
+        strategy.pk: [area.name for area in strategy.focus_areas.all()]
+        for strategy in Strategy.objects.filter(pk__in=strategy_ids)
+        if strategy.focus_areas.exists()
+    }
