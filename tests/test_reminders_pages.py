@@ -282,3 +282,35 @@ def test_calendar_feed_follows_a_pause(people):
     assert event.decoded("DTSTART").date() == date(2026, 12, 8)  # the first Tuesday from then
     schedule = services.schedule_pause(schedule=schedule)
     assert icalendar.Calendar.from_ical(calendar.feed(schedule)).walk("VEVENT") == []
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_settings_page_reads_what_the_orm_reads(people, client):
+    """plans/reminders compiles the page's three reads once: the schedule, the last ten
+    reminders of more, and the newest unconfirmed change of address, as the ORM reads them."""
+    from harmplan.accounts.models import EmailChange
+
+    sign_in(client, people.client_a)
+    assert client.get(reverse("plans:reminder_settings")).context["schedule"].pk is None
+    schedule = save(people.client_a)
+    for day in range(12):
+        slot = datetime(2026, 11, 1 + day, 9, 0, tzinfo=UTC)
+        ReminderDelivery.objects.create(
+            schedule=schedule,
+            slot=slot,
+            channel=Channel.EMAIL,
+            status=DeliveryStatus.SENT,
+            next_attempt_at=slot,
+            enqueued_at=slot,
+        )
+    for n, confirmed in enumerate([None, NOON, None]):
+        change = EmailChange.objects.create(
+            user=people.client_a, new_email=f"new{n}@example.org", confirmed_at=confirmed
+        )
+        EmailChange.objects.filter(pk=change.pk).update(created_at=NOON - timedelta(hours=3 - n))
+    context = client.get(reverse("plans:reminder_settings")).context
+    assert context["schedule"] == schedule and context["schedule"].client == people.client_a
+    assert [row["when"] for row in context["history"]] == list(
+        schedule.deliveries.order_by("-slot").values_list("slot", flat=True)[:10]
+    )
+    assert context["pending_email"].new_email == "new2@example.org"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from harmplan.accounts import person_cache
 from harmplan.accounts.models import User
+from harmplan.compiled_query import CompiledQuery
 from plans.models import PAUSED_INDEFINITELY, Channel, Plan, ReminderSchedule
 from plans.timezones import default_zone_name, get_zone
 
@@ -40,9 +41,16 @@ def client_zone_save(*, client: User, time_zone: str, now: datetime | None = Non
         schedule.save(update_fields=["timezone", "next_due_at", "updated_at"])
 
 
+# Read on every visit to the settings page: built and compiled once (harmplan/compiled_query.py).
+_SCHEDULE = CompiledQuery(
+    lambda ids: ReminderSchedule.objects.filter(client_id=ids[0]).order_by("pk")[:1]  # first()
+)
+
+
 def schedule_for(client: User) -> ReminderSchedule:
     """The client's schedule, or an unsaved one with the defaults for the settings form."""
-    schedule = ReminderSchedule.objects.filter(client=client).first()
+    found = _SCHEDULE.objects([client.pk])
+    schedule = found[0] if found else None
     if schedule is not None:
         # The client is already loaded, with their membership: the preview reads their
         # organization's name and their language without loading them again.

@@ -13,14 +13,29 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from harmplan.accounts.decorators import role_required
-from harmplan.accounts.models import Role
+from harmplan.accounts.models import EmailChange, Role
+from harmplan.compiled_query import CompiledQuery
 from harmplan.http import AuthenticatedRequest
-from plans.models import Channel, ReminderSchedule
+from plans.models import Channel, ReminderDelivery, ReminderSchedule
 from plans.reminders import calendar, links, services
 from plans.reminders import messages as reminder_messages
 from plans.reminders.forms import ReminderSettingsForm
 
 HISTORY_LENGTH = 10
+
+
+# The settings page's other reads, built and compiled once (harmplan/compiled_query.py): building
+# them cost more than PostgreSQL takes to answer them.
+_DELIVERIES = CompiledQuery(
+    lambda ids: ReminderDelivery.objects.filter(schedule_id=ids[0]).order_by("-slot")[
+        :HISTORY_LENGTH
+    ]
+)
+_PENDING_EMAIL = CompiledQuery(  # the newest unconfirmed change of address
+    lambda ids: EmailChange.objects.filter(user_id=ids[0], confirmed_at__isnull=True).order_by(
+        "-created_at"
+    )[:1]
+)
 
 
 def _preview(schedule: ReminderSchedule) -> dict:
@@ -42,7 +57,7 @@ def _history(schedule: ReminderSchedule) -> list[dict]:
             "status": delivery.status,
             "status_label": delivery.get_status_display().lower(),
         }
-        for delivery in schedule.deliveries.order_by("-slot")[:HISTORY_LENGTH]
+        for delivery in _DELIVERIES.objects([schedule.pk])
     ]
 
 
@@ -84,9 +99,7 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
         "history": _history(schedule),
         "preview": _preview(schedule),
         "is_paused": schedule.is_paused(),
-        "pending_email": client.email_changes.filter(confirmed_at__isnull=True)
-        .order_by("-created_at")
-        .first(),
+        "pending_email": next(iter(_PENDING_EMAIL.objects([client.pk])), None),
     }
     return render(request, "plans/reminders/settings.html", context)
 
