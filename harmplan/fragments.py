@@ -69,6 +69,8 @@ def _kind(kind: type) -> str:
     return "refused"
 
 
+# The exact types whose repr() says all of them (a subclass may print less than it holds).
+_PLAIN_TYPES = frozenset({bool, int, float, Decimal, date, datetime, time, timedelta, type(None)})
 # What each type of value is, worked out once per type: a chart's key has a thousand values.
 _KINDS: dict[type, str] = {}
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -86,6 +88,12 @@ def _fingerprint(value, out: list[str]) -> None:
     elif kind == "plain":
         out.append(f"{type(value).__name__}:{value!r}")
     elif kind == "sequence":
+        if _PLAIN_TYPES.issuperset(map(type, value)):
+            # Days, numbers and None only (a chart's points): their repr says type and value,
+            # in one call rather than one a value. Text is never here: str and safe str print
+            # alike.
+            out.append(f"{type(value).__name__}{len(value)}={value!r}")
+            return
         out.append(f"{type(value).__name__}{len(value)}[")
         for item in value:
             _fingerprint(item, out)
@@ -100,6 +108,10 @@ def _fingerprint(value, out: list[str]) -> None:
         names = _FIELDS.get(type(value))
         if names is None:
             names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+        values = [getattr(value, name) for name in names]
+        if _PLAIN_TYPES.issuperset(map(type, values)):  # a chart's day: in one step, as above
+            out.append(f"{type(value).__qualname__}{names!r}={values!r}")
+            return
         out.append(f"{type(value).__qualname__}(")
         for name in names:
             out.append(name)

@@ -99,6 +99,47 @@ def test_the_key_follows_every_value_language_zone_and_escaping():
     assert fragment_key(CHART, chart_context()) == base
 
 
+def test_a_list_of_plain_values_keys_each_value_and_its_type():
+    """Lists of days and numbers are digested by their repr in one step: every value and every
+    type still counts, and text never goes that way (a safe and a plain string print alike)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    def key(values):
+        return fragment_key(CHART, {**chart_context(), "values": values})
+
+    plain = [1, Decimal("2.5"), TODAY, None, True, 0.5]
+    variants = [
+        [1, Decimal("2.5"), TODAY, None, True, 0.5],
+        [True, Decimal("2.5"), TODAY, None, True, 0.5],  # True == 1, but not the same value
+        [1.0, Decimal("2.5"), TODAY, None, True, 0.5],
+        [1, Decimal("2.50"), TODAY, None, True, 0.5],
+        [1, Decimal("2.5"), TODAY + timedelta(days=1), None, True, 0.5],
+        [1, Decimal("2.5"), TODAY, 0, True, 0.5],
+        (1, Decimal("2.5"), TODAY, None, True, 0.5),
+        [1, Decimal("2.5"), TODAY, None, True],
+    ]
+    keys = [key(v) for v in variants]
+    assert keys[0] == key(plain) and len(set(keys)) == len(variants)
+    assert key(["a"]) != key([mark_safe("a")])
+    with pytest.raises(TypeError):
+        key([1, object()])
+    # A dataclass of plain values (a chart's day) likewise, field by field.
+    from plans.progress.stats import DayPoint
+
+    day = DayPoint(TODAY, Decimal(2), None, False, Decimal("1.5"))
+    others = [
+        DayPoint(TODAY, Decimal(2), None, False, Decimal("1.50")),
+        DayPoint(TODAY, Decimal(2), False, False, Decimal("1.5")),
+        DayPoint(TODAY, Decimal(2), None, 0, Decimal("1.5")),
+        DayPoint(TODAY - timedelta(days=1), Decimal(2), None, False, Decimal("1.5")),
+    ]
+    keys = {key([point]) for point in others}
+    assert key([DayPoint(TODAY, Decimal(2), None, False, Decimal("1.5"))]) == key([day])
+    assert key([day]) not in keys and len(keys) == len(others)
+    assert key([Row(TODAY, "1", "", "")]) != key([Row(TODAY, mark_safe("1"), "", "")])
+
+
 def test_models_and_other_objects_are_refused(db):
     from harmplan.accounts.models import User
 

@@ -39,6 +39,23 @@ SERVICES_SHOWN = 12
 NOT_CHANGES = [AGREED_SUMMARY, REVIEW_SUMMARY]
 
 
+# What the desk reads of a change (_changes_html): thirty whole changes and authors cost more to
+# build than the list.
+CHANGE_COLUMNS = (
+    "plan_id",
+    "goal_id",
+    "at",
+    "summary",
+    "summary_kind",
+    "summary_values",
+    "changes",
+    "author__preferred_name",
+    "author__first_name",
+    "author__last_name",
+    "author__username",
+)
+
+
 def _changes_query(ids: list[int]) -> QuerySet[Revision]:
     """The plan's changes, newest first. Agreeing and reviewing are not changes to the plan
     (agreement is shown on its own)."""
@@ -46,6 +63,7 @@ def _changes_query(ids: list[int]) -> QuerySet[Revision]:
     return (
         Revision.objects.filter(plan_id=plan_id)
         .select_related("author")
+        .only(*CHANGE_COLUMNS)
         .exclude(summary__in=NOT_CHANGES)[:CHANGES_SHOWN]
     )
 
@@ -55,6 +73,7 @@ def _changes_since_query(ids: list[int], *, since: datetime) -> QuerySet[Revisio
     return (
         Revision.objects.filter(plan_id=plan_id, at__gt=since)
         .select_related("author")
+        .only(*CHANGE_COLUMNS)
         .exclude(summary__in=NOT_CHANGES)[:CHANGES_SHOWN]
     )
 
