@@ -7,7 +7,8 @@ reminder schedule and a plan history), serves HarmPlan as docker-compose does (g
 for every page prints:
 
 - queries and in-process CPU time per request (Django's test client in this process, same session);
-- req/s and p50/p90/p99 latency from wrk, 16 keep-alive connections pinned to one core, 8 s a page;
+- req/s and p50/p90/p99 latency from wrk, 16 keep-alive connections pinned to one core, 8 s a page
+  (after one unmeasured second of the same load);
 - throughput as a share of the help page for the same signed-in user, and non-2xx responses;
 - at the end, the resident memory (RSS) of each gunicorn worker.
 
@@ -163,6 +164,10 @@ class Command(BaseCommand):
                 if not duration:  # --duration 0: the in-process cost only
                     self.stdout.write(f"{page.label:<34}{queries:>8}{cpu_ms:>8.1f}")
                     continue
+                # A second at full load first, unmeasured: every worker and thread has then
+                # loaded the page's templates, compiled its queries and cached its fragments,
+                # so the figures are the steady state, not the first requests after a start.
+                wrk(port, cookies[page.who], page.url, 1, concurrency)
                 result = wrk(port, cookies[page.who], page.url, duration, concurrency)
                 if page.url == "/help/":
                     help_rate[page.who] = result.rate
