@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -62,6 +63,10 @@ class WrkResult:
     p90: float
     p99: float
     bad: int  # non-2xx/3xx responses and socket errors
+    # How wrk's connections were spread over the gunicorn workers halfway through, busiest first
+    # ("16" is all on one worker: its threads share one interpreter, and the run shows half the
+    # usual rate). "" when `ss` cannot tell.
+    spread: str = ""
 
 
 class Command(BaseCommand):
@@ -155,7 +160,7 @@ class Command(BaseCommand):
                         f"\n{page.label}\n{profiled(cookies[page.who], page.url, profile)}"
                     )
                 return
-            wrk_columns = ("req/s", "p50 ms", "p90 ms", "p99 ms", "vs help", "non-2xx")
+            wrk_columns = ("req/s", "p50 ms", "p90 ms", "p99 ms", "vs help", "non-2xx", "spread")
             columns = ("queries", "CPU ms", *(wrk_columns if duration else ()))
             self.stdout.write(f"\n{'page':<34}" + "".join(f"{c:>8}" for c in columns))
             help_rate: dict[str, float] = {}
@@ -178,7 +183,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{page.label:<34}{queries:>8}{cpu_ms:>8.1f}{result.rate:>8.0f}"
                     f"{result.p50:>8.1f}{result.p90:>8.1f}{result.p99:>8.1f}{ratio:>8}"
-                    f"{result.bad:>8}"
+                    f"{result.bad:>8}  {result.spread:<12}"
                 )
             if not duration:
                 return
@@ -188,7 +193,9 @@ class Command(BaseCommand):
                 f"gunicorn 4 workers × 4 threads; {os.cpu_count()} CPU cores; "
                 f"load average {load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after."
                 f"\n'vs help': req/s over the help page's for the same user (the signed-in help "
-                f"page: over the signed-out one).\nWeb worker memory (RSS) after the run: {rss}."
+                f"page: over the signed-out one).\n'spread': wrk's connections on each worker "
+                f"halfway through (all on one worker halves the rate: compare such a page "
+                f"with another run).\nWeb worker memory (RSS) after the run: {rss}."
             )
         finally:
             server.terminate()
@@ -288,9 +295,14 @@ def wrk(port: int, cookie: str | None, url: str, duration: int, connections: int
         command += ["-H", f"Cookie: {cookie}"]
     if shutil.which("taskset"):
         command = ["taskset", "-c", str((os.cpu_count() or 1) - 1), *command]
-    output = subprocess.run(
-        [*command, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
-    ).stdout
+    running = subprocess.Popen(
+        [*command, f"http://127.0.0.1:{port}{url}"], stdout=subprocess.PIPE, text=True
+    )
+    time.sleep(duration / 2)
+    spread = connection_spread(port)
+    output, _ = running.communicate()
+    if running.returncode:
+        raise subprocess.CalledProcessError(running.returncode, command)
     latency = {int(p): float(v) * SCALE[unit] for p, v, unit in WRK_LATENCY.findall(output)}
     rate = float(found(r"Requests/sec:\s+([\d.]+)", output))
     bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
@@ -299,7 +311,20 @@ def wrk(port: int, cookie: str | None, url: str, duration: int, connections: int
     )
     if errors:
         bad += sum(int(n) for n in errors.groups())
-    return WrkResult(rate, latency[50], latency[90], latency[99], bad)
+    return WrkResult(rate, latency[50], latency[90], latency[99], bad, spread)
+
+
+def connection_spread(port: int) -> str:
+    """The established connections to `port` for each process serving them, busiest first."""
+    if not shutil.which("ss"):
+        return ""
+    listing = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    counts = Counter(re.findall(r"pid=(\d+)", listing))
+    return "/".join(str(n) for n in sorted(counts.values(), reverse=True))
 
 
 def child_rss_mb(pid: int) -> list[float]:
