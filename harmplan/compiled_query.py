@@ -230,3 +230,32 @@ def prefetched(instances: Iterable[Model], relation: str, related: Iterable[Mode
         queryset._prefetch_done = True
         cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
         cache[field.remote_field.cache_name] = queryset
+
+
+class PagedRows:
+    """What Paginator reads of rows served a page at a time by compiled queries: `count()` and
+    `page(start, stop)` (a sliced queryset would build its query again on every page)."""
+
+    def __init__(self, count: Callable[[], int], page: Callable[[int, int], list], size: int):
+        self._count = count
+        self._page = page
+        self._size = size
+
+    def count(self) -> int:
+        return self._count()
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def __iter__(self):
+        raise TypeError("These rows are read a page at a time.")
+
+    def __getitem__(self, rows: slice) -> list:
+        if not isinstance(rows, slice) or rows.stop - rows.start > self._size:
+            raise TypeError("These rows are read a page at a time.")
+        return self._page(rows.start, rows.stop)
+
+
+def counted(rows: list[dict]) -> int:
+    """The count of a query of one row with `n` (a count in a window), 0 when it has no rows."""
+    return rows[0]["n"] if rows else 0

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from harmplan.accounts.models import User
-from harmplan.compiled_query import CompiledQuery
+from harmplan.compiled_query import CompiledQuery, PagedRows, counted
 from harmplan.fragments import render_cached
 from harmplan.http import AuthenticatedRequest
 
@@ -87,22 +87,14 @@ _FIRST_PAGE = CompiledQuery(lambda ids: Strategy.objects.published().for_listing
 _Row = namedtuple("_Row", LISTING_COLUMNS)  # type: ignore[misc]  # as values_list(named=True)
 
 
-class _PublishedRows:
-    """What Paginator reads of the unfiltered catalog: its count and a page's rows."""
+def _published_page(start: int, stop: int) -> list:
+    if start == 0:  # the only page may be the first: cut where Paginator cuts it
+        return [_Row(*row) for row in _FIRST_PAGE.tuples([])][:stop]
+    return list(Strategy.objects.published().for_listing()[start:stop])
 
-    def count(self) -> int:
-        rows = _PUBLISHED_COUNT.rows([])
-        return rows[0]["n"] if rows else 0
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, rows: slice) -> list:
-        if not isinstance(rows, slice) or rows.stop - rows.start > PAGE_SIZE:
-            raise TypeError("The catalog is read a page at a time.")
-        if rows.start == 0:  # the only page may be the first: cut where Paginator cuts it
-            return [_Row(*row) for row in _FIRST_PAGE.tuples([])][: rows.stop]
-        return list(Strategy.objects.published().for_listing()[rows])
+def _published_count() -> int:
+    return counted(_PUBLISHED_COUNT.rows([]))
 
 
 def _filter_form(params: QueryDict) -> CatalogFilterForm:
@@ -135,7 +127,7 @@ def catalog(request: AuthenticatedRequest) -> HttpResponse:
     strategies = (
         form.filter(Strategy.objects.published()).for_listing()
         if form.is_filtered
-        else _PublishedRows()
+        else PagedRows(_published_count, _published_page, PAGE_SIZE)
     )
     page = Paginator(strategies, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     context = {

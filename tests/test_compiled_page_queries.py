@@ -560,7 +560,7 @@ def test_the_caseloads_compiled_pages_answer_what_the_orm_answers():
         assert clients_visible_to(counselor).count() == expected
         for sort in caseload.SORTS:
             queryset = caseload._caseload_queryset(counselor, sort)
-            rows = caseload._CompiledRows(counselor, sort)
+            rows = caseload._compiled_rows(counselor, sort)
             assert rows.count() == len(rows) == queryset.count() == expected
             compiled_pages = Paginator(rows, caseload.PAGE_SIZE)
             orm_pages = Paginator(queryset, caseload.PAGE_SIZE)

@@ -4,13 +4,12 @@ Building these four small queries cost more than PostgreSQL takes to answer them
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
-from harmplan.compiled_query import CompiledQuery
+from harmplan.compiled_query import CompiledQuery, PagedRows, counted
 
 from .models import AccessEvent, CareAssignment, EmergencyAccess, User
 
@@ -62,34 +61,22 @@ _EMERGENCIES = CompiledQuery(
 )
 
 
-class _LogRows:
-    """What Paginator reads of the log: its count and a page's rows."""
-
-    def __init__(self, client: User):
-        self._ids = [client.pk]
-
-    def count(self) -> int:
-        rows = _COUNT.rows(self._ids)
-        return rows[0]["n"] if rows else 0
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self) -> Iterator[tuple]:
-        raise TypeError("The access log is read a page at a time.")
-
-    def __getitem__(self, rows: slice) -> list[tuple]:
-        if not isinstance(rows, slice) or rows.stop - rows.start > PAGE_SIZE:
-            raise TypeError("The access log is read a page at a time.")
-        if rows.start == 0:  # the last page may be the first: cut where Paginator cuts it
-            return _FIRST_PAGE.tuples(self._ids)[: rows.stop]
-        return list(_events(self._ids).values_list(*ACCESS_ROW_COLUMNS)[rows])
+def _log_page(ids: list[int], start: int, stop: int) -> list[tuple]:
+    if start == 0:  # the last page may be the first: cut where Paginator cuts it
+        return _FIRST_PAGE.tuples(ids)[:stop]
+    return list(_events(ids).values_list(*ACCESS_ROW_COLUMNS)[start:stop])
 
 
 def log_page(client: User, number: Any) -> Page:
     """The page of the client's access log asked for (the last one when past the end, the first
     when not a number), newest first, as rows of ACCESS_ROW_COLUMNS."""
-    return Paginator(_LogRows(client), PAGE_SIZE).get_page(number)  # type: ignore[arg-type]
+    ids = [client.pk]
+    rows = PagedRows(
+        lambda: counted(_COUNT.rows(ids)),
+        lambda start, stop: _log_page(ids, start, stop),
+        PAGE_SIZE,
+    )
+    return Paginator(rows, PAGE_SIZE).get_page(number)  # type: ignore[arg-type]
 
 
 def care_team(client: User) -> list[tuple]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OrderBy, OuterRef, Q, QuerySet, Subquery, Window
@@ -24,7 +23,7 @@ from harmplan.accounts.access import (
 )
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Membership, Organization, Role, User
-from harmplan.compiled_query import CompiledQuery
+from harmplan.compiled_query import CompiledQuery, PagedRows, counted
 from harmplan.forms import search_words
 from harmplan.fragments import render_cached
 from harmplan.http import AuthenticatedRequest
@@ -95,33 +94,15 @@ def _count_query(ids: list[int]) -> QuerySet:
 _COUNT = CompiledQuery(_count_query)
 
 
-class _CompiledRows:
+def _compiled_rows(counselor: User, sort: str) -> PagedRows:
     """What Paginator reads of a caseload with no search: its count and pages, from queries
-    compiled once."""
-
-    def __init__(self, counselor: User, sort: str):
-        self._ids = [counselor.pk, staff_organization(counselor).pk]
-        self._sort = sort
-
-    def count(self) -> int:
-        rows = _COUNT.rows(self._ids)
-        return rows[0]["n"] if rows else 0
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self) -> Iterator[User]:
-        raise TypeError("The caseload is read a page at a time.")
-
-    @overload
-    def __getitem__(self, rows: int) -> User: ...
-    @overload
-    def __getitem__(self, rows: slice) -> list[User]: ...
-    def __getitem__(self, rows: int | slice) -> User | list[User]:
-        if not isinstance(rows, slice) or rows.stop - rows.start > PAGE_SIZE:
-            raise TypeError("The caseload is read a page at a time.")
-        # The last page is shorter: the same query, cut where Paginator cuts it.
-        return _page_query(self._sort, rows.start).objects(self._ids)[: rows.stop - rows.start]
+    compiled once (the last page is shorter: the same query, cut where Paginator cuts it)."""
+    ids = [counselor.pk, staff_organization(counselor).pk]
+    return PagedRows(
+        lambda: counted(_COUNT.rows(ids)),
+        lambda start, stop: _page_query(sort, start).objects(ids)[: stop - start],
+        PAGE_SIZE,
+    )
 
 
 @role_required(Role.COUNSELOR)
@@ -137,8 +118,8 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         )
         page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
-        rows = _CompiledRows(request.user, sort)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = _compiled_rows(request.user, sort)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     # Each row shows a client's last check-in and agreement state: a read of their records.
     record_reads(
         actor=request.user,
