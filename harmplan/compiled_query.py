@@ -10,9 +10,8 @@ request only fills in its values.
 `build(ids, **values)` returns the query as a QuerySet. It is compiled once with stand-in values
 (negative ids, days and times in the year 1000, UUIDs no public id can be) that cannot be among
 the constants Django puts in the parameters; where the stand-ins land is where each run's ids,
-days, times and UUIDs go. A query whose
-stand-ins are not all found is refused, so a shape this cannot handle fails loudly in tests rather
-than running with wrong values.
+days, times and UUIDs go. A query whose stand-ins are not all found is refused, so a shape this
+cannot handle fails loudly in tests rather than running with wrong values.
 
 `rows()` runs a `values()` query and returns dicts of what psycopg returns (dates, Decimals,
 ints): Django's converters do not run; `tuples()` the same for a `values_list()` query.

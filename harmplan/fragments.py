@@ -113,9 +113,9 @@ def _fingerprint(value, out: list[str]) -> None:
             out.append(f"{type(value).__qualname__}{names!r}={values!r}")
             return
         out.append(f"{type(value).__qualname__}(")
-        for name in names:
+        for name, field_value in zip(names, values, strict=True):
             out.append(name)
-            _fingerprint(getattr(value, name), out)
+            _fingerprint(field_value, out)
         out.append(")")
     else:
         raise TypeError(f"Not a plain value for a cached fragment: {type(value).__name__}")

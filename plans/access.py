@@ -14,15 +14,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from harmplan.accounts.access import covering, log_access
-from harmplan.accounts.models import (
-    AccessEvent,
-    CareAssignment,
-    Membership,
-    Organization,
-    Role,
-    User,
-)
+from harmplan.accounts.access import covering, log_access, stand_in
+from harmplan.accounts.models import AccessEvent, CareAssignment, Role
 from harmplan.compiled_query import CompiledQuery
 from harmplan.http import AuthenticatedRequest
 
@@ -44,16 +37,6 @@ def plans_visible_to(user, now=None) -> QuerySet[Plan]:
     return Plan.objects.none()
 
 
-def _stand_in(role: str, ids: list[int]) -> User:
-    """A person of that role and id (a counselor: in the organization of that id), for compiling
-    plans_visible_to once for each role; harmplan/compiled_query.py puts the real ids in."""
-    person = User(pk=ids[0])
-    person._state.fields_cache["membership"] = Membership(
-        user=person, role=role, organization=Organization(pk=ids[1] if len(ids) > 1 else None)
-    )
-    return person
-
-
 def _ids(user) -> list[int]:
     return [user.pk, user.organization.pk] if user.is_counselor else [user.pk]
 
@@ -68,7 +51,7 @@ _WHEN: dict[str, tuple[str, ...]] = {Role.CLIENT: (), Role.COUNSELOR: ("now",)}
 
 def _plan_query(role: str) -> CompiledQuery:
     def build(ids, plan, now=None) -> QuerySet[Plan]:
-        scope = plans_visible_to(_stand_in(role, ids), now)
+        scope = plans_visible_to(stand_in(role, ids), now)
         return scope.select_related("client__membership__organization").filter(public_id=plan)
 
     return CompiledQuery(build, times=_WHEN[role], uuids=("plan",))
@@ -76,7 +59,7 @@ def _plan_query(role: str) -> CompiledQuery:
 
 def _goal_query(role: str) -> CompiledQuery:
     def build(ids, plan, goal, now=None) -> QuerySet[Goal]:
-        scope = plans_visible_to(_stand_in(role, ids), now)
+        scope = plans_visible_to(stand_in(role, ids), now)
         return Goal.objects.filter(
             plan__in=scope, plan__public_id=plan, public_id=goal
         ).select_related("plan__client__membership__organization", "focus_area")

@@ -18,7 +18,15 @@ from ipware import get_client_ip
 
 from harmplan.http import AuthenticatedRequest
 
-from .models import AccessEvent, CareAssignment, EmergencyAccess, Organization, Role, User
+from .models import (
+    AccessEvent,
+    CareAssignment,
+    EmergencyAccess,
+    Membership,
+    Organization,
+    Role,
+    User,
+)
 
 
 def clients_visible_to(user: User) -> QuerySet[User]:
@@ -39,6 +47,16 @@ def covering(user: User, client_field: str = "pk", now=None) -> Exists:
             counselor_id=user.pk, client_id=OuterRef(client_field)
         )
     )
+
+
+def stand_in(role: str, ids: list[int]) -> User:
+    """A person of that role and id (with a second id: in the organization of that id), for
+    compiling an access rule's query once (harmplan/compiled_query.py puts the real ids in)."""
+    person = User(pk=ids[0])
+    person._state.fields_cache["membership"] = Membership(
+        user=person, role=role, organization=Organization(pk=ids[1] if len(ids) > 1 else None)
+    )
+    return person
 
 
 def clients_reachable_by(user: User) -> QuerySet[User]:

@@ -20,9 +20,10 @@ from harmplan.accounts.access import (
     get_client_for_user,
     record_reads,
     staff_organization,
+    stand_in,
 )
 from harmplan.accounts.decorators import role_required
-from harmplan.accounts.models import Membership, Organization, Role, User
+from harmplan.accounts.models import Role, User
 from harmplan.compiled_query import CompiledQuery, PagedRows, counted
 from harmplan.forms import search_words
 from harmplan.fragments import render_cached
@@ -58,17 +59,6 @@ def _caseload_queryset(counselor: User, sort: str) -> QuerySet[User]:
     return records_closing.with_closing_date(clients).order_by(*SORTS[sort][1])
 
 
-def _counselor_stand_in(ids: list[int]) -> User:
-    """A counselor of that id in the organization of that id, for compiling the query of
-    clients_visible_to once (harmplan/compiled_query.py puts the real ids in at each run)."""
-    counselor_id, organization_id = ids
-    counselor = User(pk=counselor_id)
-    counselor._state.fields_cache["membership"] = Membership(
-        user=counselor, role=Role.COUNSELOR, organization=Organization(pk=organization_id)
-    )
-    return counselor
-
-
 # A page of the caseload, for each order and first row (as many as there are pages): building
 # and compiling this query (the scope, two subqueries, the plan) cost more than running it.
 _PAGES: dict[tuple[str, int], CompiledQuery] = {}
@@ -78,7 +68,7 @@ def _page_query(sort: str, start: int) -> CompiledQuery:
     compiled = _PAGES.get((sort, start))
     if compiled is None:
         compiled = _PAGES[(sort, start)] = CompiledQuery(
-            lambda ids: _caseload_queryset(_counselor_stand_in(ids), sort)[
+            lambda ids: _caseload_queryset(stand_in(Role.COUNSELOR, ids), sort)[
                 start : start + PAGE_SIZE
             ]
         )
@@ -87,7 +77,7 @@ def _page_query(sort: str, start: int) -> CompiledQuery:
 
 def _count_query(ids: list[int]) -> QuerySet:
     """How many clients clients_visible_to holds, as Paginator's count() would count them."""
-    scope = clients_visible_to(_counselor_stand_in(ids)).order_by()
+    scope = clients_visible_to(stand_in(Role.COUNSELOR, ids)).order_by()
     return scope.annotate(n=Window(Count("pk"))).values("n")[:1]
 
 
