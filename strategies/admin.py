@@ -44,11 +44,11 @@ class StrategyCount(TypedDict):
 class SpanishFilter(admin.SimpleListFilter):
     """Which strategies still need their Spanish title, summary or steps."""
 
-    title = "Spanish"
+    title = _("Spanish")
     parameter_name = "spanish"
 
     def lookups(self, request, model_admin):
-        return [("missing", "Something missing"), ("written", "All written")]
+        return [("missing", _("Something missing")), ("written", _("All written"))]
 
     def queryset(self, request, queryset):
         missing = (
@@ -210,17 +210,17 @@ class VersionInline(admin.TabularInline):
             .first()
         )
         if previous is None:
-            return "First published version"
+            return gettext("First published version")
         changed = [
             key.replace("_", " ")
             for key in version.snapshot
             if version.snapshot.get(key) != previous.snapshot.get(key)
         ]
-        return ", ".join(changed) or "nothing"
+        return ", ".join(changed) or gettext("nothing")
 
 
 class ApproachFilter(admin.SimpleListFilter):
-    title = "approach"
+    title = _("approach")
     parameter_name = "approach"
 
     def lookups(self, request, model_admin):

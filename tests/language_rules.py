@@ -35,6 +35,7 @@ _COMMON_ENGLISH = """
     sent turn copy want need try call text message messages reminder reminders without clients
     client counselor counselors people person program organization nothing none yet ready please
     thank thanks welcome cancel continue delete confirm submit done hard went well progress
+    skip very low good okay
 """
 ENGLISH = frozenset(_COMMON_ENGLISH.split())
 ALSO_SPANISH = {"a", "no", "me", "he", "has", "plan", "son", "come", "once", "set", "ha", "sin"}

@@ -4,13 +4,16 @@ and none of the English ones left."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
-from tests.plan_factories import add_plans
+from plans.goals.stepdown import StepDownError, plan_steps
+from tests.plan_factories import add_plans, make_goal, practice_goal_data
 from tests.signin import sign_in
 
 # Wednesday 2 December 2026, 17:00 UTC: noon in New York.
@@ -115,6 +118,49 @@ def test_the_check_in_is_in_spanish(spanish, client):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_check_ins_choices_hours_and_errors_are_in_spanish(spanish, client):
+    """The answers one taps (feelings, skip), the hours a day can start at, and what a wrong
+    answer says: these were English on a Spanish page."""
+    make_goal(spanish.plan_a, **practice_goal_data())  # asked as yes, no or skip
+    client.force_login(spanish.client_a)
+    text = page(client, reverse("plans:checkin"))
+    assert_spanish(
+        text,
+        ["Muy mal", "Más o menos", "Muy bien", "Saltar por hoy"],
+        ["Very low", "Okay", "Very good", "Skip"],
+    )
+    text = page(client, reverse("plans:checkin_settings"))
+    assert_spanish(text, ["Medianoche", "4 a. m.", "Mediodía"], ["Midnight", "a.m.", "Noon"])
+    response = client.post(reverse("plans:checkin"), {"day": "2026-12-09", "feeling": "3"})
+    assert_spanish(
+        response.content.decode(),
+        ["Ese día todavía no llegó"],
+        ["That day has not happened yet"],
+    )
+    goal = spanish.goal_a  # counted in standard drinks
+    response = client.post(
+        reverse("plans:checkin"),
+        {"day": "2026-12-02", f"goal-{goal.public_id}": "abc"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400
+    assert "Escribe un número" in response.json()["errors"][0]
+
+
+def test_step_down_errors_are_in_the_readers_language():
+    with translation.override("es"):
+        with pytest.raises(StepDownError, match="Tu meta no es más baja"):
+            plan_steps(baseline=Decimal(2), target=Decimal(5), start=date(2026, 12, 2))
+        with pytest.raises(StepDownError, match="Elige bajar entre 1% y 90%"):
+            plan_steps(
+                baseline=Decimal(10),
+                target=Decimal(5),
+                start=date(2026, 12, 2),
+                reduction_percent=Decimal(95),
+            )
+
+
+@time_machine.travel(NOW, tick=False)
 def test_progress_and_its_chart_are_in_spanish(spanish, client):
     client.force_login(spanish.client_a)
     text = page(client, reverse("plans:progress"))
@@ -172,7 +218,9 @@ def test_the_history_says_what_changed_in_each_readers_language(spanish, client)
         data={"statement": "Tomar menos los fines de semana"},
         author=spanish.client_a,
     )
-    revision = Revision.objects.filter(plan=spanish.plan_a).first()
+    # The latest row, by id: the fixture's rows were written at the real time, which can be
+    # later than NOW.
+    revision = Revision.objects.filter(plan=spanish.plan_a).order_by("-pk").first()
     assert revision.summary == "Changed the goal “Tomar menos los fines de semana”"
     client.force_login(spanish.client_a)
     text = page(client, reverse("plans:plan_history", args=[spanish.plan_a.public_id]))

@@ -16,9 +16,9 @@ from plans.models.plan import format_amount
 from .drinks import BY_KEY, DRINKS, standard_drinks
 from .services import CheckInError, Entry, asks_yes_no, check_day, daily_limit
 
-YES_NO_SKIP = [("yes", _("Yes")), ("no", _("No")), ("", "Skip for today")]
+YES_NO_SKIP = [("yes", _("Yes")), ("no", _("No")), ("", _("Skip for today"))]
 # A row of 0 to 10 on a phone: the ends are explained in the hint, not in the buttons.
-CRAVINGS = [(n, str(n)) for n in range(11)] + [("", "Skip")]
+CRAVINGS = [(n, str(n)) for n in range(11)] + [("", _("Skip"))]
 
 
 def goal_field_name(goal: Goal) -> str:
@@ -37,11 +37,10 @@ def _question(goal: Goal) -> str:
     }
 
 
-def _date_error(day_field: str) -> dict:
-    return {
-        "invalid": _("Enter a real date, like 2026-03-08"),
-        "required": f"Choose the {day_field}",
-    }
+DATE_ERRORS = {
+    "invalid": _("Enter a real date, like 2026-03-08"),
+    "required": _("Choose the day"),
+}
 
 
 class DayField(forms.DateField):
@@ -74,7 +73,7 @@ class DayForm(forms.Form):
         label=_("Check in for another day"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("You can fill in or change a day that has passed."),
-        error_messages=_date_error("day"),
+        error_messages=DATE_ERRORS,
     )
 
     def __init__(self, *args, today: date, **kwargs):
@@ -87,12 +86,12 @@ class DayForm(forms.Form):
 class CheckInForm(forms.Form):
     """One check-in: an entry for each goal, then how the day felt. Every part is optional."""
 
-    day = DayField(widget=forms.HiddenInput, error_messages=_date_error("day"))
+    day = DayField(widget=forms.HiddenInput, error_messages=DATE_ERRORS)
     # An id the phone makes for this check-in (static/js/offline.js): sent twice, saved once.
     checkin_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     feeling = forms.TypedChoiceField(
         label=_("How do you feel? (optional)"),
-        choices=[*FEELINGS, ("", "Skip")],
+        choices=[*FEELINGS, ("", _("Skip"))],
         coerce=int,
         empty_value=None,
         required=False,
@@ -266,7 +265,10 @@ class DrinkForm(forms.Form):
         )
 
 
-HOURS = [(0, "Midnight")] + [(h, f"{h} a.m.") for h in range(1, 12)] + [(12, "Noon")]
+def _hours() -> list[tuple[int, str]]:
+    """The hours a day can start at, in the reader's language (a callable: read per request)."""
+    morning = [(h, gettext("%(hour)s a.m.") % {"hour": h}) for h in range(1, 12)]
+    return [(0, gettext("Midnight")), *morning, (12, gettext("Noon"))]
 
 
 class CheckInSettingsForm(forms.Form):
@@ -279,7 +281,7 @@ class CheckInSettingsForm(forms.Form):
     )
     day_starts_at = forms.TypedChoiceField(
         label=_("My day starts at"),
-        choices=HOURS,
+        choices=_hours,
         coerce=int,
         help_text=_(
             "Anything before this time counts for the day before. "

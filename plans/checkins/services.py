@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from plans.models import CheckIn, CheckInEntry, CheckInReceipt, Goal, Period, Plan, TargetKind, Unit
 from plans.models.plan import AMOUNT_LIMITS, format_amount
@@ -56,32 +57,33 @@ def _entry_row(goal: Goal, entry: Entry) -> dict:
     if entry.skipped:
         return {"amount": None, "done": None, "skipped": True}
     if entry.amount is not None and entry.done is not None:
-        raise CheckInError("An entry is an amount or a yes or no, not both.")
+        raise CheckInError(gettext("An entry is an amount or a yes or no, not both."))
     days = goal.target_kind == TargetKind.AMOUNT and goal.target_unit == Unit.USING_DAYS
     if days and entry.done is not None:
         # "Did you use today?" is kept as 1 or 0 days, so week totals add up.
         return {"amount": Decimal(int(entry.done)), "done": None, "skipped": False}
     if goal.target_kind == TargetKind.AMOUNT:
         if entry.amount is None:
-            raise CheckInError(f"Enter a number for “{goal.statement}”.")
+            raise CheckInError(gettext("Enter a number for “%(goal)s”.") % {"goal": goal.statement})
         limit = daily_limit(goal)
         if entry.amount < 0 or entry.amount > limit:
             raise CheckInError(
-                f"For “{goal.statement}”, enter a number from 0 to {format_amount(limit)}."
+                gettext("For “%(goal)s”, enter a number from 0 to %(limit)s.")
+                % {"goal": goal.statement, "limit": format_amount(limit)}
             )
         return {"amount": entry.amount.quantize(Decimal("0.1")), "done": None, "skipped": False}
     if entry.done is None:
-        raise CheckInError(f"Answer yes or no for “{goal.statement}”.")
+        raise CheckInError(gettext("Answer yes or no for “%(goal)s”.") % {"goal": goal.statement})
     return {"amount": None, "done": bool(entry.done), "skipped": False}
 
 
 def check_day(day: date, today: date) -> None:
     if day > today:
         raise CheckInError(
-            "That day has not happened yet. You can check in for today or a day before it."
+            gettext("That day has not happened yet. You can check in for today or a day before it.")
         )
     if day < today - timedelta(days=OLDEST_DAYS_BACK):
-        raise CheckInError("That day is more than a year ago. Choose a more recent day.")
+        raise CheckInError(gettext("That day is more than a year ago. Choose a more recent day."))
 
 
 @transaction.atomic
@@ -114,9 +116,9 @@ def checkin_record(
     plan = Plan.objects.get(client=client)
     check_day(day, client_today(plan, now))
     if feeling is not None and not 1 <= feeling <= 5:
-        raise CheckInError("Choose how you feel from 1 to 5.")
+        raise CheckInError(gettext("Choose how you feel from 1 to 5."))
     if cravings is not None and not 0 <= cravings <= 10:
-        raise CheckInError("Choose cravings from 0 to 10.")
+        raise CheckInError(gettext("Choose cravings from 0 to 10."))
     rows = []
     for goal, entry in entries.items():
         if goal.plan_id != plan.pk:

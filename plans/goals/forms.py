@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from harmplan.forms import PhoneField, field_of
@@ -253,7 +253,7 @@ class AmountForm(forms.Form):
     def __init__(self, *args, focus_slug: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         field_of(self, "target_direction", forms.ChoiceField).choices = Direction.choices
-        field_of(self, "target_unit", forms.ChoiceField).choices = [("", "Choose")] + [
+        field_of(self, "target_unit", forms.ChoiceField).choices = [("", _("Choose"))] + [
             (unit.value, unit.label) for unit in units_for(focus_slug)
         ]
         self.fields["target_value"].error_messages["required"] = _(
@@ -305,8 +305,12 @@ def _clean_amount(form: forms.Form, data: dict) -> None:
             if amount is not None and amount > limit:
                 form.add_error(
                     name,
-                    f"That is more than {limit.normalize():f} {Unit(unit).label} "
-                    f"{Period(period).label}. Check the number",
+                    gettext("That is more than %(limit)s %(unit)s %(period)s. Check the number")
+                    % {
+                        "limit": f"{limit.normalize():f}",
+                        "unit": Unit(unit).label,
+                        "period": Period(period).label,
+                    },
                 )
 
 
@@ -394,7 +398,7 @@ class StepDownForm(forms.Form):
             return data
         if self.baseline is None or self.target is None:
             raise forms.ValidationError(
-                "Add where you are now and a target amount first, so we can plan the steps."
+                _("Add where you are now and a target amount first, so we can plan the steps.")
             )
         try:
             self.steps = plan_steps(

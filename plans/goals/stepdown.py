@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 MAX_STEPS = 52
 SMALLEST_CHANGE = Decimal(1)  # whole numbers: a step is at least one lower
 
@@ -45,16 +47,21 @@ def plan_steps(
         Decimal(reduction_percent),
     )
     if target < 0 or baseline < 0:
-        raise StepDownError("Amounts cannot be below zero.")
+        raise StepDownError(gettext("Amounts cannot be below zero."))
     if target >= baseline:
         raise StepDownError(
-            "Your target is not lower than where you are starting, so there is nothing to "
-            "step down."
+            gettext(
+                "Your target is not lower than where you are starting, so there is nothing to "
+                "step down."
+            )
         )
     if not Decimal(1) <= reduction_percent <= Decimal(90):
-        raise StepDownError("Choose a cut of between 1% and 90% each step.")
+        raise StepDownError(
+            gettext("Choose a cut of between %(least)s%% and %(most)s%% each step.")
+            % {"least": 1, "most": 90}
+        )
     if not 1 <= interval_days <= 92:
-        raise StepDownError("Choose a time between steps of 1 day to 3 months.")
+        raise StepDownError(gettext("Choose a time between steps of 1 day to 3 months."))
 
     steps: list[PlannedStep] = []
     value = baseline
@@ -67,11 +74,16 @@ def plan_steps(
         try:
             starts_on = start + timedelta(days=interval_days * len(steps))
         except OverflowError:
-            raise StepDownError("Those steps would run past the last date there is.") from None
+            raise StepDownError(
+                gettext("Those steps would run past the last date there is.")
+            ) from None
         steps.append(PlannedStep(starts_on=starts_on, value=value))
         if len(steps) > MAX_STEPS:
             raise StepDownError(
-                f"That would take more than {MAX_STEPS} steps. Try a bigger cut each step, "
-                "or a target closer to where you are starting."
+                gettext(
+                    "That would take more than %(most)s steps. Try a bigger cut each step, "
+                    "or a target closer to where you are starting."
+                )
+                % {"most": MAX_STEPS}
             )
     return steps

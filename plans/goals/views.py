@@ -166,8 +166,10 @@ def plan_agree(request: AuthenticatedRequest, plan_id) -> HttpResponse:
     except services.EditConflict:
         messages.warning(
             request,
-            "Your plan changed while you were reading it. Please look at the changes, then agree "
-            "if you are happy with it.",
+            _(
+                "Your plan changed while you were reading it. Please look at the changes, then "
+                "agree if you are happy with it."
+            ),
         )
         return redirect(plan)
     messages.success(request, _("Thank you. You agreed with this version of your plan."))

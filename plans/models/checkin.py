@@ -10,15 +10,16 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .plan import Goal, amount_with_unit
 
 FEELINGS = [
-    (1, "Very low"),
-    (2, "Low"),
-    (3, "Okay"),
-    (4, "Good"),
-    (5, "Very good"),
+    (1, _("Very low")),
+    (2, _("Low")),
+    (3, _("Okay")),
+    (4, _("Good")),
+    (5, _("Very good")),
 ]
 
 
