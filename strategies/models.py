@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf, Trim
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -221,6 +221,13 @@ def in_language(english: str, spanish: str) -> str:
     return spanish if spanish.strip() and get_language() == "es" else english
 
 
+def title_order(language: str | None = None):
+    """A strategy's title as `in_language` shows it, to sort by in the database."""
+    if (language or get_language()) == "es":
+        return Coalesce(NullIf(Trim("title_es"), models.Value("")), "title")
+    return models.F("title")
+
+
 def https_url_validator(value: str) -> None:
     # Its own code: a model URLField would put "Enter a valid URL." over an "invalid" message.
     URLValidator(
@@ -248,18 +255,26 @@ class StrategyQuerySet(models.QuerySet):
         """Every word must appear in the title, summary or steps (any case)."""
         queryset = self
         for word in text.split():
+            # In either language: a Spanish reader sees the Spanish text where it is written.
             queryset = queryset.filter(
                 models.Q(title__icontains=word)
                 | models.Q(summary__icontains=word)
                 | models.Q(how_to__icontains=word)
+                | models.Q(title_es__icontains=word)
+                | models.Q(summary_es__icontains=word)
+                | models.Q(how_to_es__icontains=word)
             )
         return queryset
 
-    def for_listing(self):
+    def by_title(self, language: str | None = None):
+        """In the order of the titles the reader sees (`language`, else the active one)."""
+        return self.order_by(title_order(language), "pk")
+
+    def for_listing(self, language: str | None = None):
         """The columns a list of strategy cards shows, in the list's order, as rows (named
         tuples): twenty whole strategies with their long texts cost more to build than the
         cards. Their focus areas are `focus_area_names(ids)`."""
-        return self.order_by("title", "pk").values_list(*LISTING_COLUMNS, named=True)
+        return self.by_title(language).values_list(*LISTING_COLUMNS, named=True)
 
     def with_goal_counts(self):
         """Annotate `goal_count`: how many goals use each strategy.

@@ -13,6 +13,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -83,13 +84,20 @@ def _published_count_query(ids: list[int]) -> QuerySet:
 # The whole catalog, unfiltered, is how most people open it: its count and first page are built
 # and compiled once (harmplan/compiled_query.py), as building them cost more than answering them.
 _PUBLISHED_COUNT = CompiledQuery(_published_count_query)
-_FIRST_PAGE = CompiledQuery(lambda ids: Strategy.objects.published().for_listing()[:PAGE_SIZE])
+# One for each language: the cards are in the order of the titles the reader sees.
+_FIRST_PAGE = {
+    code: CompiledQuery(
+        lambda ids, code=code: Strategy.objects.published().for_listing(code)[:PAGE_SIZE]
+    )
+    for code, _name in settings.LANGUAGES
+}
 _Row = namedtuple("_Row", LISTING_COLUMNS)  # type: ignore[misc]  # as values_list(named=True)
 
 
 def _published_page(start: int, stop: int) -> list:
     if start == 0:  # the only page may be the first: cut where Paginator cuts it
-        return [_Row(*row) for row in _FIRST_PAGE.tuples([])][:stop]
+        first_page = _FIRST_PAGE[get_language() if get_language() in _FIRST_PAGE else "en"]
+        return [_Row(*row) for row in first_page.tuples([])][:stop]
     return list(Strategy.objects.published().for_listing()[start:stop])
 
 

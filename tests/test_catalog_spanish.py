@@ -4,6 +4,7 @@ readers (English where the Spanish is missing), and the admin says what is still
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 from django.urls import reverse
@@ -96,7 +97,7 @@ def test_spanish_readers_see_spanish_and_english_where_it_is_missing(client):
     assert "Consigue naloxona en una farmacia" in naloxone
     condoms = client.get(reverse("strategies:detail", args=["condoms"])).content.decode()
     assert "<h1>Carry condoms and lube</h1>" in condoms
-    catalog = client.get(reverse("strategies:catalog")).content.decode()
+    catalog = client.get(reverse("strategies:catalog"), {"q": "naloxona"}).content.decode()
     assert "Lleva naloxona" in catalog
 
     client.post(reverse("language_switch"), {"language": "en", "next": "/"})
@@ -149,3 +150,60 @@ def test_focus_areas_are_named_in_the_readers_language_on_cards_filter_and_page(
     assert "About: Opioids" in catalog and "Opioides" not in catalog
     naloxone = client.get(reverse("strategies:detail", args=["naloxone-kit"])).content.decode()
     assert "Opioids" in naloxone and "Opioides" not in naloxone
+
+
+def _shown_titles(response) -> list[str]:
+    return [row.title_es or row.title for row in response.context["page"].object_list]
+
+
+def _in_order(titles: list[str]) -> bool:
+    """In the database's order: by code point (the C collation) or by letters, ignoring case
+    and accents (a language's collation)."""
+
+    def letters(title: str) -> str:
+        decomposed = unicodedata.normalize("NFD", title)
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+    return titles == sorted(titles) or titles == sorted(titles, key=letters)
+
+
+@pytest.mark.django_db
+def test_spanish_readers_get_the_catalog_in_the_order_of_its_spanish_titles_and_can_search_them(
+    client,
+):
+    """The cards were in the order of the English titles, and a search looked at English only:
+    a Spanish reader saw no order and found nothing by the words on the cards."""
+    people = make_people()
+    catalog_load(catalog=read_catalog(SEED_FILE))
+    Strategy.objects.filter(slug="condoms").update(title_es="", summary_es="", how_to_es="")
+    sign_in(client, people.client_a)
+    client.post(reverse("language_switch"), {"language": "es", "next": "/"})
+    catalog = reverse("strategies:catalog")
+    first = _shown_titles(client.get(catalog))
+    later = _shown_titles(client.get(catalog, {"page": 2}))
+    shown = first + later
+    assert len(first) == 20 and later
+    assert _in_order(shown)
+    assert "Carry condoms and lube" in shown  # no Spanish yet: sorted by its English title
+    found = _shown_titles(client.get(catalog, {"q": "naloxona"}))
+    assert "Lleva naloxona" in found
+
+    client.post(reverse("language_switch"), {"language": "en", "next": "/"})
+    english = [row.title for row in client.get(catalog).context["page"].object_list]
+    assert _in_order(english)
+
+
+@pytest.mark.django_db
+def test_suggested_strategies_are_in_the_order_of_the_titles_the_reader_sees():
+    from django.utils import translation
+
+    from plans.goals.forms import StrategiesForm
+
+    catalog_load(catalog=read_catalog(SEED_FILE))
+    alcohol = FocusArea.objects.get(slug="alcohol")
+    for language in ("es", "en"):
+        with translation.override(language):
+            form = StrategiesForm(focus_area=alcohol, approach="managed-use")
+            shown = [strategy.shown_title for strategy in form.fields["strategies"].queryset]
+            assert len(shown) > 2
+            assert _in_order(shown), language

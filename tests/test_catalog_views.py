@@ -290,7 +290,7 @@ def test_a_client_without_a_fitting_goal_is_pointed_to_their_plan(client, people
 def cards_from_the_strategies(response) -> str:
     """The cards as rendered from whole strategies (before the catalog read only columns)."""
     ids = [row.pk for row in response.context["page"].object_list]
-    strategies = Strategy.objects.filter(pk__in=ids).order_by("title", "pk")
+    strategies = Strategy.objects.filter(pk__in=ids).by_title()
     cards = [
         {
             "url": strategy.get_absolute_url(),

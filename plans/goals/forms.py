@@ -326,10 +326,7 @@ class StrategiesForm(forms.Form):
     def __init__(self, *args, focus_area: FocusArea, approach: str, **kwargs):
         super().__init__(*args, **kwargs)
         field_of(self, "strategies", forms.ModelMultipleChoiceField).queryset = (
-            Strategy.objects.published()
-            .fitting(approach)
-            .in_focus_area(focus_area.slug)
-            .order_by("title")
+            Strategy.objects.published().fitting(approach).in_focus_area(focus_area.slug).by_title()
         )
 
 
