@@ -11,6 +11,11 @@ content to another (different content, different key; the same content gives the
 A value whose printed form might not say everything the template could read from it (a model,
 a queryset, any other object) is refused with TypeError: pass its fields instead.
 
+Each web worker also keeps the fragments it read or made last (the `recent_fragments` cache, in
+its own memory): a key names its content, so a copy can never be stale, and a hit costs no round
+trip to Redis. Kept for five minutes, for small fragments only (RECENT_MAX_CHARS), so that it
+stays small and nothing outlives the shared copy by long.
+
 No fragment holds a CSRF token: a token is the request's, and one kept in a shared cache could
 be served to another person. A template that writes one (`{% csrf_token %}`, `{{ csrf_token }}`)
 is refused unless the request's token is passed as `csrf_token=`: it is then rendered and kept with
@@ -31,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.signals import setting_changed
 from django.template.defaulttags import NowNode
 from django.template.loader import get_template, render_to_string
@@ -48,6 +53,9 @@ logger = logging.getLogger(__name__)
 # (no key can be made without the content, but the copy should not outlive it for long).
 TIMEOUT = 60 * 60
 PLAIN = (bool, int, float, Decimal, date, datetime, time, timedelta, uuid.UUID, type(None))
+# The worker's own copies (see above): chrome, cards and charts, not a caseload of 500.
+RECENT_TIMEOUT = 5 * 60
+RECENT_MAX_CHARS = 64 * 1024
 # Where a cached fragment's CSRF token goes. Its "<" cannot come out of an escaped value, so only a
 # template can have put it there, and the replacement never touches a person's text.
 CSRF_PLACEHOLDER = mark_safe("<csrf-token>")
@@ -197,6 +205,22 @@ def render_cached(
     return render_cached_from(template_name, context, lambda: context, csrf_token=csrf_token)
 
 
+def _shared(key: str, render: Callable[[], str]) -> str:
+    """The fragment from the shared cache, rendered and kept there when it is not."""
+    try:
+        html = cache.get(key)
+    except Exception:  # a stuck cache must not stop pages: render it
+        logger.warning("fragment cache unreachable", exc_info=True)
+        return render()
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, html, TIMEOUT)
+        except Exception:
+            logger.warning("fragment cache unreachable", exc_info=True)
+    return html
+
+
 def render_cached_from(
     template_name: str,
     drawn_from: dict,
@@ -218,18 +242,12 @@ def render_cached_from(
             context = {**context, "csrf_token": CSRF_PLACEHOLDER}
         return render_to_string(template_name, context)
 
-    try:
-        html = cache.get(key)
-    except Exception:  # a stuck cache must not stop pages: render it
-        logger.warning("fragment cache unreachable", exc_info=True)
-        html = render()
-    else:
-        if html is None:
-            html = render()
-            try:
-                cache.set(key, html, TIMEOUT)
-            except Exception:
-                logger.warning("fragment cache unreachable", exc_info=True)
+    recent = caches["recent_fragments"]
+    html = recent.get(key)
+    if html is None:
+        html = _shared(key, render)
+        if len(html) <= RECENT_MAX_CHARS:
+            recent.set(key, html, RECENT_TIMEOUT)
     if csrf_token is not None:
         # Escaped as {% csrf_token %} would (a token is letters and digits: the same text).
         html = html.replace(CSRF_PLACEHOLDER, conditional_escape(csrf_token))

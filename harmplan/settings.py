@@ -346,6 +346,13 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Each process's own copies of the fragments it used last (harmplan/fragments.py): at most 256
+# of at most 64 K characters each, so under 32 MB (str of ASCII) a worker.
+CACHES["recent_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "recent-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 256},
+}
 
 # Celery: Redis when configured; otherwise kombu's filesystem transport, so the embedded default
 # runs a real worker and beat with no broker server.

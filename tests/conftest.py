@@ -78,9 +78,9 @@ def pytest_collection_modifyitems(config, items):
 def _empty_cache():
     # Throttle counters live in Redis (a database of its own): each test starts with none.
     if not QUICK:
-        from django.core.cache import cache
+        from tests.caches import clear_caches
 
-        cache.clear()
+        clear_caches()
 
 
 @pytest.fixture(scope="session")

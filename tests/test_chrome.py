@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -19,6 +19,7 @@ from harmplan.accounts.models import Membership, Role
 from harmplan.accounts.services import organization_appearance_save
 from harmplan.chrome import LIVE, PUBLIC_ID
 from harmplan.fragments import CSRF_PLACEHOLDER
+from tests.caches import clear_caches
 from tests.signin import sign_in
 
 NOON = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
@@ -65,7 +66,7 @@ def without_tokens(html: str) -> str:
 def assert_the_same_page(load) -> str:
     """`load()` answers a page: with the chrome read from the cache (after a miss) and rendered
     whole, byte for byte the same but for the CSRF token's mask (new on every request)."""
-    cache.clear()
+    clear_caches()
     cached = [load().content.decode() for _ in range(2)]  # a miss, then a hit
     with rendered_whole():
         whole = load().content.decode()
@@ -224,7 +225,9 @@ def test_pages_render_the_same_when_the_cache_is_unreachable(client, caplog):
         "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }
-    with override_settings(CACHES={"default": down}):
+    recent = django_settings.CACHES["recent_fragments"]
+    with override_settings(CACHES={"default": down, "recent_fragments": recent}):
+        caches["recent_fragments"].clear()  # as a worker that has not read it yet
         response = client.get(reverse("help"))
     assert response.status_code == 200 and "fragment cache unreachable" in caplog.text
     assert without_tokens(response.content.decode()) == without_tokens(up)

@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,11 +18,19 @@ from django.utils.safestring import mark_safe
 
 from harmplan.accounts.language import user_language_set
 from harmplan.accounts.models import AccessEvent
-from harmplan.fragments import CSRF_PLACEHOLDER, fragment_key, render_cached, render_cached_from
+from harmplan.fragments import (
+    CSRF_PLACEHOLDER,
+    RECENT_MAX_CHARS,
+    RECENT_TIMEOUT,
+    fragment_key,
+    render_cached,
+    render_cached_from,
+)
 from plans.checkins import services as checkins
 from plans.goals import services
 from plans.progress.chart import Chart, Row
 from plans.progress.stats import DayPoint
+from tests.caches import clear_caches
 from tests.plan_factories import add_plans, make_goal
 from tests.signin import sign_in
 
@@ -45,7 +53,7 @@ def chart_context(**changes) -> dict:
 
 
 def test_a_cached_fragment_is_what_rendering_gives(db):
-    cache.clear()
+    clear_caches()
     context = chart_context()
     html = render_cached(CHART, context)
     assert html == render_to_string(CHART, context)
@@ -53,8 +61,32 @@ def test_a_cached_fragment_is_what_rendering_gives(db):
     assert render_cached(CHART, context) == html  # from the cache now
 
 
+def test_a_worker_serves_a_fragment_it_used_lately_without_asking_redis(db):
+    """Each request read every fragment from Redis, the page chrome among them: one round trip
+    and one unpickling each time. A worker now keeps what it used last, for five minutes."""
+    clear_caches()
+    context = chart_context()
+    html = render_cached(CHART, context)
+    with mock.patch.object(cache, "get", side_effect=AssertionError("asked Redis")):
+        assert render_cached(CHART, context) == html
+    assert cache.get(fragment_key(CHART, context)) == html  # every worker can still share it
+    with time_machine.travel(timezone.now() + timedelta(seconds=RECENT_TIMEOUT + 1)):
+        with mock.patch.object(cache, "get", return_value=None) as shared:
+            assert render_cached(CHART, context) == html
+        assert shared.called  # the worker's copy is gone after five minutes
+
+
+def test_a_large_fragment_is_kept_in_redis_only(db):
+    clear_caches()
+    context = chart_context(statement="x" * RECENT_MAX_CHARS)
+    html = render_cached(CHART, context)
+    assert len(html) > RECENT_MAX_CHARS
+    assert caches["recent_fragments"].get(fragment_key(CHART, context)) is None
+    assert cache.get(fragment_key(CHART, context)) == html
+
+
 def test_a_fragment_made_from_its_inputs_is_made_only_when_they_are_new(db):
-    cache.clear()
+    clear_caches()
     made = []
 
     def make(points):
@@ -166,7 +198,7 @@ def chart_of(page: str, goal) -> str:
 
 @time_machine.travel(NOON, tick=False)
 def test_pages_show_a_new_check_in_and_a_new_statement_at_once(people, client):
-    cache.clear()
+    clear_caches()
     goal = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
     desk = people.plan_a.get_absolute_url()
     sign_in(client, people.counselor)
@@ -199,7 +231,7 @@ def test_pages_show_a_new_check_in_and_a_new_statement_at_once(people, client):
 
 @time_machine.travel(NOON, tick=False)
 def test_two_clients_with_the_same_goal_see_their_own_charts(people, client):
-    cache.clear()
+    clear_caches()
     goal_a = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
     goal_b = make_goal(people.plan_b, target_value=Decimal(2), target_period="day")
     checkins.checkin_record(
@@ -241,9 +273,13 @@ def test_cached_pages_are_what_rendering_them_whole_gives(people, client, settin
     for person, urls in pages.items():
         sign_in(client, person)
         for url in urls:
-            cache.clear()
+            clear_caches()
             cached = [client.get(url).content.decode() for _ in range(2)]  # a miss, then a hit
-            with mock.patch.object(cache, "get", return_value=None):  # rendered afresh
+            recent = caches["recent_fragments"]
+            with (
+                mock.patch.object(cache, "get", return_value=None),
+                mock.patch.object(recent, "get", return_value=None),
+            ):  # rendered afresh
                 whole = client.get(url).content.decode()
             assert "At most two drinks a day" in whole
             assert without_tokens(cached[0]) == without_tokens(whole), url
@@ -258,7 +294,7 @@ def test_cached_pages_are_what_rendering_them_whole_gives(people, client, settin
 def test_the_catalog_shows_an_edited_strategy_at_once_in_each_language(people, client):
     from strategies.models import Strategy
 
-    cache.clear()
+    clear_caches()
     sign_in(client, people.client_a)
     catalog = reverse("strategies:catalog")
     assert "Water between drinks" not in client.get(catalog).content.decode()
@@ -276,7 +312,7 @@ def test_the_catalog_shows_an_edited_strategy_at_once_in_each_language(people, c
 def test_the_access_log_shows_each_new_look_and_name_at_once(people, client):
     from harmplan.accounts.models import User
 
-    cache.clear()
+    clear_caches()
     sign_in(client, people.client_a)
     log = reverse("accounts:my_access_log")
     assert "Viewed your plan" not in client.get(log).content.decode()
@@ -295,7 +331,7 @@ def test_the_access_log_shows_each_new_look_and_name_at_once(people, client):
 
 @time_machine.travel(NOON, tick=False)
 def test_the_caseload_shows_a_new_check_in_and_agreement_at_once(people, client):
-    cache.clear()
+    clear_caches()
     sign_in(client, people.counselor)
     caseload = reverse("plans:caseload")
     assert "None yet" in client.get(caseload).content.decode()
@@ -325,7 +361,7 @@ def test_templates_that_depend_on_the_moment_or_the_session_are_refused(tmp_path
 def test_the_plan_pages_goal_cards_show_each_change_at_once(people, client):
     from plans.models import Plan
 
-    cache.clear()
+    clear_caches()
     goal = make_goal(people.plan_a, target_value=Decimal(2), target_period="day")
     twin = make_goal(people.plan_b, target_value=Decimal(2), target_period="day")
     sign_in(client, people.client_a)
@@ -362,7 +398,7 @@ def test_a_fragment_keeps_a_placeholder_where_the_csrf_token_goes(db, tmp_path, 
         '<form>{% csrf_token %}</form><body hx-headers=\'{"X-CSRFToken": "{{ csrf_token }}"}\'>'
     )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-    cache.clear()
+    clear_caches()
     first = render_cached("form.html", {}, csrf_token="tokenOfTheFirst")
     assert first == render_to_string("form.html", {"csrf_token": "tokenOfTheFirst"})
     assert first.count("tokenOfTheFirst") == 2

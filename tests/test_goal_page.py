@@ -20,6 +20,7 @@ from plans.goals.forms import VersionedForm
 from plans.models import Goal, Step
 from strategies.models import Approach
 from tests.accessibility import assert_no_axe_violations
+from tests.caches import clear_caches
 from tests.catalog_factories import make_strategy
 from tests.factories import make_people
 from tests.plan_factories import focus, make_goal
@@ -234,12 +235,11 @@ def test_the_strategies_and_steps_come_from_the_cache_and_show_each_change_at_on
     """The goal page's strategies, suggestions and steps are cached HTML (harmplan/fragments.py):
     a second view renders none, and a changed step, a new version, a strategy added or its note
     shows at once, with the reader's own CSRF token."""
-    from django.core.cache import cache
     from django.template import loader
 
     from plans.models import GoalStrategy
 
-    cache.clear()
+    clear_caches()
     catalog_of_30()
     goal = goal_with_steps(people)
     client.force_login(people.client_a)
