@@ -119,3 +119,44 @@ def writer_for(template_name: str, context: dict) -> Callable[[], str] | None:
             return None
         return lambda: form_fields(context)
     return None
+
+
+def _kind_name(kind: type) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def form_facts(form) -> list:
+    """What a form's fields show, as plain values, to key a cached fragment of them by
+    (harmplan/fragments.py): for each field, its name, label, hint, value and errors, and all
+    its widget holds (attributes, choices, format). A widget that holds anything else, such as
+    a queryset, cannot be keyed this way: the fragment's digest refuses it (TypeError)."""
+    facts: list = [
+        _kind_name(type(form)),
+        form.prefix,
+        form.auto_id,
+        form.use_required_attribute,
+        form.label_suffix,
+        _heading(form),
+        form.is_bound,
+        form.non_field_errors() if form.is_bound else [],
+    ]
+    for field in form:
+        definition = field.field
+        facts.append(
+            [
+                field.html_name,
+                field.auto_id,
+                _kind_name(type(definition)),
+                field.label,
+                field.help_text,
+                definition.required,
+                definition.disabled,
+                definition.localize,
+                definition.show_hidden_initial,
+                field.value(),
+                list(field.errors),
+                _kind_name(type(definition.widget)),
+                vars(definition.widget),
+            ]
+        )
+    return facts

@@ -231,7 +231,8 @@ def render_cached_from(
     """Like render_cached, for a context that costs more to make than its inputs do to digest
     (a chart from its points): the key is the digest of `drawn_from`, and `make_context` runs
     only when the fragment is not cached. It must be a function of `drawn_from` alone (and of
-    the language and zone, which are in the key): pass it nothing else, no model."""
+    the language and zone, which are in the key): pass it nothing else, no model, but for a
+    form whose `form_facts` (harmplan/field_html.py) are in `drawn_from`."""
     key = fragment_key(template_name, drawn_from, csrf_token=csrf_token is not None)
 
     def render() -> str:

@@ -425,3 +425,74 @@ def test_the_key_follows_the_compiled_translations(tmp_path, settings):
     (catalog / "django.mo").write_bytes(b"new wording")
     settings.LOCALE_PATHS = [tmp_path]
     assert fragment_key(CHART, chart_context()) != base
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_check_in_fields_cached_are_what_the_page_renders_and_show_each_change(people, client):
+    """The check-in's fields are cached under what they show (form_facts): cached or rendered
+    in the page as before, the same HTML, empty, prefilled, with the drink picker, another day
+    and in Spanish; and a new answer, goal or step shows at once."""
+    from plans.checkins.views import _fields_html
+    from tests.plan_factories import practice_goal_data
+
+    practice = make_goal(people.plan_a, **practice_goal_data())
+    drinks = people.goal_a  # counted in standard drinks: the drink picker sits beside it
+    sign_in(client, people.client_a)
+    checkin = reverse("plans:checkin")
+    yesterday = {"day": (TODAY - timedelta(days=1)).isoformat()}
+
+    def both(params: dict) -> str:
+        clear_caches()
+        cached = [client.get(checkin, params).content.decode() for _ in range(2)]
+        with mock.patch("plans.checkins.views._fields_html", return_value=None):
+            in_the_page = client.get(checkin, params).content.decode()
+        assert without_tokens(cached[0]) == without_tokens(in_the_page), params
+        assert without_tokens(cached[1]) == without_tokens(in_the_page), params
+        return in_the_page
+
+    empty = both({})
+    assert f'name="goal-{drinks.public_id}"' in empty and "drink-picker" in empty
+    checkins.checkin_record(
+        client=people.client_a,
+        day=TODAY,
+        entries={drinks: checkins.Entry(amount=Decimal(3)), practice: checkins.Entry(done=True)},
+        feeling=4,
+        note="A calm day",
+    )
+    prefilled = both({})
+    amount = f'name="goal-{drinks.public_id}" value='
+    assert f'{amount}"3"' in prefilled and "A calm day" in prefilled
+    both(yesterday)
+    user_language_set(user=people.client_a, language="es")
+    assert "Saltar por hoy" in both({})
+    user_language_set(user=people.client_a, language="en")
+
+    # A changed answer and a changed goal: the next look shows them, cache or not.
+    assert f'{amount}"3"' in client.get(checkin).content.decode()  # now in the cache
+    checkins.checkin_record(
+        client=people.client_a, day=TODAY, entries={drinks: checkins.Entry(amount=Decimal(1))}
+    )
+    page = client.get(checkin).content.decode()
+    assert f'{amount}"1"' in page and f'{amount}"3"' not in page
+    practice.refresh_from_db()
+    services.goal_update(
+        goal=practice,
+        expected_version=practice.version,
+        data={"statement": "Keep naloxone close"},
+        author=people.client_a,
+    )
+    assert "Keep naloxone close" in client.get(checkin).content.decode()
+    assert _fields_html  # the function the page uses, patched out above
+
+
+def test_a_form_whose_widget_holds_a_queryset_cannot_be_keyed(db):
+    from django import forms
+
+    from harmplan.field_html import form_facts
+    from strategies.models import Strategy
+
+    class Choosing(forms.Form):
+        strategies = forms.ModelMultipleChoiceField(queryset=Strategy.objects.all())
+
+    with pytest.raises(TypeError, match="Not a plain value"):
+        fragment_key(CHART, {"form": form_facts(Choosing())})

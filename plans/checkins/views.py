@@ -25,6 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from harmplan.accounts.decorators import role_required
 from harmplan.accounts.models import Role
 from harmplan.compiled_query import CompiledQuery, prefetched
+from harmplan.field_html import form_facts
+from harmplan.fragments import render_cached_from
 from harmplan.http import AuthenticatedRequest
 from plans import timezones
 from plans.goals import services as goal_services
@@ -116,6 +118,25 @@ def _day_text(day, today) -> str:
     return day.strftime("%A %-d %B")
 
 
+def _fields_html(form: CheckInForm, drink_goal: Goal | None, drink_form: DrinkForm | None):
+    """The empty or prefilled form's fields, opened every day, from the cache when the same
+    fields were shown before: keyed by all they show (form_facts), not by the goals."""
+    return render_cached_from(
+        "plans/checkins/_checkin_fields.html",
+        {
+            "form": form_facts(form),
+            "drink_form": form_facts(drink_form) if drink_form else None,
+            "drink_goal": drink_goal.public_id if drink_goal else None,
+        },
+        lambda: {
+            "form": form,
+            "drink_goal": drink_goal,
+            "drink_form": drink_form,
+            "drink_result": None,
+        },
+    )
+
+
 @role_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
 def checkin(request: AuthenticatedRequest) -> HttpResponse:
@@ -178,6 +199,9 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
         elif drink_goal:
             drink_form = DrinkForm(initial={"drink_goal": drink_goal.public_id})
         form = CheckInForm(initial=initial, goals=goals, today=today)
+    fields_html = None
+    if not form.is_bound and not (drink_form and drink_form.is_bound):
+        fields_html = _fields_html(form, drink_goal, drink_form)
     context = {
         "plan": plan,
         "form": form,
@@ -190,6 +214,7 @@ def checkin(request: AuthenticatedRequest) -> HttpResponse:
         "drink_goal": drink_goal,
         "drink_form": drink_form,
         "drink_result": drink_result,
+        "fields_html": fields_html,
         # For a check-in made on the offline page: the phone works out the same local day.
         "zone_name": zone.key,
     }
