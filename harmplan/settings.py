@@ -110,6 +110,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles a query plan when its estimated cost is high; for this app's short
     # queries (the program report included) compiling costs more than it saves.
     options.setdefault("options", "-c jit=off")
+    # PostgreSQL binds the parameters and prepares a statement the third time a connection sends
+    # it: each page sends the same few queries every time, and parsing and planning them cost the
+    # database more than running them (README, Benchmarks). Off for a PgBouncer in transaction
+    # mode older than 1.21 or without max_prepared_statements (README, Deploying).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 2
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 INSTALLED_APPS = [

@@ -5,6 +5,8 @@ tests/test_plans_queries.py."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -174,3 +176,33 @@ def test_templates_are_compiled_once_per_process():
     [partials] = engines["django"].engine.template_loaders
     [loader] = partials.loaders
     assert loader.__module__ == "django.template.loaders.cached"
+
+
+def sent_sql(client, url: str) -> list[str]:
+    """The statements a page sends, as PostgreSQL receives them (%s numbered $1, $2, …)."""
+    sent: list[str] = []
+
+    def keep(execute, sql, params, many, context):
+        numbers = itertools.count(1)
+        sent.append(re.sub("%s", lambda _: f"${next(numbers)}", sql).replace("%%", "%"))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        assert client.get(url).status_code == 200, url
+    return sent
+
+
+@pytest.mark.parametrize("page", CLIENT_PAGES)
+def test_postgresql_plans_a_pages_queries_once_per_connection(records, client, page):
+    """A page sends the same statements on every visit: bound by PostgreSQL and prepared from
+    the third time on a connection, they are no longer parsed and planned on every request
+    (DATABASES OPTIONS server_side_binding and prepare_threshold)."""
+    sign_in(client, records.big.person)
+    url = records.big.urls[page]
+    for _ in range(3):
+        client.get(url)
+    sent = sent_sql(client, url)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = {statement for (statement,) in cursor.fetchall()}
+    assert sent and [sql for sql in sent if sql not in prepared] == []

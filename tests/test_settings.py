@@ -90,3 +90,18 @@ def test_a_bad_number_is_an_error_that_names_the_variable():
     result = manage("check", SESSION_COOKIE_AGE="eight hours", HARMPLAN_BOOTSTRAP="0")
     assert result.returncode != 0
     assert "SESSION_COOKIE_AGE='eight hours' is not a whole number" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "setting, expected", [({}, "True 2"), ({"DATABASE_PREPARED_STATEMENTS": "false"}, "None None")]
+)
+def test_prepared_statements_are_on_unless_turned_off_for_a_pooler(setting, expected):
+    """On by default (each page's statements are planned once per connection); off where a
+    connection pooler cannot keep them (DATABASE_PREPARED_STATEMENTS=false)."""
+    show = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    result = manage("shell", "-c", show, **PRODUCTION_ENV, **setting)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == expected
