@@ -43,6 +43,7 @@ from harmplan.devtools.services import (
     ensure_system_packages,
     free_port,
     throwaway_services,
+    vacuum_analyze,
     wait_for_port,
 )
 
@@ -124,6 +125,7 @@ class Command(BaseCommand):
         load_before = os.getloadavg()[0]
         started = time.monotonic()
         client_name, counselor_name = seed(clients)
+        vacuum_analyze()  # as autovacuum leaves tables in use: planned from their statistics
         self.stdout.write(f"Seeded {clients} clients in {time.monotonic() - started:.1f} s")
         port = free_port()
         server = subprocess.Popen(

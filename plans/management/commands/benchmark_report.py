@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from harmplan.devtools.services import ServiceError, throwaway_services
+from harmplan.devtools.services import ServiceError, throwaway_services, vacuum_analyze
 
 RUNS = 7
 
@@ -155,24 +155,6 @@ class Command(BaseCommand):
             if ms > 50:
                 for line in plan:
                     self.stdout.write(f"            {line}")
-
-
-def vacuum_analyze() -> None:
-    """What autovacuum does to tables in use: statistics for the planner, and the visibility map
-    that lets index-only scans skip the table. As the owner: the app role may not, and PostgreSQL
-    then skips every table with only a warning (the planner would guess from no statistics)."""
-    import psycopg
-
-    db = settings.DATABASE_MIGRATE or settings.DATABASES["default"]
-    with psycopg.connect(
-        dbname=db["NAME"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        host=db["HOST"],
-        port=db["PORT"] or None,
-        autocommit=True,
-    ) as owner:
-        owner.execute("VACUUM ANALYZE")
 
 
 def seed(count: int, checkins: int):  # the admin and the first counselor's id
