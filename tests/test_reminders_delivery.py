@@ -235,3 +235,29 @@ def test_a_chunk_out_of_time_sends_no_more_and_queues_the_rest_again(
     assert status_counts() == {DeliveryStatus.SENT: 1, DeliveryStatus.QUEUED: 4}
     assert ReminderDelivery.objects.get(status=DeliveryStatus.SENT).pk == ids[0]
     assert queued_delivery_ids(reminder_queue)[queued_before:] == ids[1:]
+
+
+def _send_step_prepared() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%provider_ref = CASE%"],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("threshold, prepared", [(2, True), (None, False)])
+def test_the_send_step_is_prepared_unless_prepared_statements_are_off(
+    db, monkeypatch, threshold, prepared
+):
+    """Prepared on its first use, for speed; not where DATABASE_PREPARED_STATEMENTS=false has
+    turned prepared statements off (a pooler that cannot keep them would fail)."""
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", threshold)
+    steps = sending.Steps()
+    steps(sent=None, claim=None, now=timezone.now())
+    assert _send_step_prepared() is prepared
+    steps.close()

@@ -175,14 +175,18 @@ class Steps:
     """The one statement each reminder costs (STEP_SQL), on one cursor for a whole chunk.
 
     On PostgreSQL the cursor is psycopg's own, on Django's connection, so that the statement is
-    prepared once per connection: Django binds parameters on the client, and PostgreSQL would
-    parse and plan the statement for every reminder, which costs more than running it. Errors
-    are still Django's (wrap_database_errors), as from any other query.
+    prepared on its first use: PostgreSQL would otherwise parse and plan it again for the first
+    reminders of each connection, and that costs more than running it. Not where prepared
+    statements are turned off (DATABASE_PREPARED_STATEMENTS, for a pooler that cannot keep them).
+    Errors are still Django's (wrap_database_errors), as from any other query.
     """
 
     def __init__(self) -> None:
         connection.ensure_connection()
-        self._prepared = connection.vendor == "postgresql"
+        options = connection.settings_dict["OPTIONS"]
+        self._prepared = (
+            connection.vendor == "postgresql" and options.get("prepare_threshold") is not None
+        )
         self._cursor: Any = (
             psycopg.Cursor(connection.connection) if self._prepared else connection.cursor()
         )
