@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from harmplan.accounts.models import Role
 from harmplan.compiled_query import CompiledQuery
@@ -117,6 +117,9 @@ def shapes(db):
             author=people.other_counselor,
             author_role="counselor",
             summary=f"Change {n}",
+            # Every third kept as a kind and its values, read in the reader's language.
+            summary_kind="goal_changed" if n % 3 == 0 else "",
+            summary_values={"goal": f"Goal {n}"} if n % 3 == 0 else {},
             changes=[{"field": "why", "label": "Why", "old": f"o{n}", "new": f"n{n}"}],
             content_version=n,
             goal=people.many_goals[n % 20] if n % 2 else None,
@@ -201,6 +204,26 @@ def test_current_goals_are_what_prefetch_related_gave(shapes, later):
         assert len(queries) == (3 if goals else 1)
 
 
+def assert_same_changes(query: CompiledQuery, plan, **values) -> list:
+    """The desk's changes, read as columns (desk._change), say what the ORM's revisions say."""
+    found = [desk._change(row) for row in query.rows([plan.pk], **values)]
+    revisions = Revision.objects.filter(plan=plan).exclude(summary__in=desk.NOT_CHANGES)
+    if "since" in values:
+        revisions = revisions.filter(at__gt=values["since"])
+    expected = [
+        {
+            "goal_id": revision.goal_id,
+            "author": {"display_name": revision.author.display_name},
+            "at": revision.at,
+            "text": revision.text,
+            "changes": revision.changes,
+        }
+        for revision in revisions.select_related("author")[: desk.CHANGES_SHOWN]
+    ]
+    assert found == expected
+    return found
+
+
 def test_latest_review_changes_and_contacts_match_the_orm(shapes):
     since_cases = [timezone.now() - timedelta(days=d) for d in (0, 1, 5, 20, 100)] + [
         timezone.now() + timedelta(days=1)
@@ -208,14 +231,20 @@ def test_latest_review_changes_and_contacts_match_the_orm(shapes):
     for plan in shapes.plans:
         assert_same_objects(selectors._LATEST_REVIEW, [plan.pk])
         assert_same_objects(selectors._TRUSTED_CONTACTS, [plan.pk])
-        assert_same_objects(desk._CHANGES, [plan.pk])
+        assert_same_changes(desk._CHANGES, plan)
         for since in since_cases:
             assert_same_objects(selectors._COUNSELOR_CHANGES, [plan.pk], since=since)
-            assert_same_objects(desk._CHANGES_SINCE, [plan.pk], since=since)
+            assert_same_changes(desk._CHANGES_SINCE, plan, since=since)
     many = shapes.other_plan
-    assert len(desk._CHANGES.objects([many.pk])) == desk.CHANGES_SHOWN
+    assert len(assert_same_changes(desk._CHANGES, many)) == desk.CHANGES_SHOWN
     assert len(selectors._COUNSELOR_CHANGES.objects([many.pk], since=since_cases[3])) == 5
-    assert len(desk._CHANGES_SINCE.objects([many.pk], since=since_cases[4])) == desk.CHANGES_SHOWN
+    found = assert_same_changes(desk._CHANGES_SINCE, many, since=since_cases[4])
+    assert len(found) == desk.CHANGES_SHOWN
+    assert found[0]["text"] == "Changed the goal “Goal 0”"
+    assert found[0]["changes"] == [{"field": "why", "label": "Why", "old": "o0", "new": "n0"}]
+    with translation.override("es"):
+        found = assert_same_changes(desk._CHANGES, many)
+    assert found[0]["text"] == "Cambió la meta «Goal 0»"
 
 
 def test_the_pages_helpers_give_what_the_orm_gave(shapes):

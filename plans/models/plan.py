@@ -241,10 +241,10 @@ class Goal(models.Model):
     # the one after it.
     current_step: Step | None
     next_step: Step | None
-    # Set by the counselor's desk (plans.goals.desk): the goal's changes since review, and its
-    # chart and changes as HTML, from the cache when shown before (harmplan/fragments.py); an
-    # empty chart_html for a goal without a chart.
-    changes: list[Revision]
+    # Set by the counselor's desk (plans.goals.desk): the goal's changes since review (as the
+    # plain values the desk shows), and its chart and changes as HTML, from the cache when shown
+    # before (harmplan/fragments.py); an empty chart_html for a goal without a chart.
+    changes: list[dict]
     chart_html: SafeString
     changes_html: SafeString
 
@@ -377,6 +377,14 @@ def revision_summary(kind: str, values: dict) -> str:
     return str(REVISION_SUMMARIES[kind] % values) if values else str(REVISION_SUMMARIES[kind])
 
 
+def revision_text(kind: str, values: dict, summary: str) -> str:
+    """A revision's summary in the reader's language (older rows have only the English one):
+    Revision.text, for pages that read the columns rather than whole revisions."""
+    if kind in REVISION_SUMMARIES:
+        return revision_summary(kind, values)
+    return summary
+
+
 class Revision(models.Model):
     """Who changed what in a plan, field by field, in words a client can read."""
 
@@ -407,9 +415,7 @@ class Revision(models.Model):
     @property
     def text(self) -> str:
         """The summary in the reader's language (older rows have only the English one)."""
-        if self.summary_kind in REVISION_SUMMARIES:
-            return revision_summary(self.summary_kind, self.summary_values)
-        return self.summary
+        return revision_text(self.summary_kind, self.summary_values, self.summary)
 
 
 class Review(models.Model):
