@@ -161,7 +161,7 @@ def _demo_entry(goal: Goal, progress: float, day: date, rng: random.Random) -> E
     level = float(start + (goal.target_value / share - start) * Decimal(progress))
     if day.weekday() in (4, 5):  # Friday and Saturday are harder
         level *= 1.6
-    amount = max(0.0, level * rng.uniform(0.5, 1.4))
+    amount = max(0.0, level * rng.uniform(0.7, 1.3))
     if goal.target_unit == Unit.MONEY:
         return Entry(amount=Decimal(round(amount / 5) * 5))
     return Entry(amount=Decimal(round(amount)))
